@@ -1,0 +1,41 @@
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "popyka/sdk/config.hpp"
+
+namespace popyka::config {
+
+// One `filters:`, `processors:` or `error_handlers:` entry.
+struct ComponentSpec {
+  std::string class_name;  // `class:`
+  sdk::Config config;      // `config:`, interpolated; an empty mapping when absent
+  std::string path;        // where the entry is, e.g. `processors[1].error_handlers[0]`
+};
+
+struct ProcessorSpec : ComponentSpec {
+  std::vector<ComponentSpec> filters;         // the processor's own filters
+  std::vector<ComponentSpec> error_handlers;  // asked in order when the processor fails
+};
+
+// `database:`
+struct DatabaseSpec {
+  std::string connect_url;  // libpq URI or key=value string (required)
+  std::string slot_name;    // (required)
+  // `wal2json_options:` passed to START_REPLICATION besides the ones the host sets itself.
+  std::vector<std::pair<std::string, std::string>> wal2json_options;
+  double status_interval_s = 10;   // `status_interval_s`: at most this long between status updates
+  double reconnect_initial_s = 1;  // `reconnect_initial_s`: first wait after a lost connection
+  double reconnect_max_s = 30;     // `reconnect_max_s`: the wait doubles up to this cap
+};
+
+// The whole YAML config, validated and interpolated.
+struct PipelineConfig {
+  std::string source;  // the file it came from, or "<built-in default>"
+  DatabaseSpec database;
+  std::vector<ComponentSpec> filters;
+  std::vector<ProcessorSpec> processors;
+};
+
+}  // namespace popyka::config

@@ -1,0 +1,22 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "config/environment.hpp"
+
+namespace popyka::config {
+
+// What the environment variables (not the YAML) decide.
+struct RuntimeSettings {
+  int max_processing_attempts = 50;  // POPYKA_MAX_PROCESSING_ATTEMPTS, > 0
+  int default_retries = 5;           // POPYKA_DEFAULT_RETRIES, > 0
+  bool compact_dump = false;         // POPYKA_COMPACT_DUMP set (non-empty)
+  bool debug = false;                // POPYKA_DEBUG set (non-empty)
+  std::vector<std::string> plugin_path;  // POPYKA_PLUGIN_PATH split on ':', empty parts dropped
+};
+
+// Throws ConfigFileError naming the variable, e.g.
+// `POPYKA_DEFAULT_RETRIES: must be an integer > 0, found 'x'`.
+RuntimeSettings load_runtime_settings(const Environment& env);
+
+}  // namespace popyka::config
