@@ -1,0 +1,39 @@
+#include "kafka_settings.hpp"
+
+#include "topic_name.hpp"
+
+namespace popyka::kafka {
+
+namespace {
+
+KeyMode parse_key_mode(const sdk::Config& node) {
+  const std::string& text = node.as_string();
+  if (text == "primary_key") return KeyMode::PrimaryKey;
+  if (text == "none") return KeyMode::None;
+  node.fail("expected primary_key or none, found '" + text + "'");
+}
+
+std::vector<ProducerProperty> parse_producer_config(const sdk::Config& node) {
+  if (!node.is_map()) node.fail("expected a mapping of librdkafka properties");
+  for (const char* required : {"bootstrap.servers", "client.id"}) node.at(required).as_nonblank_string();
+  std::vector<ProducerProperty> out;
+  for (const auto& [name, value] : node.entries()) out.push_back({name, value.as_string(), value.path()});
+  return out;
+}
+
+}  // namespace
+
+KafkaSettings parse_settings(const sdk::Config& config) {
+  KafkaSettings s;
+  const sdk::Config& topic = config.at("topic");
+  s.topic = topic.as_nonblank_string();
+  if (const sdk::Config* t = config.find("topic_without_table")) s.topic_without_table = t->as_nonblank_string();
+  if (const sdk::Config* k = config.find("key")) s.key = parse_key_mode(*k);
+  const sdk::Config& producer = config.at("producer_config");
+  s.producer_config = parse_producer_config(producer);
+  s.producer_config_path = producer.path();
+  check_topic_names(TopicName(s.topic, s.topic_without_table), topic.path(), config.child_path("topic_without_table"));
+  return s;
+}
+
+}  // namespace popyka::kafka

@@ -1,0 +1,138 @@
+#include "produce_to_kafka_processor.hpp"
+
+#include <cstdint>
+#include <string>
+
+#include "message_headers.hpp"
+#include "message_key.hpp"
+
+namespace popyka::kafka {
+
+namespace {
+
+// flush() waits this long at most: what is still in flight then is reported by later polls.
+constexpr int kFlushTimeoutMs = 5000;
+// The destructor gives in-flight messages this long, then drops them (they were never
+// reported delivered, so the host has not confirmed them: they come again after a restart).
+constexpr int kCloseTimeoutMs = 2000;
+constexpr int kQueueFullPollMs = 100;
+
+sdk::LogLevel level_of(int syslog_level) {
+  if (syslog_level <= 3) return sdk::LogLevel::Error;
+  if (syslog_level == 4) return sdk::LogLevel::Warning;
+  if (syslog_level <= 6) return sdk::LogLevel::Info;
+  return sdk::LogLevel::Debug;
+}
+
+void* as_opaque(sdk::Ticket ticket) { return reinterpret_cast<void*>(static_cast<std::uintptr_t>(ticket)); }
+sdk::Ticket as_ticket(void* opaque) { return static_cast<sdk::Ticket>(reinterpret_cast<std::uintptr_t>(opaque)); }
+
+}  // namespace
+
+ProduceToKafkaProcessor::~ProduceToKafkaProcessor() {
+  if (!producer_) return;
+  muted_ = true;
+  rd_kafka_flush(producer_.get(), kCloseTimeoutMs);
+  rd_kafka_purge(producer_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+  rd_kafka_poll(producer_.get(), 0);  // serve the purge reports (muted) before destroying
+  producer_.reset();
+}
+
+void ProduceToKafkaProcessor::setup(const sdk::Config& config, sdk::Host& host) {
+  host_ = &host;
+  const KafkaSettings settings = parse_settings(config);
+  topics_.emplace(settings.topic, settings.topic_without_table);
+  key_mode_ = settings.key;
+
+  ConfPtr conf = make_producer_conf(settings);
+  // Callbacks only from rd_kafka_poll() on our thread: the host may be called only there.
+  set_required(conf.get(), "log.queue", "true");
+  rd_kafka_conf_set_opaque(conf.get(), this);
+  rd_kafka_conf_set_dr_msg_cb(conf.get(), &on_delivery);
+  rd_kafka_conf_set_log_cb(conf.get(), &on_log);
+  rd_kafka_conf_set_error_cb(conf.get(), &on_error);
+  producer_ = make_producer(std::move(conf), settings);
+  rd_kafka_set_log_queue(producer_.get(), nullptr);  // logs to the main queue, served by rd_kafka_poll()
+}
+
+void ProduceToKafkaProcessor::process(const sdk::Change& change) {
+  const sdk::Ticket ticket = host_->defer();
+  if (const rd_kafka_resp_err_t err = produce(change, ticket)) {
+    host_->failed(ticket, std::string("cannot produce to Kafka: ") + rd_kafka_err2str(err));
+  } else {
+    ++in_flight_;
+  }
+  rd_kafka_poll(producer_.get(), 0);
+}
+
+rd_kafka_resp_err_t ProduceToKafkaProcessor::produce(const sdk::Change& change, sdk::Ticket ticket) {
+  const std::string topic = topics_->for_change(change.schema(), change.table());
+  const std::optional<std::string> key = key_mode_ == KeyMode::PrimaryKey ? message_key(change) : std::nullopt;
+  const std::string_view value = change.json();
+  const void* key_data = key ? key->data() : nullptr;  // no key: a null key
+  const std::size_t key_size = key ? key->size() : 0;
+  rd_kafka_headers_t* headers = make_headers(change);
+  bool waited = false;
+  for (;;) {
+    const rd_kafka_resp_err_t err = rd_kafka_producev(
+        producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+        RD_KAFKA_V_KEY(key_data, key_size), RD_KAFKA_V_HEADERS(headers),
+        RD_KAFKA_V_OPAQUE(as_opaque(ticket)), RD_KAFKA_V_END);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return err;  // librdkafka owns the headers now
+    if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      rd_kafka_headers_destroy(headers);
+      return err;
+    }
+    if (!waited) log(sdk::LogLevel::Debug, "librdkafka's queue is full: waiting for deliveries");
+    waited = true;
+    rd_kafka_poll(producer_.get(), kQueueFullPollMs);
+  }
+}
+
+void ProduceToKafkaProcessor::poll(std::chrono::milliseconds wait) {
+  rd_kafka_poll(producer_.get(), static_cast<int>(wait.count()));
+}
+
+void ProduceToKafkaProcessor::flush() {
+  // Delivery is confirmed per change through delivered(); this only hurries batches out.
+  if (rd_kafka_flush(producer_.get(), kFlushTimeoutMs) == RD_KAFKA_RESP_ERR__TIMED_OUT)
+    log(sdk::LogLevel::Warning, std::to_string(in_flight_) + " message(s) still in flight after " +
+                                    std::to_string(kFlushTimeoutMs) + " ms");
+}
+
+void ProduceToKafkaProcessor::on_delivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
+  auto* self = static_cast<ProduceToKafkaProcessor*>(opaque);
+  --self->in_flight_;
+  if (self->muted_) return;
+  const sdk::Ticket ticket = as_ticket(message->_private);
+  if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    self->host_->delivered(ticket);
+  } else {
+    self->host_->failed(ticket, std::string("Kafka delivery to ") + rd_kafka_topic_name(message->rkt) +
+                                    " failed: " + rd_kafka_err2str(message->err));
+  }
+}
+
+void ProduceToKafkaProcessor::on_log(const rd_kafka_t* rk, int level, const char* facility, const char* text) {
+  static_cast<const ProduceToKafkaProcessor*>(rd_kafka_opaque(rk))
+      ->log(level_of(level), std::string("librdkafka ") + facility + ": " + text);
+}
+
+void ProduceToKafkaProcessor::on_error(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
+  auto* self = static_cast<ProduceToKafkaProcessor*>(opaque);
+  if (err != RD_KAFKA_RESP_ERR__FATAL) {
+    // Transient (broker down, transport): librdkafka retries by itself.
+    self->log(sdk::LogLevel::Warning, std::string("Kafka: ") + reason);
+    return;
+  }
+  char why[512];
+  const rd_kafka_resp_err_t fatal = rd_kafka_fatal_error(rk, why, sizeof why);
+  self->log(sdk::LogLevel::Error, std::string("Kafka producer failed for good (") + rd_kafka_err2name(fatal) + "): " + why);
+}
+
+void ProduceToKafkaProcessor::log(sdk::LogLevel level, std::string_view text) const {
+  if (!muted_ && host_ != nullptr && host_->log_enabled(level)) host_->log(level, text);
+}
+
+}  // namespace popyka::kafka
