@@ -69,21 +69,24 @@ constexpr ClassInfo plugin_class(const char* name, ConfigKeys keys = ConfigKeys:
                    [](Component* c) { delete static_cast<T*>(c); }, keys};
 }
 
+// The std::string ABI of this translation unit (libstdc++'s dual ABI).
+#if defined(_GLIBCXX_USE_CXX11_ABI)
+inline constexpr std::uint32_t kCxx11StringAbi = _GLIBCXX_USE_CXX11_ABI;
+#else
+inline constexpr std::uint32_t kCxx11StringAbi = 0;
+#endif
+
 template <std::size_t N>
 constexpr PluginDescriptor make_descriptor(const ClassInfo (&classes)[N]) {
-#if defined(_GLIBCXX_USE_CXX11_ABI)
-  constexpr std::uint32_t string_abi = _GLIBCXX_USE_CXX11_ABI;
-#else
-  constexpr std::uint32_t string_abi = 0;
-#endif
-  return PluginDescriptor{kAbiVersion, sizeof(PluginDescriptor), string_abi, POPYKA_SDK_VERSION_STRING, classes, N};
+  return PluginDescriptor{kAbiVersion, sizeof(PluginDescriptor), kCxx11StringAbi, POPYKA_SDK_VERSION_STRING, classes, N};
 }
 
 }  // namespace v1
 }  // namespace popyka::sdk
 
-// The name of the one symbol every plugin exports.
+// The one symbol every plugin exports: `extern "C" const PluginDescriptor* popyka_plugin_descriptor()`.
 #define POPYKA_PLUGIN_ENTRY_POINT popyka_plugin_descriptor
+#define POPYKA_PLUGIN_ENTRY_POINT_NAME "popyka_plugin_descriptor"
 
 // Declares a plugin's classes, once per .so:
 //

@@ -1,0 +1,55 @@
+#pragma once
+#include <string_view>
+#include <vector>
+
+#include "popyka/sdk/change.hpp"
+
+namespace popyka::decode {
+
+// The host's Change: fields of one parsed wal2json message, pointing into the decoder's
+// buffers. One instance is reused for every message, so the column vectors keep their
+// capacity and decoding allocates nothing once warm.
+class DecodedChange final : public sdk::Change {
+ public:
+  sdk::Action action() const noexcept override { return action_; }
+  std::string_view schema() const noexcept override { return schema_; }
+  std::string_view table() const noexcept override { return table_; }
+  std::span<const sdk::Column> columns() const noexcept override { return columns_; }
+  std::span<const sdk::Column> identity() const noexcept override { return identity_; }
+  std::span<const sdk::Column> primary_key() const noexcept override { return primary_key_; }
+  sdk::Lsn lsn() const noexcept override { return lsn_; }
+  sdk::Value xid() const noexcept override { return xid_; }
+  sdk::Value timestamp() const noexcept override { return timestamp_; }
+  sdk::Value message_prefix() const noexcept override { return prefix_; }
+  sdk::Value message_content() const noexcept override { return content_; }
+  bool transactional() const noexcept override { return transactional_; }
+  std::string_view json() const noexcept override { return json_; }
+  int retries() const noexcept override { return retries_; }
+
+  void set_retries(int retries) noexcept { retries_ = retries; }
+
+ private:
+  friend class Wal2JsonDecoder;
+
+  void clear() noexcept {
+    action_ = {};
+    schema_ = table_ = json_ = {};
+    columns_.clear();
+    identity_.clear();
+    primary_key_.clear();
+    lsn_ = 0;
+    xid_ = timestamp_ = prefix_ = content_ = sdk::Value{};
+    transactional_ = false;
+    retries_ = 0;
+  }
+
+  sdk::Action action_{};
+  std::string_view schema_, table_, json_;
+  std::vector<sdk::Column> columns_, identity_, primary_key_;
+  sdk::Lsn lsn_ = 0;
+  sdk::Value xid_, timestamp_, prefix_, content_;
+  bool transactional_ = false;
+  int retries_ = 0;
+};
+
+}  // namespace popyka::decode

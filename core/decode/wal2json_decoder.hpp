@@ -1,0 +1,39 @@
+#pragma once
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "decode/decoded_change.hpp"
+
+namespace popyka::decode {
+
+// A message that is not a wal2json format-version 2 object.
+class DecodeError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Turns wal2json format-version 2 messages into Change views with simdjson's On-Demand API.
+// Values are kept as their exact JSON text; names are unescaped.
+class Wal2JsonDecoder {
+ public:
+  // The change is valid until the next decode(). `lsn` is the stream position; 0 means "take
+  // the message's own `lsn` field, if any". Throws DecodeError.
+  const DecodedChange& decode(std::string_view json, sdk::Lsn lsn);
+  DecodedChange& current() noexcept { return change_; }
+
+ private:
+  void decode_field(simdjson::ondemand::raw_json_string key, simdjson::ondemand::value value);
+  void decode_columns(simdjson::ondemand::value value, std::vector<sdk::Column>& out);
+
+  simdjson::ondemand::parser parser_;
+  std::string buffer_;  // the message plus simdjson's padding; reused
+  DecodedChange change_;
+  sdk::Lsn field_lsn_ = 0;
+  bool has_action_ = false;
+};
+
+}  // namespace popyka::decode

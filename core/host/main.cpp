@@ -1,0 +1,100 @@
+// popyka-host: change data capture for PostgreSQL, tailored with plugins.
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <iostream>
+
+#include "config/config_loader.hpp"
+#include "config/runtime_settings.hpp"
+#include "host/pipeline_report.hpp"
+#include "pipeline/pipeline.hpp"
+#include "pipeline/pipeline_abort.hpp"
+#include "plugin_loading/plugin_registry.hpp"
+#include "popyka/sdk/version.hpp"
+#include "runtime/logging.hpp"
+#include "runtime/stop_signal.hpp"
+#include "source/replay_source.hpp"
+#include "source/replication/replication_stream.hpp"
+
+namespace {
+
+using namespace popyka;
+
+struct Options {
+  bool check_config = false;
+  bool list_plugins = false;
+  bool drop_slot = false;
+  std::string replay_file;
+};
+
+plugin_loading::PluginRegistry load_plugins(const config::RuntimeSettings& settings) {
+  std::vector<std::filesystem::path> search_path{plugin_loading::builtin_plugin_dir()};
+  search_path.insert(search_path.end(), settings.plugin_path.begin(), settings.plugin_path.end());
+  plugin_loading::PluginRegistry registry;
+  registry.load(search_path);
+  return registry;
+}
+
+std::size_t replay_from(const std::string& file, pipeline::Pipeline& pipeline) {
+  if (file == "-") return source::replay(std::cin, pipeline);
+  std::ifstream input(file);
+  if (!input) throw std::runtime_error("--replay " + file + ": cannot open the file");
+  return source::replay(input, pipeline);
+}
+
+int run(const Options& options) {
+  const config::Environment env = config::process_environment();
+  const config::RuntimeSettings settings = config::load_runtime_settings(env);
+  runtime::configure_logging(settings.debug);
+  const plugin_loading::PluginRegistry registry = load_plugins(settings);
+  if (options.list_plugins) {
+    host::print_plugins(std::cout, registry);
+    return 0;
+  }
+  const config::PipelineConfig config = config::load_pipeline_config(env);
+  if (options.drop_slot) {
+    source::drop_slot(config.database);
+    spdlog::info("dropped replication slot '{}'", config.database.slot_name);
+    return 0;
+  }
+  pipeline::Pipeline pipeline(config, registry, settings);
+  if (options.check_config) {
+    host::print_pipeline(std::cout, config, registry);
+    return 0;
+  }
+  runtime::install_stop_handlers();
+  if (!options.replay_file.empty()) {
+    const std::size_t count = replay_from(options.replay_file, pipeline);
+    spdlog::info("replayed {} messages", count);
+    return 0;
+  }
+  spdlog::info("popyka-host {} streaming slot '{}' ({} config)", POPYKA_SDK_VERSION_STRING, config.database.slot_name, config.source);
+  source::stream_changes(config.database, pipeline);
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"popyka-host: change data capture for PostgreSQL (wal2json v2), tailored with plugins.\n"
+               "Config: POPYKA_CONFIG (YAML) or the built-in default; plugins: POPYKA_PLUGIN_PATH."};
+  Options options;
+  app.add_flag("--check-config", options.check_config, "Load the config and plugins, print the pipeline, exit without connecting");
+  app.add_flag("--list-plugins", options.list_plugins, "List every class the plugins provide: kind, name, file");
+  app.add_option("--replay", options.replay_file, "Run wal2json v2 JSON lines from FILE (- for stdin) through the pipeline, no database")
+      ->type_name("FILE");
+  app.add_flag("--drop-slot", options.drop_slot, "Drop the configured replication slot and exit");
+  app.set_version_flag("--version", std::string("popyka-host ") + POPYKA_SDK_VERSION_STRING + " (SDK ABI " +
+                                        std::to_string(POPYKA_SDK_ABI_VERSION) + ")");
+  CLI11_PARSE(app, argc, argv);
+  try {
+    return run(options);
+  } catch (const popyka::pipeline::PipelineAbort& abort) {
+    std::cerr << "popyka-host: stopped: " << abort.what() << "\n";
+    return 2;
+  } catch (const std::exception& error) {
+    std::cerr << "popyka-host: error: " << error.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,30 @@
+#include "pipeline/component_host.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace popyka::pipeline {
+namespace {
+
+spdlog::level::level_enum to_spdlog(sdk::LogLevel level) {
+  switch (level) {
+    case sdk::LogLevel::Debug: return spdlog::level::debug;
+    case sdk::LogLevel::Info: return spdlog::level::info;
+    case sdk::LogLevel::Warning: return spdlog::level::warn;
+    case sdk::LogLevel::Error: return spdlog::level::err;
+  }
+  return spdlog::level::info;
+}
+
+}  // namespace
+
+void ComponentHost::log(sdk::LogLevel level, std::string_view message) noexcept {
+  try {
+    spdlog::log(to_spdlog(level), "{}: {}", class_name_, message);
+  } catch (...) {
+    // Logging must never take the pipeline down.
+  }
+}
+
+bool ComponentHost::log_enabled(sdk::LogLevel level) const noexcept { return spdlog::should_log(to_spdlog(level)); }
+
+}  // namespace popyka::pipeline

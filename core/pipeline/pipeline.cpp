@@ -1,0 +1,162 @@
+#include "pipeline/pipeline.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "pipeline/pipeline_abort.hpp"
+
+namespace popyka::pipeline {
+namespace {
+
+// Runs a call into a plugin; any exception becomes its message.
+template <class Call>
+std::optional<std::string> failure_of(Call&& call) {
+  try {
+    call();
+    return std::nullopt;
+  } catch (const std::exception& error) {
+    return std::string(error.what());
+  } catch (...) {
+    return std::string("an exception that is not a std::exception");
+  }
+}
+
+std::string at_lsn(const sdk::Change& change) { return change.lsn() != 0 ? " at LSN " + sdk::format_lsn(change.lsn()) : ""; }
+
+}  // namespace
+
+Pipeline::Pipeline(const config::PipelineConfig& config, const plugin_loading::PluginRegistry& registry,
+                   const config::RuntimeSettings& settings)
+    : settings_(settings) {
+  stages_ = build_stages(config, registry, [this](std::size_t index) {
+    return ComponentHost::Deliveries{
+        [this, index] { return defer_current(index); },
+        [this](sdk::Ticket ticket) { deliveries_.delivered(ticket); },
+        [this](sdk::Ticket ticket, std::string_view error) { deliveries_.failed(ticket, std::string(error)); }};
+  });
+}
+
+void Pipeline::consume(std::string_view json, sdk::Lsn lsn) {
+  const decode::DecodedChange* decoded = nullptr;
+  if (auto error = failure_of([&] { decoded = &decoder_.decode(json, lsn); }))
+    throw PipelineAbort(fmt::format("cannot read the message{}: {}", lsn != 0 ? " at LSN " + sdk::format_lsn(lsn) : "", *error));
+  decode::DecodedChange& change = decoder_.current();
+  const auto sequence = progress_.begin(change.lsn());
+  if (accepted_by(stages_.filters, change)) {
+    for (std::size_t i = 0; i < stages_.processors.size(); ++i) {
+      if (!accepted_by(stages_.processors[i].filters, change)) continue;
+      change.set_retries(0);
+      if (run_processor(i, change, sequence, 0) == Next::Message) break;
+    }
+  }
+  progress_.release(sequence);
+  handle_async_failures();
+}
+
+bool Pipeline::accepted_by(std::vector<FilterStage>& filters, const sdk::Change& change) {
+  for (FilterStage& filter : filters) {
+    sdk::FilterResult result = sdk::FilterResult::Continue;
+    if (auto error = failure_of([&] { result = filter.component->filter(change); }))
+      throw PipelineAbort(fmt::format("{} ({}) failed on the change{}: {}", filter.path, filter.class_name, at_lsn(change), *error));
+    if (result == sdk::FilterResult::Process) return true;
+    if (result == sdk::FilterResult::Ignore) return false;
+  }
+  return true;
+}
+
+Pipeline::Next Pipeline::run_processor(std::size_t index, decode::DecodedChange& change, ProgressTracker::Sequence sequence,
+                                       int attempts_so_far) {
+  ProcessorStage& processor = stages_.processors[index];
+  for (int attempts = attempts_so_far + 1;; ++attempts) {
+    if (attempts > settings_.max_processing_attempts)
+      abort_on(processor, change, fmt::format("gave up after {} attempts (POPYKA_MAX_PROCESSING_ATTEMPTS)", settings_.max_processing_attempts));
+    current_ = CurrentCall{true, index, sequence, &change, attempts};
+    auto error = failure_of([&] { processor.component->process(change); });
+    current_.active = false;
+    if (!error) return Next::Processor;
+    switch (decide(processor, change, *error)) {
+      case sdk::ErrorAction::RetryProcessor: change.set_retries(change.retries() + 1); continue;
+      case sdk::ErrorAction::NextProcessor: return Next::Processor;
+      case sdk::ErrorAction::NextMessage: return Next::Message;
+      default: abort_on(processor, change, *error);
+    }
+  }
+}
+
+sdk::ErrorAction Pipeline::decide(ProcessorStage& processor, const sdk::Change& change, std::string_view error) {
+  spdlog::warn("{} ({}) failed on the change{}: {}", processor.path, processor.class_name, at_lsn(change), error);
+  for (ErrorHandlerStage& handler : processor.error_handlers) {
+    sdk::ErrorAction action = sdk::ErrorAction::Abort;
+    if (auto failure = failure_of([&] { action = handler.component->handle_error(change, sdk::Failure{processor.class_name, error}); }))
+      throw PipelineAbort(fmt::format("{} ({}) failed while handling an error: {}", handler.path, handler.class_name, *failure));
+    switch (action) {
+      case sdk::ErrorAction::NextErrorHandler: continue;
+      case sdk::ErrorAction::RetryProcessor:
+        // Once the change has been retried POPYKA_DEFAULT_RETRIES times, a retry request means
+        // "ask the next handler", so [RetryProcessor, ContinueNextProcessor] retries, then skips.
+        if (change.retries() >= settings_.default_retries) continue;
+        return action;
+      case sdk::ErrorAction::NextProcessor:
+      case sdk::ErrorAction::NextMessage:
+      case sdk::ErrorAction::Abort: return action;
+    }
+    throw PipelineAbort(fmt::format("{} ({}) returned an unknown action {}", handler.path, handler.class_name, static_cast<int>(action)));
+  }
+  return sdk::ErrorAction::Abort;
+}
+
+void Pipeline::abort_on(const ProcessorStage& processor, const sdk::Change& change, std::string_view why) {
+  throw PipelineAbort(fmt::format("{} ({}) failed on the change{}: {}", processor.path, processor.class_name, at_lsn(change), why));
+}
+
+sdk::Ticket Pipeline::defer_current(std::size_t processor) {
+  if (!current_.active || current_.processor != processor) {
+    spdlog::error("{}: Host::defer() called outside process(); ignored", stages_.processors[processor].class_name);
+    return 0;
+  }
+  const sdk::Change& change = *current_.change;
+  return deliveries_.defer(
+      PendingDelivery{current_.sequence, processor, std::string(change.json()), change.lsn(), change.retries(), current_.attempts});
+}
+
+void Pipeline::handle_async_failures() {
+  while (deliveries_.has_failures()) {
+    for (FailedDelivery& failure : deliveries_.take_failures()) {
+      PendingDelivery& delivery = failure.delivery;
+      retry_decoder_.decode(delivery.json, delivery.lsn);
+      decode::DecodedChange& change = retry_decoder_.current();
+      change.set_retries(delivery.retries);
+      ProcessorStage& processor = stages_.processors[delivery.processor];
+      switch (decide(processor, change, failure.error)) {
+        case sdk::ErrorAction::RetryProcessor:
+          change.set_retries(change.retries() + 1);
+          run_processor(delivery.processor, change, delivery.sequence, delivery.attempts);
+          break;
+        case sdk::ErrorAction::NextProcessor:
+        case sdk::ErrorAction::NextMessage: break;  // the other processors already have it
+        default: abort_on(processor, change, failure.error);
+      }
+      progress_.release(delivery.sequence);
+    }
+  }
+}
+
+void Pipeline::poll(std::chrono::milliseconds wait) {
+  for (ProcessorStage& processor : stages_.processors)
+    if (auto error = failure_of([&] { processor.component->poll(wait); }))
+      throw PipelineAbort(fmt::format("{} ({}) failed while polling: {}", processor.path, processor.class_name, *error));
+  handle_async_failures();
+}
+
+sdk::Lsn Pipeline::checkpoint() {
+  // Read before flushing: what was done before the flush is what the flush made durable.
+  handle_async_failures();
+  const sdk::Lsn done = progress_.confirmable();
+  for (ProcessorStage& processor : stages_.processors)
+    if (auto error = failure_of([&] { processor.component->flush(); }))
+      throw PipelineAbort(fmt::format("{} ({}) failed to flush: {}", processor.path, processor.class_name, *error));
+  handle_async_failures();
+  return done;
+}
+
+}  // namespace popyka::pipeline

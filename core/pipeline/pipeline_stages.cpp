@@ -1,0 +1,62 @@
+#include "pipeline/pipeline_stages.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace popyka::pipeline {
+namespace {
+
+ComponentHost::Deliveries no_deliveries(const std::string& class_name) {
+  // Only a processor inside process() may defer; anything else is a plugin bug, said loudly.
+  return {[class_name] {
+            spdlog::error("{}: Host::defer() called by a component that is not a processor; ignored", class_name);
+            return sdk::Ticket{0};
+          },
+          [](sdk::Ticket) {}, [](sdk::Ticket, std::string_view) {}};
+}
+
+template <class T>
+Stage<T> build_stage(sdk::ComponentKind kind, const config::ComponentSpec& spec, const plugin_loading::PluginRegistry& registry,
+                     ComponentHost::Deliveries deliveries) {
+  const plugin_loading::RegisteredClass& registered = registry.find(kind, spec.class_name, spec.path + ".class");
+  plugin_loading::check_config_keys(registered, spec.config);
+  Stage<T> stage{spec.class_name, spec.path, std::make_unique<ComponentHost>(spec.class_name, std::move(deliveries)), nullptr};
+  try {
+    stage.component = plugin_loading::create_component<T>(registered);
+    stage.component->setup(spec.config, *stage.host);
+  } catch (const sdk::ConfigError& error) {
+    throw sdk::ConfigError(fmt::format("{} ({}): {}", spec.path, spec.class_name, error.what()));
+  } catch (const std::exception& error) {
+    throw sdk::ConfigError(fmt::format("{} ({}): setup failed: {}", spec.path, spec.class_name, error.what()));
+  } catch (...) {
+    throw sdk::ConfigError(fmt::format("{} ({}): setup failed with an exception that is not a std::exception", spec.path, spec.class_name));
+  }
+  return stage;
+}
+
+std::vector<FilterStage> build_filters(const std::vector<config::ComponentSpec>& specs, const plugin_loading::PluginRegistry& registry) {
+  std::vector<FilterStage> filters;
+  for (const auto& spec : specs)
+    filters.push_back(build_stage<sdk::Filter>(sdk::ComponentKind::Filter, spec, registry, no_deliveries(spec.class_name)));
+  return filters;
+}
+
+}  // namespace
+
+PipelineStages build_stages(const config::PipelineConfig& config, const plugin_loading::PluginRegistry& registry,
+                            const std::function<ComponentHost::Deliveries(std::size_t)>& deliveries_for) {
+  PipelineStages stages;
+  stages.filters = build_filters(config.filters, registry);
+  for (std::size_t i = 0; i < config.processors.size(); ++i) {
+    const config::ProcessorSpec& spec = config.processors[i];
+    ProcessorStage processor{build_stage<sdk::Processor>(sdk::ComponentKind::Processor, spec, registry, deliveries_for(i)), {}, {}};
+    processor.filters = build_filters(spec.filters, registry);
+    for (const auto& handler : spec.error_handlers)
+      processor.error_handlers.push_back(
+          build_stage<sdk::ErrorHandler>(sdk::ComponentKind::ErrorHandler, handler, registry, no_deliveries(handler.class_name)));
+    stages.processors.push_back(std::move(processor));
+  }
+  return stages;
+}
+
+}  // namespace popyka::pipeline

@@ -1,0 +1,60 @@
+#include "plugin_loading/plugin_library.hpp"
+
+#include <dlfcn.h>
+
+#include <boost/dll/shared_library.hpp>
+#include <fmt/format.h>
+
+namespace popyka::plugin_loading {
+namespace {
+
+// Loaded libraries stay mapped until the process ends (see PluginLibrary).
+std::vector<boost::dll::shared_library>& loaded_libraries() {
+  static auto* libraries = new std::vector<boost::dll::shared_library>();
+  return *libraries;
+}
+
+[[noreturn]] void refuse(const std::filesystem::path& path, const std::string& why) {
+  throw PluginLoadError(fmt::format("plugin {}: {}", path.string(), why));
+}
+
+void check_descriptor(const std::filesystem::path& path, const sdk::PluginDescriptor* d) {
+  if (d == nullptr) refuse(path, "its entry point returned no descriptor");
+  if (d->abi_version != sdk::kAbiVersion)
+    refuse(path, fmt::format("built for popyka SDK ABI version {}, this popyka-host needs ABI version {}: rebuild it against this host's SDK",
+                             d->abi_version, sdk::kAbiVersion));
+  if (d->descriptor_size < sizeof(sdk::PluginDescriptor))
+    refuse(path, fmt::format("descriptor is {} bytes, expected at least {}: rebuild it against this host's SDK", d->descriptor_size,
+                             sizeof(sdk::PluginDescriptor)));
+  if (d->cxx11_string_abi != sdk::kCxx11StringAbi)
+    refuse(path, fmt::format("built with _GLIBCXX_USE_CXX11_ABI={}, the host uses {}: rebuild it with the host's setting",
+                             d->cxx11_string_abi, sdk::kCxx11StringAbi));
+  for (std::size_t i = 0; i < d->class_count; ++i) {
+    const sdk::ClassInfo& c = d->classes[i];
+    if (c.name == nullptr || *c.name == '\0' || c.create == nullptr || c.destroy == nullptr)
+      refuse(path, fmt::format("class #{} in its descriptor has no name, factory or deleter", i));
+  }
+}
+
+}  // namespace
+
+PluginLibrary load_plugin_library(const std::filesystem::path& path) {
+  boost::dll::shared_library library;
+  boost::dll::fs::error_code error;
+  ::dlerror();  // clear, so the message below is this load's
+  library.load(path, error, boost::dll::load_mode::rtld_lazy | boost::dll::load_mode::rtld_local);
+  if (error) {
+    const char* loader_error = ::dlerror();
+    refuse(path, fmt::format("cannot be loaded: {}", loader_error != nullptr ? loader_error : error.message()));
+  }
+  constexpr const char* entry_point = POPYKA_PLUGIN_ENTRY_POINT_NAME;
+  if (!library.has(entry_point))
+    refuse(path, fmt::format("not a popyka plugin: it exports no `{}` (declare its classes with POPYKA_PLUGIN(...))", entry_point));
+  auto* describe = library.get<const sdk::PluginDescriptor*()>(entry_point);
+  const sdk::PluginDescriptor* descriptor = describe();
+  check_descriptor(path, descriptor);
+  loaded_libraries().push_back(std::move(library));
+  return PluginLibrary{path, descriptor};
+}
+
+}  // namespace popyka::plugin_loading

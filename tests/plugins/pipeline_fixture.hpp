@@ -1,0 +1,47 @@
+#pragma once
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/runtime_settings.hpp"
+#include "pipeline/pipeline.hpp"
+#include "plugin_loading/plugin_registry.hpp"
+
+namespace popyka::testing {
+
+// A temporary directory, removed with everything in it.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const noexcept { return path_; }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::vector<std::string> read_lines(const std::string& file);
+
+// The built-in plugins plus popyka-test-components.so, and pipelines built from YAML text in
+// which ${OUT} is a file in a fresh temporary directory.
+class PipelineFixture {
+ public:
+  PipelineFixture();
+  std::unique_ptr<pipeline::Pipeline> make(const std::string& processors_yaml, const std::string& filters_yaml = "[]");
+  std::vector<std::string> output() const { return read_lines(out); }
+
+  TempDir dir;
+  std::string out;
+  config::RuntimeSettings settings;
+  plugin_loading::PluginRegistry registry;
+};
+
+// A wal2json v2 row change of `table` at `lsn`.
+std::string insert_into(const std::string& table, int id);
+
+}  // namespace popyka::testing
