@@ -2,17 +2,11 @@
 #include <string>
 #include <string_view>
 
+#include "config/config_error.hpp"
 #include "config/environment.hpp"
 #include "config/pipeline_config.hpp"
-#include "popyka/sdk/errors.hpp"
 
 namespace popyka::config {
-
-// A configuration problem, one line: `<file>: <yaml path>: <what>`, or `<VARIABLE>: <what>`.
-class ConfigFileError : public sdk::ConfigError {
- public:
-  using sdk::ConfigError::ConfigError;
-};
 
 // The config the original popyka uses when POPYKA_CONFIG is unset.
 extern const std::string_view kDefaultConfigYaml;

@@ -11,4 +11,8 @@ using Environment = std::function<std::optional<std::string>(const std::string& 
 // The process's real environment.
 Environment process_environment();
 
+// The variable's value, or std::nullopt when it is unset or empty: popyka's own settings
+// (POPYKA_CONFIG, POPYKA_DEBUG, ...) treat `VAR=` like an unset variable, as `${VAR:-...}` does.
+std::optional<std::string> non_empty_variable(const Environment& env, const std::string& name);
+
 }  // namespace popyka::config

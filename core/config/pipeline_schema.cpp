@@ -1,0 +1,147 @@
+#include "config/pipeline_schema.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <span>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "config/config_error.hpp"
+
+namespace popyka::config {
+namespace {
+
+using Keys = std::span<const std::string_view>;
+
+constexpr std::array<std::string_view, 3> kTopLevelKeys = {"database", "filters", "processors"};
+constexpr std::array<std::string_view, 6> kDatabaseKeys = {
+    "connect_url", "slot_name", "wal2json_options", "status_interval_s", "reconnect_initial_s", "reconnect_max_s"};
+constexpr std::array<std::string_view, 2> kComponentKeys = {"class", "config"};
+constexpr std::array<std::string_view, 4> kProcessorKeys = {"class", "config", "filters", "error_handlers"};
+
+std::string join(Keys keys) {
+  std::string out;
+  for (std::string_view key : keys) out += (out.empty() ? "" : ", ") + std::string(key);
+  return out;
+}
+
+// Each check below throws sdk::ConfigError `<yaml path>: <what>`; read_pipeline adds the source.
+
+void require_map(const sdk::Config& node, Keys keys) {
+  if (!node.is_map()) node.fail("expected a mapping with the keys " + join(keys));
+  for (const auto& [key, value] : node.entries())
+    if (std::find(keys.begin(), keys.end(), key) == keys.end())
+      value.fail("unknown key (expected one of: " + join(keys) + ")");
+}
+
+// An optional key: absent and `key:` with no value both mean "not given".
+const sdk::Config* find_given(const sdk::Config& map, std::string_view key) {
+  const sdk::Config* value = map.find(key);
+  return value && !value->is_null() ? value : nullptr;
+}
+
+// PostgreSQL's rule for slot names; checked here so a typo fails before connecting.
+std::string read_slot_name(const sdk::Config& node) {
+  const std::string& name = node.as_string();
+  const bool valid = !name.empty() && name.size() <= 63 && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+  if (!valid) node.fail("must be 1 to 63 lower-case letters, digits or underscores, found '" + name + "'");
+  return name;
+}
+
+void read_seconds(const sdk::Config& database, std::string_view key, double& seconds) {
+  const sdk::Config* node = find_given(database, key);
+  if (!node) return;
+  const double value = node->as_double();
+  if (!std::isfinite(value) || value <= 0) node->fail("must be a number of seconds > 0, found '" + node->as_string() + "'");
+  seconds = value;
+}
+
+std::vector<std::pair<std::string, std::string>> read_wal2json_options(const sdk::Config* options) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!options) return out;
+  if (!options->is_map()) options->fail("expected a mapping of wal2json option names to values");
+  for (const auto& [name, value] : options->entries()) {
+    if (!value.is_scalar()) value.fail("expected a single value (wal2json options are strings, numbers or booleans)");
+    out.emplace_back(name, value.as_string());
+  }
+  return out;
+}
+
+DatabaseSpec read_database(const sdk::Config& database) {
+  require_map(database, kDatabaseKeys);
+  DatabaseSpec spec;
+  // An empty connect_url is valid: libpq then takes everything from PGHOST, PGUSER, ...
+  spec.connect_url = database.at("connect_url").as_string();
+  spec.slot_name = read_slot_name(database.at("slot_name"));
+  spec.wal2json_options = read_wal2json_options(find_given(database, "wal2json_options"));
+  read_seconds(database, "status_interval_s", spec.status_interval_s);
+  read_seconds(database, "reconnect_initial_s", spec.reconnect_initial_s);
+  read_seconds(database, "reconnect_max_s", spec.reconnect_max_s);
+  if (spec.reconnect_max_s < spec.reconnect_initial_s)
+    database.fail(fmt::format("reconnect_max_s ({}) must not be less than reconnect_initial_s ({})", spec.reconnect_max_s,
+                              spec.reconnect_initial_s));
+  return spec;
+}
+
+ComponentSpec read_component(const sdk::Config& entry, Keys keys) {
+  require_map(entry, keys);
+  ComponentSpec spec;
+  spec.path = entry.path();
+  spec.class_name = entry.at("class").as_nonblank_string();
+  if (const sdk::Config* config = find_given(entry, "config")) {
+    if (!config->is_map()) config->fail("expected a mapping");
+    spec.config = *config;
+  } else {
+    spec.config = sdk::Config::map(entry.child_path("config"), {});
+  }
+  return spec;
+}
+
+std::vector<ComponentSpec> read_components(const sdk::Config* list) {
+  std::vector<ComponentSpec> specs;
+  if (!list) return specs;
+  for (const sdk::Config& entry : list->items()) specs.push_back(read_component(entry, kComponentKeys));
+  return specs;
+}
+
+ProcessorSpec read_processor(const sdk::Config& entry) {
+  ComponentSpec component = read_component(entry, kProcessorKeys);
+  return ProcessorSpec{std::move(component), read_components(find_given(entry, "filters")),
+                       read_components(find_given(entry, "error_handlers"))};
+}
+
+PipelineConfig read_checked(const sdk::Config& root, const std::string& source) {
+  if (root.is_null())
+    throw ConfigFileError(source + ": the file is empty (expected the keys " + join(kTopLevelKeys) + ")");
+  if (!root.is_map())
+    throw ConfigFileError(source + ": expected a mapping with the keys " + join(kTopLevelKeys) + " at the top level");
+  require_map(root, kTopLevelKeys);
+
+  PipelineConfig config;
+  config.source = source;
+  config.database = read_database(root.at("database"));
+  // Required even when empty, as in the original: `filters: []` says "no global filter" on purpose.
+  config.filters = read_components(&root.at("filters"));
+  const sdk::Config& processors = root.at("processors");
+  for (const sdk::Config& entry : processors.items()) config.processors.push_back(read_processor(entry));
+  if (config.processors.empty()) processors.fail("must not be empty (popyka refuses to run without any processor)");
+  return config;
+}
+
+}  // namespace
+
+PipelineConfig read_pipeline(const sdk::Config& root, const std::string& source) {
+  try {
+    return read_checked(root, source);
+  } catch (const ConfigFileError&) {
+    throw;  // already names the source
+  } catch (const sdk::ConfigError& e) {
+    throw ConfigFileError(source + ": " + e.what());
+  }
+}
+
+}  // namespace popyka::config

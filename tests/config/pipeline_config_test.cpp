@@ -1,0 +1,295 @@
+// The config file's layout, its interpolation and every error it can produce.
+#include <catch2/catch.hpp>
+
+#include "config/config_loader.hpp"
+#include "fake_environment.hpp"
+
+using popyka::config::ConfigFileError;
+using popyka::config::parse_pipeline_config;
+using popyka::config::PipelineConfig;
+using popyka::config::testing::fake_environment;
+using popyka::sdk::Config;
+using Catch::Matchers::Contains;
+
+namespace {
+
+PipelineConfig parse(const std::string& yaml, std::map<std::string, std::string> variables = {}) {
+  return parse_pipeline_config(yaml, "my.yaml", fake_environment(std::move(variables)));
+}
+
+// The parts of a valid config; each test replaces the part it is about.
+const std::string kDatabase = "database: {connect_url: 'postgresql://db/app', slot_name: s1}\n";
+const std::string kFilters = "filters: []\n";
+const std::string kProcessors = "processors: [{class: P}]\n";
+
+}  // namespace
+
+TEST_CASE("pipeline config reads every section", "[pipeline_config]") {
+  const PipelineConfig config = parse(R"(
+database:
+  connect_url: "host=db dbname=app"
+  slot_name: my_slot
+  wal2json_options: {include-xids: true, include-lsn: 1, add-tables: "public.*"}
+  status_interval_s: 2.5
+  reconnect_initial_s: 0.5
+  reconnect_max_s: 60
+filters:
+  - class: F1
+    config: {a: 1}
+  - class: F2
+processors:
+  - class: P1
+    config:
+    filters: [{class: PF}]
+    error_handlers:
+      - class: H1
+      - class: H2
+        config: {tries: 3}
+)");
+  CHECK(config.source == "my.yaml");
+  CHECK(config.database.connect_url == "host=db dbname=app");
+  CHECK(config.database.slot_name == "my_slot");
+  using Option = std::pair<std::string, std::string>;
+  CHECK(config.database.wal2json_options ==
+        std::vector<Option>{{"include-xids", "true"}, {"include-lsn", "1"}, {"add-tables", "public.*"}});
+  CHECK(config.database.status_interval_s == 2.5);
+  CHECK(config.database.reconnect_initial_s == 0.5);
+  CHECK(config.database.reconnect_max_s == 60);
+
+  REQUIRE(config.filters.size() == 2);
+  CHECK(config.filters[0].class_name == "F1");
+  CHECK(config.filters[0].path == "filters[0]");
+  CHECK(config.filters[0].config.at("a").as_int64() == 1);
+  CHECK(config.filters[0].config.at("a").path() == "filters[0].config.a");
+
+  // An absent or empty `config:` is an empty mapping that still knows where it is.
+  CHECK(config.filters[1].config.is_map());
+  CHECK(config.filters[1].config.entries().empty());
+  CHECK(config.filters[1].config.path() == "filters[1].config");
+
+  REQUIRE(config.processors.size() == 1);
+  const auto& processor = config.processors[0];
+  CHECK(processor.class_name == "P1");
+  CHECK(processor.path == "processors[0]");
+  CHECK(processor.config.is_map());
+  CHECK(processor.config.path() == "processors[0].config");
+  REQUIRE(processor.filters.size() == 1);
+  CHECK(processor.filters[0].class_name == "PF");
+  CHECK(processor.filters[0].path == "processors[0].filters[0]");
+  REQUIRE(processor.error_handlers.size() == 2);
+  CHECK(processor.error_handlers[1].class_name == "H2");
+  CHECK(processor.error_handlers[1].path == "processors[0].error_handlers[1]");
+  CHECK(processor.error_handlers[1].config.at("tries").path() == "processors[0].error_handlers[1].config.tries");
+}
+
+TEST_CASE("pipeline config has defaults for the optional database keys and processor lists", "[pipeline_config]") {
+  const PipelineConfig config = parse(kDatabase + kFilters + kProcessors);
+  CHECK(config.database.wal2json_options.empty());
+  CHECK(config.database.status_interval_s == 10);
+  CHECK(config.database.reconnect_initial_s == 1);
+  CHECK(config.database.reconnect_max_s == 30);
+  CHECK(config.filters.empty());
+  CHECK(config.processors.at(0).filters.empty());
+  CHECK(config.processors.at(0).error_handlers.empty());
+}
+
+TEST_CASE("pipeline config interpolates strings everywhere, config mappings included", "[pipeline_config]") {
+  const PipelineConfig config = parse(R"(
+database:
+  connect_url: "postgresql://${DB_HOST}/app"
+  slot_name: ${SLOT:-popyka}
+  wal2json_options: {add-tables: "$TABLES"}
+filters: []
+processors:
+  - class: "$PROCESSOR"
+    config:
+      topic: "${TOPIC-changes}"
+      nested:
+        list: ["$DB_HOST", {deep: "x${DB_HOST}x"}]
+)",
+                                      {{"DB_HOST", "db"}, {"TABLES", "public.t"}, {"PROCESSOR", "my.Processor"}});
+  CHECK(config.database.connect_url == "postgresql://db/app");
+  CHECK(config.database.slot_name == "popyka");
+  CHECK(config.database.wal2json_options.at(0).second == "public.t");
+  const auto& processor = config.processors.at(0);
+  CHECK(processor.class_name == "my.Processor");
+  CHECK(processor.config.at("topic").as_string() == "changes");
+  const Config& list = processor.config.at("nested").at("list");
+  CHECK(list.items().at(0).as_string() == "db");
+  CHECK(list.items().at(1).at("deep").as_string() == "xdbx");
+  CHECK(list.items().at(1).at("deep").path() == "processors[0].config.nested.list[1].deep");
+}
+
+TEST_CASE("pipeline config leaves keys and non-string scalars as written", "[pipeline_config]") {
+  const PipelineConfig config = parse(kDatabase + kFilters + R"(
+processors:
+  - class: P
+    config: {"$KEY": "$KEY", count: 42, ratio: 1.5, on: true, nothing: null, tilde: ~, quoted: "null"}
+)",
+                                      {{"KEY", "value"}});
+  const Config& c = config.processors.at(0).config;
+  REQUIRE(c.contains("$KEY"));
+  CHECK(c.at("$KEY").as_string() == "value");
+  CHECK(c.at("count").as_int64() == 42);
+  CHECK(c.at("ratio").as_double() == 1.5);
+  CHECK(c.at("on").as_bool());
+  CHECK(c.at("nothing").is_null());
+  CHECK(c.at("tilde").is_null());
+  CHECK(c.at("quoted").as_string() == "null");
+}
+
+TEST_CASE("pipeline config names the variable and the YAML path of an unset variable", "[pipeline_config]") {
+  CHECK_THROWS_WITH(parse(kDatabase + kFilters + R"(
+processors:
+  - class: P
+    config:
+      producer_config: {"bootstrap.servers": "${BROKERS}"}
+)"),
+                    "my.yaml: processors[0].config.producer_config.bootstrap.servers: environment variable BROKERS "
+                    "is not set (set it or write ${BROKERS:-default})");
+  CHECK_THROWS_WITH(parse("database: {connect_url: $DSN, slot_name: s}\n" + kFilters + kProcessors),
+                    "my.yaml: database.connect_url: environment variable DSN is not set (set it or write "
+                    "${DSN:-default})");
+}
+
+TEST_CASE("pipeline config refuses unknown keys, naming the path and the keys it expects", "[pipeline_config]") {
+  CHECK_THROWS_WITH(parse(kDatabase + kFilters + kProcessors + "extra: 1\n"),
+                    "my.yaml: extra: unknown key (expected one of: database, filters, processors)");
+  CHECK_THROWS_WITH(parse("database: {connect_url: x, slot_name: s, slot: t}\n" + kFilters + kProcessors),
+                    "my.yaml: database.slot: unknown key (expected one of: connect_url, slot_name, wal2json_options, "
+                    "status_interval_s, reconnect_initial_s, reconnect_max_s)");
+  CHECK_THROWS_WITH(parse(kDatabase + "filters: [{class: F, confg: {}}]\n" + kProcessors),
+                    "my.yaml: filters[0].confg: unknown key (expected one of: class, config)");
+  CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: P}, {class: Q, filterz: []}]\n"),
+                    "my.yaml: processors[1].filterz: unknown key (expected one of: class, config, filters, "
+                    "error_handlers)");
+  CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: P, error_handlers: [{class: H, filters: []}]}]\n"),
+                    "my.yaml: processors[0].error_handlers[0].filters: unknown key (expected one of: class, config)");
+  CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: P, filters: [{class: F, x: 1}]}]\n"),
+                    "my.yaml: processors[0].filters[0].x: unknown key (expected one of: class, config)");
+}
+
+TEST_CASE("pipeline config accepts any key inside config and wal2json_options", "[pipeline_config]") {
+  const PipelineConfig config =
+      parse("database: {connect_url: x, slot_name: s, wal2json_options: {anything-goes: 1}}\n" + kFilters +
+            "processors: [{class: P, config: {whatever: {deeply: [nested]}}}]\n");
+  CHECK(config.database.wal2json_options.at(0).first == "anything-goes");
+  CHECK(config.processors.at(0).config.contains("whatever"));
+}
+
+TEST_CASE("pipeline config requires database, filters and processors", "[pipeline_config]") {
+  CHECK_THROWS_WITH(parse(kFilters + kProcessors), "my.yaml: database: required key is missing");
+  CHECK_THROWS_WITH(parse(kDatabase + kProcessors), "my.yaml: filters: required key is missing");
+  CHECK_THROWS_WITH(parse(kDatabase + kFilters), "my.yaml: processors: required key is missing");
+  CHECK_THROWS_WITH(parse("database: {slot_name: s}\n" + kFilters + kProcessors),
+                    "my.yaml: database.connect_url: required key is missing");
+  CHECK_THROWS_WITH(parse("database: {connect_url: x}\n" + kFilters + kProcessors),
+                    "my.yaml: database.slot_name: required key is missing");
+}
+
+TEST_CASE("pipeline config refuses to run without any processor", "[pipeline_config]") {
+  CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: []\n"),
+                    "my.yaml: processors: must not be empty (popyka refuses to run without any processor)");
+}
+
+TEST_CASE("pipeline config requires a non-blank class in every component entry", "[pipeline_config]") {
+  CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{config: {}}]\n"),
+                    "my.yaml: processors[0].class: required key is missing");
+  CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: '  '}]\n"),
+                    "my.yaml: processors[0].class: must not be blank");
+  CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: [a]}]\n"),
+                    "my.yaml: processors[0].class: expected a string");
+  CHECK_THROWS_WITH(parse(kDatabase + "filters: [{class: F}, {class: ''}]\n" + kProcessors),
+                    "my.yaml: filters[1].class: must not be blank");
+  // An empty value can come from the environment too.
+  CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: '$CLS'}]\n", {{"CLS", ""}}),
+                    "my.yaml: processors[0].class: must not be blank");
+}
+
+TEST_CASE("pipeline config names the path and the expected type of a wrong value", "[pipeline_config]") {
+  CHECK_THROWS_WITH(parse("database: [x]\n" + kFilters + kProcessors),
+                    "my.yaml: database: expected a mapping with the keys connect_url, slot_name, wal2json_options, "
+                    "status_interval_s, reconnect_initial_s, reconnect_max_s");
+  CHECK_THROWS_WITH(parse(kDatabase + "filters: {class: F}\n" + kProcessors), "my.yaml: filters: expected a list");
+  CHECK_THROWS_WITH(parse(kDatabase + "filters:\n" + kProcessors), "my.yaml: filters: expected a list");
+  CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: P\n"), "my.yaml: processors: expected a list");
+  CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [P]\n"),
+                    "my.yaml: processors[0]: expected a mapping with the keys class, config, filters, error_handlers");
+  CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: P, config: [a]}]\n"),
+                    "my.yaml: processors[0].config: expected a mapping");
+  CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: P, config: text}]\n"),
+                    "my.yaml: processors[0].config: expected a mapping");
+  CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: P, error_handlers: {class: H}}]\n"),
+                    "my.yaml: processors[0].error_handlers: expected a list");
+  CHECK_THROWS_WITH(parse("database: {connect_url: {a: b}, slot_name: s}\n" + kFilters + kProcessors),
+                    "my.yaml: database.connect_url: expected a string");
+}
+
+TEST_CASE("pipeline config checks wal2json_options", "[pipeline_config]") {
+  CHECK_THROWS_WITH(parse("database: {connect_url: x, slot_name: s, wal2json_options: [a]}\n" + kFilters + kProcessors),
+                    "my.yaml: database.wal2json_options: expected a mapping of wal2json option names to values");
+  CHECK_THROWS_WITH(
+      parse("database: {connect_url: x, slot_name: s, wal2json_options: {add-tables: [a, b]}}\n" + kFilters +
+            kProcessors),
+      "my.yaml: database.wal2json_options.add-tables: expected a single value (wal2json options are strings, numbers "
+      "or booleans)");
+}
+
+TEST_CASE("pipeline config checks the database timings", "[pipeline_config]") {
+  const auto with = [](const std::string& timing) {
+    return parse("database: {connect_url: x, slot_name: s, " + timing + "}\n" + kFilters + kProcessors);
+  };
+  CHECK_THROWS_WITH(with("status_interval_s: 0"),
+                    "my.yaml: database.status_interval_s: must be a number of seconds > 0, found '0'");
+  CHECK_THROWS_WITH(with("reconnect_initial_s: -1"),
+                    "my.yaml: database.reconnect_initial_s: must be a number of seconds > 0, found '-1'");
+  CHECK_THROWS_WITH(with("reconnect_max_s: soon"),
+                    "my.yaml: database.reconnect_max_s: expected a number, found 'soon'");
+  CHECK_THROWS_WITH(with("status_interval_s: inf"), Contains("database.status_interval_s: must be a number"));
+  CHECK_THROWS_WITH(with("reconnect_initial_s: 10, reconnect_max_s: 5"),
+                    "my.yaml: database: reconnect_max_s (5) must not be less than reconnect_initial_s (10)");
+}
+
+TEST_CASE("pipeline config checks the slot name before connecting", "[pipeline_config]") {
+  for (const std::string& slot : std::vector<std::string>{"My-Slot", "''", "a b", std::string(64, 'a')}) {
+    INFO(slot);
+    CHECK_THROWS_WITH(parse("database: {connect_url: x, slot_name: " + slot + "}\n" + kFilters + kProcessors),
+                      Contains("my.yaml: database.slot_name: must be 1 to 63 lower-case letters, digits or "
+                               "underscores"));
+  }
+  CHECK(parse("database: {connect_url: x, slot_name: " + std::string(63, 'a') + "}\n" + kFilters + kProcessors)
+            .database.slot_name.size() == 63);
+}
+
+TEST_CASE("pipeline config accepts an empty connect_url, which means libpq's defaults", "[pipeline_config]") {
+  CHECK(parse("database: {connect_url: '', slot_name: s}\n" + kFilters + kProcessors).database.connect_url.empty());
+}
+
+TEST_CASE("pipeline config reports a YAML syntax error on one line with file, line and column", "[pipeline_config]") {
+  try {
+    parse("database:\n  connect_url: [x,\nfilters: []\n");
+    FAIL("no error");
+  } catch (const ConfigFileError& e) {
+    const std::string message = e.what();
+    CHECK_THAT(message, Contains("my.yaml: line 4, column 1: invalid YAML: "));  // the list runs to the end of the text
+    CHECK(message.find('\n') == std::string::npos);
+  }
+  CHECK_THROWS_WITH(parse("a: b\n c: d\n"), Contains("my.yaml: line 2, column 3: invalid YAML: "));
+}
+
+TEST_CASE("pipeline config says clearly that a file is empty", "[pipeline_config]") {
+  const std::string expected = "my.yaml: the file is empty (expected the keys database, filters, processors)";
+  CHECK_THROWS_WITH(parse(""), expected);
+  CHECK_THROWS_WITH(parse("# only a comment\n"), expected);
+}
+
+TEST_CASE("pipeline config needs a mapping at the top level", "[pipeline_config]") {
+  CHECK_THROWS_WITH(parse("- database\n"),
+                    "my.yaml: expected a mapping with the keys database, filters, processors at the top level");
+}
+
+TEST_CASE("pipeline config refuses a repeated key", "[pipeline_config]") {
+  CHECK_THROWS_WITH(parse(kDatabase + kFilters + kProcessors + "filters: []\n"), "my.yaml: filters: duplicate key");
+  CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: P, config: {a: 1, a: 2}}]\n"),
+                    "my.yaml: processors[0].config.a: duplicate key");
+}

@@ -1,0 +1,74 @@
+#include "config/runtime_settings.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "config/config_error.hpp"
+#include "fake_environment.hpp"
+
+using popyka::config::ConfigFileError;
+using popyka::config::load_runtime_settings;
+using popyka::config::RuntimeSettings;
+using popyka::config::testing::fake_environment;
+
+TEST_CASE("runtime settings default to the original's values", "[runtime_settings]") {
+  const RuntimeSettings settings = load_runtime_settings(fake_environment({}));
+  CHECK(settings.max_processing_attempts == 50);
+  CHECK(settings.default_retries == 5);
+  CHECK_FALSE(settings.compact_dump);
+  CHECK_FALSE(settings.debug);
+  CHECK(settings.plugin_path.empty());
+}
+
+TEST_CASE("runtime settings read every variable", "[runtime_settings]") {
+  const RuntimeSettings settings = load_runtime_settings(fake_environment({
+      {"POPYKA_MAX_PROCESSING_ATTEMPTS", "7"},
+      {"POPYKA_DEFAULT_RETRIES", "1"},
+      {"POPYKA_COMPACT_DUMP", "1"},
+      {"POPYKA_DEBUG", "yes"},
+      {"POPYKA_PLUGIN_PATH", "/opt/a:/opt/b/plugin.so"},
+  }));
+  CHECK(settings.max_processing_attempts == 7);
+  CHECK(settings.default_retries == 1);
+  CHECK(settings.compact_dump);
+  CHECK(settings.debug);
+  CHECK(settings.plugin_path == std::vector<std::string>{"/opt/a", "/opt/b/plugin.so"});
+}
+
+TEST_CASE("runtime settings treat an empty variable as unset", "[runtime_settings]") {
+  const RuntimeSettings settings = load_runtime_settings(fake_environment({
+      {"POPYKA_MAX_PROCESSING_ATTEMPTS", ""},
+      {"POPYKA_DEFAULT_RETRIES", ""},
+      {"POPYKA_COMPACT_DUMP", ""},
+      {"POPYKA_DEBUG", ""},
+      {"POPYKA_PLUGIN_PATH", ""},
+  }));
+  CHECK(settings.max_processing_attempts == 50);
+  CHECK(settings.default_retries == 5);
+  CHECK_FALSE(settings.compact_dump);
+  CHECK_FALSE(settings.debug);
+  CHECK(settings.plugin_path.empty());
+}
+
+TEST_CASE("runtime settings switch a flag on for any non-empty value, even 0", "[runtime_settings]") {
+  // The original tests the variable for being set, not for its value.
+  const RuntimeSettings settings =
+      load_runtime_settings(fake_environment({{"POPYKA_COMPACT_DUMP", "0"}, {"POPYKA_DEBUG", "false"}}));
+  CHECK(settings.compact_dump);
+  CHECK(settings.debug);
+}
+
+TEST_CASE("runtime settings drop empty parts of POPYKA_PLUGIN_PATH", "[runtime_settings]") {
+  const RuntimeSettings settings = load_runtime_settings(fake_environment({{"POPYKA_PLUGIN_PATH", ":/a::/b:"}}));
+  CHECK(settings.plugin_path == std::vector<std::string>{"/a", "/b"});
+}
+
+TEST_CASE("runtime settings refuse a count that is not an integer > 0, naming the variable", "[runtime_settings]") {
+  for (const std::string name : {"POPYKA_MAX_PROCESSING_ATTEMPTS", "POPYKA_DEFAULT_RETRIES"}) {
+    for (const std::string value : {"0", "-1", "x", "5x", " 5", "2.5", "99999999999"}) {
+      INFO(name << "=" << value);
+      CHECK_THROWS_AS(load_runtime_settings(fake_environment({{name, value}})), ConfigFileError);
+      CHECK_THROWS_WITH(load_runtime_settings(fake_environment({{name, value}})),
+                        name + ": must be an integer > 0, found '" + value + "'");
+    }
+  }
+}
