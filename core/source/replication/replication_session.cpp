@@ -1,0 +1,186 @@
+#include "source/replication/replication_session.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+#include "runtime/stop_signal.hpp"
+#include "source/drain.hpp"
+#include "source/replication/replication_protocol.hpp"
+#include "source/replication/replication_slot.hpp"
+#include "source/replication/stop_aware_wait.hpp"
+#include "source/replication/wal2json_options.hpp"
+
+namespace popyka::source::replication {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// On stop, how long the consumer may take to finish outstanding deliveries, and how long the
+// server may take to acknowledge the end of the stream.
+constexpr auto drain_limit = milliseconds(10'000);
+constexpr auto end_copy_limit = std::chrono::seconds(5);
+// While deliveries are outstanding, the consumer's poll() and the socket take turns this often.
+constexpr auto pending_poll_slice = milliseconds(20);
+
+struct PqFree {
+  void operator()(char* buffer) const { PQfreemem(buffer); }
+};
+
+milliseconds until(Clock::time_point deadline) {
+  return std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(deadline - Clock::now()));
+}
+
+}  // namespace
+
+ReplicationSession::ReplicationSession(const config::DatabaseSpec& database, bool may_create_slot)
+    : database_(database),
+      connection_(database.connect_url),
+      status_interval_(std::chrono::duration_cast<Clock::duration>(
+          std::chrono::duration<double>(database.status_interval_s))) {
+  check_wal_level();
+  start_replication(may_create_slot);
+}
+
+void ReplicationSession::check_wal_level() {
+  // Asked first: with wal_level=replica the slot creation error would be less clear.
+  auto result = connection_.execute("SHOW wal_level");
+  if (result.value(0, 0) != "logical") {
+    throw ReplicationError(fmt::format(
+        "PostgreSQL runs with wal_level={}; streaming changes needs wal_level=logical (set it in "
+        "postgresql.conf and restart PostgreSQL)",
+        result.value(0, 0)));
+  }
+}
+
+void ReplicationSession::start_replication(bool may_create_slot) {
+  SlotManager slot(connection_, database_.slot_name);
+  start_position_ = slot.prepare(may_create_slot).confirmed_flush;
+  position_ = ConfirmedPosition(start_position_);
+  auto options = wal2json_options(database_.wal2json_options);
+  try {
+    connection_.execute(start_replication_command(database_.slot_name, options));
+  } catch (const ServerError& e) {
+    if (e.sqlstate() == "58P01") throw plugin_not_installed(e.what());  // undefined_file
+    if (e.sqlstate() == "55006") throw SlotInUse(fmt::format("{}: stop that consumer or use another slot_name", e.what()));
+    throw ReplicationError(fmt::format("cannot start streaming slot \"{}\": {}", database_.slot_name, e.what()));
+  }
+  spdlog::info("streaming replication slot \"{}\" from {}", database_.slot_name, sdk::format_lsn(start_position_));
+}
+
+void ReplicationSession::stream(ChangeConsumer& consumer) {
+  next_status_ = Clock::now() + status_interval_;
+  while (!runtime::stop_requested()) {
+    receive_available(consumer);
+    if (runtime::stop_requested()) break;
+    if (Clock::now() >= next_status_) send_status(checkpoint(consumer));
+    wait_for_input(consumer);
+  }
+  finish(consumer);
+}
+
+void ReplicationSession::receive_available(ChangeConsumer& consumer) {
+  while (!runtime::stop_requested()) {
+    char* raw = nullptr;
+    const int size = PQgetCopyData(connection_.native(), &raw, /*async=*/1);
+    if (size == 0) return;  // nothing more buffered
+    if (size == -1) {
+      QueryResult end(PQgetResult(connection_.native()));
+      std::string_view reason = end.error_field(PG_DIAG_MESSAGE_PRIMARY);
+      throw ConnectionLost(fmt::format("the server ended the replication stream ({})",
+                                       reason.empty() ? one_line(PQerrorMessage(connection_.native())) : reason));
+    }
+    if (size < 0) connection_.throw_lost("the replication stream broke");
+    std::unique_ptr<char, PqFree> buffer(raw);
+    handle(std::string_view(raw, static_cast<std::size_t>(size)), consumer);
+    // A keepalive asking for a reply is answered at once, without waiting for a checkpoint: the
+    // server only needs a sign of life before wal_sender_timeout.
+    if (reply_requested_) send_status(position_.flush());
+    if (Clock::now() >= next_status_) send_status(checkpoint(consumer));
+  }
+}
+
+void ReplicationSession::handle(std::string_view copy_data, ChangeConsumer& consumer) {
+  ServerMessage message;
+  try {
+    message = parse_server_message(copy_data);
+  } catch (const ProtocolError& e) {
+    throw ConnectionLost(e.what());  // a fresh connection starts from a clean protocol state
+  }
+  if (const auto* data = std::get_if<XLogData>(&message)) {
+    position_.on_data(data->data_start);
+    consumer.consume(data->payload, data->data_start);  // views libpq's buffer, no copy
+  } else {
+    const auto& keepalive = std::get<PrimaryKeepalive>(message);
+    position_.on_keepalive(keepalive.wal_end);
+    reply_requested_ = reply_requested_ || keepalive.reply_requested;
+  }
+}
+
+void ReplicationSession::wait_for_input(ChangeConsumer& consumer) {
+  WaitOutcome outcome;
+  if (consumer.has_pending()) {
+    // Outstanding deliveries complete only inside poll(): give it the wait, check the socket
+    // between slices.
+    outcome = wait_readable(connection_.socket(), milliseconds(0));
+    if (outcome == WaitOutcome::timed_out) consumer.poll(std::min(until(next_status_), milliseconds(pending_poll_slice)));
+  } else {
+    outcome = wait_readable(connection_.socket(), until(next_status_));
+  }
+  if (outcome == WaitOutcome::socket_readable && PQconsumeInput(connection_.native()) == 0) {
+    connection_.throw_lost("lost the replication connection");
+  }
+}
+
+sdk::Lsn ReplicationSession::checkpoint(ChangeConsumer& consumer) {
+  return position_.confirm(consumer.checkpoint(), consumer.has_pending());
+}
+
+void ReplicationSession::send_status(sdk::Lsn flush) {
+  // apply = flush: for popyka a change is applied once every processor is done with it, which
+  // makes pg_stat_replication's replay_lag the end-to-end lag.
+  auto message = encode_standby_status({position_.write(), flush, flush,
+                                        to_postgres_time_us(std::chrono::system_clock::now()), false});
+  if (PQputCopyData(connection_.native(), message.data(), static_cast<int>(message.size())) != 1 ||
+      PQflush(connection_.native()) != 0) {
+    connection_.throw_lost("cannot send a standby status update");
+  }
+  spdlog::debug("standby status: write {} flush {}", sdk::format_lsn(position_.write()), sdk::format_lsn(flush));
+  reply_requested_ = false;
+  next_status_ = Clock::now() + status_interval_;
+}
+
+void ReplicationSession::finish(ChangeConsumer& consumer) {
+  const sdk::Lsn done = drain(consumer, drain_limit);
+  send_status(position_.confirm(done, consumer.has_pending()));
+  end_copy();
+  spdlog::info("stopped streaming replication slot \"{}\"; confirmed up to {}", database_.slot_name,
+               sdk::format_lsn(position_.flush()));
+}
+
+void ReplicationSession::end_copy() {
+  // Waiting for the server's own end of the stream means it has applied the last status update
+  // (it reads them in order) before stream_changes() returns.
+  PGconn* conn = connection_.native();
+  if (PQputCopyEnd(conn, nullptr) != 1 || PQflush(conn) != 0) return;
+  const auto give_up = Clock::now() + end_copy_limit;
+  for (;;) {
+    char* raw = nullptr;
+    const int size = PQgetCopyData(conn, &raw, /*async=*/1);
+    if (size > 0) {
+      PQfreemem(raw);  // sent after the stop: not consumed, so not confirmed, so streamed again
+      continue;
+    }
+    if (size < 0) break;
+    if (Clock::now() >= give_up) return;
+    if (wait_readable(connection_.socket(), until(give_up), /*stop_ends_wait=*/false) == WaitOutcome::socket_readable &&
+        PQconsumeInput(conn) == 0) {
+      return;
+    }
+  }
+  while (PGresult* result = PQgetResult(conn)) PQclear(result);
+}
+
+}  // namespace popyka::source::replication

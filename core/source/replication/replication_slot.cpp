@@ -1,0 +1,144 @@
+#include "source/replication/replication_slot.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <thread>
+
+
+namespace popyka::source::replication {
+namespace {
+
+// A slot freed a moment ago (its previous user just exited or was killed) can still show its old
+// walsender for a short while: wait this long before calling it in use.
+constexpr auto in_use_grace = std::chrono::seconds(5);
+constexpr auto in_use_recheck = std::chrono::milliseconds(250);
+
+}  // namespace
+
+ReplicationError plugin_not_installed(std::string_view server_message) {
+  return ReplicationError(fmt::format(
+      "the {} output plugin is not installed on the PostgreSQL server ({}): install it, e.g. the "
+      "postgresql-<version>-wal2json package",
+      output_plugin, server_message));
+}
+
+void validate_slot_name(std::string_view name) {
+  bool valid = !name.empty() && name.size() <= 63;
+  for (char c : name) valid = valid && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+  if (!valid) {
+    throw ReplicationError(fmt::format(
+        "invalid replication slot name \"{}\": use 1 to 63 lower case letters, digits and underscores "
+        "(database.slot_name)",
+        name));
+  }
+}
+
+struct SlotManager::Row {
+  std::string plugin;
+  std::string slot_type;
+  std::string database;
+  bool in_this_database = false;
+  int active_pid = 0;  // 0 when no walsender holds it
+  sdk::Lsn confirmed_flush = 0;
+};
+
+SlotManager::SlotManager(ReplicationConnection& connection, std::string slot_name)
+    : connection_(connection), slot_name_(std::move(slot_name)) {
+  validate_slot_name(slot_name_);
+}
+
+bool SlotManager::lookup(Row& row) {
+  auto result = connection_.execute(fmt::format(
+      "SELECT coalesce(plugin, ''), slot_type, coalesce(database::text, ''), "
+      "coalesce(database = current_database(), false), coalesce(active_pid, 0), "
+      // as a decimal number: no LSN text parser needed here
+      "(coalesce(confirmed_flush_lsn, '0/0') - '0/0')::text "
+      "FROM pg_replication_slots WHERE slot_name = '{}'",
+      slot_name_));
+  if (result.rows() == 0) return false;
+  row.plugin = result.value(0, 0);
+  row.slot_type = result.value(0, 1);
+  row.database = result.value(0, 2);
+  row.in_this_database = result.value(0, 3) == "t";
+  row.active_pid = std::stoi(std::string(result.value(0, 4)));
+  row.confirmed_flush = std::stoull(std::string(result.value(0, 5)));
+  return true;
+}
+
+void SlotManager::wait_until_free(Row& row) {
+  const auto give_up = std::chrono::steady_clock::now() + in_use_grace;
+  while (row.active_pid != 0 && row.active_pid != connection_.backend_pid() &&
+         std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(in_use_recheck);
+    if (!lookup(row)) return;
+  }
+  if (row.active_pid != 0 && row.active_pid != connection_.backend_pid()) {
+    throw SlotInUse(fmt::format(
+        "replication slot \"{}\" is in use by another process (pid {}): stop that consumer or use "
+        "another slot_name",
+        slot_name_, row.active_pid));
+  }
+}
+
+SlotManager::Prepared SlotManager::prepare(bool may_create) {
+  Row row;
+  bool created = false;
+  if (!lookup(row)) {
+    if (!may_create) {
+      throw ReplicationError(fmt::format(
+          "replication slot \"{}\" disappeared while popyka was disconnected; changes made meanwhile "
+          "are lost to it. Restart popyka to create it again",
+          slot_name_));
+    }
+    create();
+    created = true;
+    if (!lookup(row)) throw ConnectionLost(fmt::format("replication slot \"{}\" vanished after creation", slot_name_));
+  }
+  if (row.slot_type != "logical" || row.plugin != output_plugin) {
+    throw ReplicationError(fmt::format(
+        "replication slot \"{}\" exists but uses {} (not {}): drop it or choose another slot_name",
+        slot_name_, row.slot_type == "logical" ? "output plugin " + row.plugin : "physical replication",
+        output_plugin));
+  }
+  if (!row.in_this_database) {
+    throw ReplicationError(fmt::format(
+        "replication slot \"{}\" belongs to database \"{}\", not the one in connect_url", slot_name_,
+        row.database));
+  }
+  wait_until_free(row);
+  if (!created) {
+    spdlog::info("using existing replication slot \"{}\" (confirmed up to {})", slot_name_,
+                 sdk::format_lsn(row.confirmed_flush));
+  }
+  return Prepared{created, row.confirmed_flush};
+}
+
+void SlotManager::create() {
+  try {
+    // NOEXPORT_SNAPSHOT: popyka streams changes only, it never reads the snapshot (and the
+    // old spelling works on every PostgreSQL from 10 on).
+    auto result = connection_.execute(
+        fmt::format("CREATE_REPLICATION_SLOT {} LOGICAL {} NOEXPORT_SNAPSHOT", slot_name_, output_plugin));
+    spdlog::info("created replication slot \"{}\" with {} at {}", slot_name_, output_plugin, result.value(0, 1));
+  } catch (const ServerError& e) {
+    if (e.sqlstate() == "58P01") throw plugin_not_installed(e.what());  // undefined_file
+    if (e.sqlstate() == "42710") return;  // duplicate_object: someone created it just now
+    throw ReplicationError(fmt::format("cannot create replication slot \"{}\": {}", slot_name_, e.what()));
+  }
+}
+
+void SlotManager::drop() {
+  Row row;
+  if (!lookup(row)) throw ReplicationError(fmt::format("replication slot \"{}\" does not exist", slot_name_));
+  wait_until_free(row);
+  try {
+    connection_.execute(fmt::format("DROP_REPLICATION_SLOT {}", slot_name_));
+  } catch (const ServerError& e) {
+    throw ReplicationError(fmt::format("cannot drop replication slot \"{}\": {}", slot_name_, e.what()));
+  }
+  spdlog::info("dropped replication slot \"{}\"", slot_name_);
+}
+
+}  // namespace popyka::source::replication

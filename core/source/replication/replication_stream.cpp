@@ -1,0 +1,105 @@
+#include "source/replication/replication_stream.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "runtime/stop_signal.hpp"
+#include "source/replication/reconnect_backoff.hpp"
+#include "source/replication/replication_session.hpp"
+#include "source/replication/replication_slot.hpp"
+#include "source/replication/stop_aware_wait.hpp"
+#include "source/replication/wal2json_options.hpp"
+
+namespace popyka::source {
+namespace {
+
+using namespace replication;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// A connection refused when popyka starts is a configuration problem to report (wrong host,
+// password, role); the same failure later is a server restart or network trouble to wait out.
+ReplicationError cannot_connect(const ConnectionLost& failure) {
+  std::string_view reason = failure.what();
+  std::string_view hint;
+  if (reason.find("replication role") != std::string_view::npos ||
+      reason.find("REPLICATION attribute") != std::string_view::npos) {
+    hint = " (the role needs the REPLICATION attribute: ALTER ROLE <name> REPLICATION)";
+  } else if (reason.find("password") != std::string_view::npos) {
+    hint = " (check the user and password in database.connect_url)";
+  }
+  return ReplicationError(fmt::format("cannot connect to PostgreSQL for replication: {}{}", reason, hint));
+}
+
+// Sleeps before a reconnect attempt; outstanding deliveries keep completing meanwhile.
+void wait_before_reconnect(ReconnectBackoff::Seconds wait, ChangeConsumer& consumer) {
+  const auto give_up = Clock::now() + std::chrono::duration_cast<Clock::duration>(wait);
+  while (!runtime::stop_requested() && Clock::now() < give_up) {
+    auto left = std::chrono::duration_cast<milliseconds>(give_up - Clock::now());
+    if (consumer.has_pending()) {
+      consumer.poll(std::min(left, milliseconds(100)));
+    } else {
+      wait_readable(-1, left);
+    }
+  }
+}
+
+}  // namespace
+
+void stream_changes(const config::DatabaseSpec& database, ChangeConsumer& consumer) {
+  // Configuration mistakes show before any connection.
+  validate_slot_name(database.slot_name);
+  (void)wal2json_options(database.wal2json_options);
+
+  ReconnectBackoff backoff{ReconnectBackoff::Seconds(database.reconnect_initial_s),
+                           ReconnectBackoff::Seconds(database.reconnect_max_s)};
+  bool streamed = false;  // a session has started: failures from now on are waited out
+  int failed_attempts = 0;
+  Clock::time_point lost_at;
+  while (!runtime::stop_requested()) {
+    try {
+      ReplicationSession session(database, /*may_create_slot=*/!streamed);
+      if (failed_attempts > 0) {
+        spdlog::info("replication connection recovered after {} attempt(s) in {:.1f}s; resuming from {}",
+                     failed_attempts, std::chrono::duration<double>(Clock::now() - lost_at).count(),
+                     sdk::format_lsn(session.start_position()));
+      }
+      streamed = true;
+      failed_attempts = 0;
+      backoff.reset();
+      session.stream(consumer);
+      return;
+    } catch (const SlotInUse& e) {
+      if (!streamed) throw;
+      spdlog::warn("cannot resume streaming yet: {}", e.what());
+    } catch (const ConnectionLost& e) {
+      if (!streamed) throw cannot_connect(e);
+      if (failed_attempts == 0) {
+        lost_at = Clock::now();
+        spdlog::warn("lost the replication connection: {}", e.what());
+      } else {
+        spdlog::warn("reconnect attempt {} failed: {}", failed_attempts, e.what());
+      }
+    }
+    ++failed_attempts;
+    auto wait = backoff.next_wait();
+    spdlog::info("reconnecting to PostgreSQL in {:.1f}s", wait.count());
+    wait_before_reconnect(wait, consumer);
+  }
+  spdlog::warn("stopped while disconnected from PostgreSQL; changes done since the last confirmation "
+               "will be streamed again");
+}
+
+void drop_slot(const config::DatabaseSpec& database) {
+  validate_slot_name(database.slot_name);
+  try {
+    ReplicationConnection connection(database.connect_url);
+    SlotManager(connection, database.slot_name).drop();
+  } catch (const ConnectionLost& e) {
+    throw cannot_connect(e);
+  }
+}
+
+}  // namespace popyka::source
