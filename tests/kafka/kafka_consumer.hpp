@@ -1,0 +1,24 @@
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace popyka::test {
+
+// One message as a consumer sees it.
+struct Record {
+  std::int32_t partition = 0;
+  std::optional<std::string> key;  // nullopt: a null key
+  std::string value;
+  std::map<std::string, std::string> headers;
+};
+
+// Reads `topic` from the beginning of every partition with a real librdkafka consumer until
+// `expected` messages arrived (then a short while more, to see duplicates) or `timeout`.
+std::vector<Record> consume(const std::string& bootstrap, const std::string& topic, std::size_t expected,
+                            std::chrono::milliseconds timeout = std::chrono::seconds(15));
+
+}  // namespace popyka::test

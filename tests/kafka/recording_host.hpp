@@ -1,0 +1,37 @@
+#pragma once
+#include <iostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <popyka/sdk/host.hpp>
+
+namespace popyka::test {
+
+// An sdk::Host that hands out tickets and records what the processor reported.
+class RecordingHost final : public sdk::Host {
+ public:
+  void log(sdk::LogLevel level, std::string_view message) noexcept override {
+    if (level >= sdk::LogLevel::Warning) std::clog << "[processor] " << message << "\n";
+  }
+  bool log_enabled(sdk::LogLevel level) const noexcept override { return level >= sdk::LogLevel::Warning; }
+
+  sdk::Ticket defer() noexcept override { return next_ticket_++; }
+  void delivered(sdk::Ticket ticket) noexcept override { delivered_.push_back(ticket); }
+  void failed(sdk::Ticket ticket, std::string_view error) noexcept override {
+    failed_.emplace_back(ticket, std::string(error));
+  }
+
+  std::size_t deferred() const noexcept { return next_ticket_ - kFirstTicket; }
+  std::size_t reported() const noexcept { return delivered_.size() + failed_.size(); }
+  const std::vector<sdk::Ticket>& delivered_tickets() const noexcept { return delivered_; }
+  const std::vector<std::pair<sdk::Ticket, std::string>>& failures() const noexcept { return failed_; }
+
+ private:
+  static constexpr sdk::Ticket kFirstTicket = 1;
+  sdk::Ticket next_ticket_ = kFirstTicket;
+  std::vector<sdk::Ticket> delivered_;
+  std::vector<std::pair<sdk::Ticket, std::string>> failed_;
+};
+
+}  // namespace popyka::test

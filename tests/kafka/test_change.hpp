@@ -1,0 +1,62 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include <popyka/sdk/change.hpp>
+
+namespace popyka::test {
+
+// A column from explicit text: `value` is JSON (`1`, `"a"`, `null`), empty in a primary key.
+struct TestColumn {
+  std::string name;
+  std::string type;
+  std::string value;
+};
+
+// A Change from explicit fields, for tests that must not depend on the host's decoder.
+// Its json() is a wal2json-v2-like rendering of those fields.
+class TestChange final : public sdk::Change {
+ public:
+  // Every member has an initializer, so designated initializers may leave any out.
+  struct Fields {
+    sdk::Action action = sdk::Action::Insert;
+    std::string schema{};
+    std::string table{};
+    std::vector<TestColumn> columns{};
+    std::vector<TestColumn> identity{};
+    std::vector<TestColumn> pk{};
+    sdk::Lsn lsn = 0;
+    std::string xid{};        // JSON, empty when absent
+    std::string timestamp{};  // JSON, empty when absent
+    std::string prefix{};     // JSON, M only
+    std::string content{};    // JSON, M only
+    bool transactional = true;
+  };
+
+  explicit TestChange(Fields fields);
+  TestChange(const TestChange&) = delete;  // the column views point into this object
+  TestChange& operator=(const TestChange&) = delete;
+  ~TestChange() = default;
+
+  sdk::Action action() const noexcept override { return f_.action; }
+  std::string_view schema() const noexcept override { return f_.schema; }
+  std::string_view table() const noexcept override { return f_.table; }
+  std::span<const sdk::Column> columns() const noexcept override { return columns_; }
+  std::span<const sdk::Column> identity() const noexcept override { return identity_; }
+  std::span<const sdk::Column> primary_key() const noexcept override { return pk_; }
+  sdk::Lsn lsn() const noexcept override { return f_.lsn; }
+  sdk::Value xid() const noexcept override { return sdk::Value(f_.xid); }
+  sdk::Value timestamp() const noexcept override { return sdk::Value(f_.timestamp); }
+  sdk::Value message_prefix() const noexcept override { return sdk::Value(f_.prefix); }
+  sdk::Value message_content() const noexcept override { return sdk::Value(f_.content); }
+  bool transactional() const noexcept override { return f_.transactional; }
+  std::string_view json() const noexcept override { return json_; }
+  int retries() const noexcept override { return 0; }
+
+ private:
+  Fields f_;
+  std::vector<sdk::Column> columns_, identity_, pk_;
+  std::string json_;
+};
+
+}  // namespace popyka::test

@@ -1,0 +1,66 @@
+#include <catch2/catch.hpp>
+
+#include "kafka_plugin.hpp"
+#include "recording_host.hpp"
+
+using namespace popyka::test;
+namespace sdk = popyka::sdk;
+
+namespace {
+
+// Nothing listens there: setup() never connects, so no cluster is needed.
+const std::string kNowhere = "127.0.0.1:1";
+
+void setup_with(const sdk::Config& config) {
+  RecordingHost host;
+  ProcessorPtr processor = create_kafka_processor();
+  processor->setup(config, host);
+}
+
+}  // namespace
+
+TEST_CASE("a valid config sets up", "[kafka][config]") {
+  CHECK_NOTHROW(setup_with(kafka_config(kNowhere, {{"topic", "popyka"}})));
+  CHECK_NOTHROW(setup_with(kafka_config(kNowhere, {{"topic", "cdc.{schema}.{table}"}, {"key", "none"}})));
+  CHECK_NOTHROW(setup_with(kafka_config(kNowhere, {{"topic", "{schema}.{table}"}, {"topic_without_table", "tx"}})));
+  // The user may turn idempotence off, and then use acks=1.
+  CHECK_NOTHROW(setup_with(kafka_config(kNowhere, {{"topic", "t"}}, {{"enable.idempotence", "false"}, {"acks", "1"}})));
+}
+
+TEST_CASE("a librdkafka property it refuses is a ConfigError naming it", "[kafka][config]") {
+  CHECK_THROWS_AS(setup_with(kafka_config(kNowhere, {{"topic", "t"}}, {{"no.such.property", "1"}})), sdk::ConfigError);
+  CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, {{"topic", "t"}}, {{"no.such.property", "1"}})),
+                    Catch::StartsWith("processors[0].config.producer_config.no.such.property: "));
+  CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, {{"topic", "t"}}, {{"linger.ms", "soon"}})),
+                    Catch::StartsWith("processors[0].config.producer_config.linger.ms: "));
+  // A conflict librdkafka finds between properties names producer_config.
+  CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, {{"topic", "t"}}, {{"acks", "1"}})),
+                    Catch::StartsWith("processors[0].config.producer_config: ") && Catch::Contains("acks"));
+}
+
+TEST_CASE("topic is required, non-blank and a legal Kafka name", "[kafka][config]") {
+  CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, {})), Catch::StartsWith("processors[0].config.topic: required"));
+  CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, {{"topic", "  "}})),
+                    Catch::StartsWith("processors[0].config.topic: must not be blank"));
+  CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, {{"topic", "a topic"}})),
+                    Catch::StartsWith("processors[0].config.topic: "));
+  // {schema}.{table} leaves `.` for B, C and M unless topic_without_table says where they go.
+  CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, {{"topic", "{schema}.{table}"}})),
+                    Catch::StartsWith("processors[0].config.topic: ") && Catch::Contains("topic_without_table"));
+  CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, {{"topic", "t"}, {"topic_without_table", "a/b"}})),
+                    Catch::StartsWith("processors[0].config.topic_without_table: "));
+}
+
+TEST_CASE("producer_config needs bootstrap.servers and client.id", "[kafka][config]") {
+  CHECK_THROWS_WITH(setup_with(processor_config({{"topic", "t"}}, std::nullopt)),
+                    Catch::StartsWith("processors[0].config.producer_config: required"));
+  CHECK_THROWS_WITH(setup_with(processor_config({{"topic", "t"}}, Pairs{{"client.id", "c"}})),
+                    Catch::StartsWith("processors[0].config.producer_config.bootstrap.servers: required"));
+  CHECK_THROWS_WITH(setup_with(processor_config({{"topic", "t"}}, Pairs{{"bootstrap.servers", kNowhere}})),
+                    Catch::StartsWith("processors[0].config.producer_config.client.id: required"));
+}
+
+TEST_CASE("key is primary_key or none", "[kafka][config]") {
+  CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, {{"topic", "t"}, {"key", "all"}})),
+                    Catch::StartsWith("processors[0].config.key: expected primary_key or none"));
+}
