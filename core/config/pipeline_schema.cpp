@@ -21,15 +21,13 @@ constexpr std::array<std::string_view, 6> kDatabaseKeys = {
 constexpr std::array<std::string_view, 2> kComponentKeys = {"class", "config"};
 constexpr std::array<std::string_view, 4> kProcessorKeys = {"class", "config", "filters", "error_handlers"};
 
-std::string join(Keys keys) {
-  std::string out;
-  for (std::string_view key : keys) out += (out.empty() ? "" : ", ") + std::string(key);
-  return out;
-}
+std::string join(Keys keys) { return fmt::format("{}", fmt::join(keys, ", ")); }
 
 // Each check below throws sdk::ConfigError `<yaml path>: <what>`; read_pipeline adds the source.
 
-void require_map(const sdk::Config& node, Keys keys) {
+// `node` must be a mapping whose keys are all among `keys`: a misspelt key fails loudly
+// instead of being ignored.
+void check_mapping(const sdk::Config& node, Keys keys) {
   if (!node.is_map()) node.fail("expected a mapping with the keys " + join(keys));
   for (const auto& [key, value] : node.entries())
     if (std::find(keys.begin(), keys.end(), key) == keys.end())
@@ -72,7 +70,7 @@ std::vector<std::pair<std::string, std::string>> read_wal2json_options(const sdk
 }
 
 DatabaseSpec read_database(const sdk::Config& database) {
-  require_map(database, kDatabaseKeys);
+  check_mapping(database, kDatabaseKeys);
   DatabaseSpec spec;
   // An empty connect_url is valid: libpq then takes everything from PGHOST, PGUSER, ...
   spec.connect_url = database.at("connect_url").as_string();
@@ -88,7 +86,7 @@ DatabaseSpec read_database(const sdk::Config& database) {
 }
 
 ComponentSpec read_component(const sdk::Config& entry, Keys keys) {
-  require_map(entry, keys);
+  check_mapping(entry, keys);
   ComponentSpec spec;
   spec.path = entry.path();
   spec.class_name = entry.at("class").as_nonblank_string();
@@ -119,7 +117,7 @@ PipelineConfig read_checked(const sdk::Config& root, const std::string& source) 
     throw ConfigFileError(source + ": the file is empty (expected the keys " + join(kTopLevelKeys) + ")");
   if (!root.is_map())
     throw ConfigFileError(source + ": expected a mapping with the keys " + join(kTopLevelKeys) + " at the top level");
-  require_map(root, kTopLevelKeys);
+  check_mapping(root, kTopLevelKeys);
 
   PipelineConfig config;
   config.source = source;

@@ -1,9 +1,9 @@
 #include "config/yaml_document.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <vector>
+
+#include <yaml-cpp/yaml.h>
 
 #include "config/config_error.hpp"
 #include "config/interpolation.hpp"
