@@ -2,6 +2,7 @@
 #include <cstddef>
 #include <deque>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "pipeline/progress_tracker.hpp"
