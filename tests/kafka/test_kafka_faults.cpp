@@ -131,6 +131,33 @@ TEST_CASE("injected produce errors are retried by librdkafka: none lost, none du
   for (std::size_t i = 0; i < sent.size(); ++i) CHECK(got[i].value == sent[i]->json());
 }
 
+TEST_CASE("a produce error librdkafka does not retry is reported as a failure of that change", "[kafka][faults]") {
+  MockKafkaProcess kafka({"--topic", "t:1"});
+  RecordingHost host;
+  ProcessorPtr processor = create_kafka_processor();
+  processor->setup(kafka_config(kafka.bootstrap_servers(), {{"topic", "t"}}), host);
+  auto first = row(1);
+  processor->process(*first);
+  REQUIRE(wait_reported(*processor, host));
+
+  kafka.command("produce-errors 1 MSG_SIZE_TOO_LARGE");
+  auto second = row(2);
+  processor->process(*second);
+  REQUIRE(wait_reported(*processor, host));
+  REQUIRE(host.failures().size() == 1);
+  CHECK(host.failures()[0].first == 2);
+  CHECK_THAT(host.failures()[0].second, Catch::Contains("Kafka delivery to t failed"));
+
+  // What RETRY_PROCESSOR does: the same change again, delivered this time. (Some errors, e.g.
+  // TOPIC_AUTHORIZATION_FAILED, make librdkafka refuse the topic until its next metadata refresh:
+  // process() then reports failed() at once, and the host retries or aborts.)
+  processor->process(*second);
+  REQUIRE(wait_reported(*processor, host));
+  CHECK(host.delivered_tickets().size() == 2);
+  const std::set<std::string> expected{std::string(first->json()), std::string(second->json())};
+  CHECK(values(consume(kafka.bootstrap_servers(), "t", 2)) == expected);
+}
+
 TEST_CASE("a full librdkafka queue makes process() wait for room, never drop", "[kafka][faults]") {
   MockKafkaProcess kafka({"--topic", "t:1"});
   RecordingHost host;
