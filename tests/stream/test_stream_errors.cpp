@@ -1,0 +1,127 @@
+// Problems the user must fix end stream_changes() with a ReplicationError of one line saying
+// what is wrong.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "background_stream.hpp"
+
+using namespace popyka;
+using namespace popyka::test;
+
+namespace {
+
+// The message stream_changes() fails with, checked to be one line.
+std::string replication_error(const config::DatabaseSpec& spec) {
+  RecordingConsumer consumer;
+  try {
+    source::stream_changes(spec, consumer);
+  } catch (const source::ReplicationError& e) {
+    const std::string message = e.what();
+    CHECK(message.find('\n') == std::string::npos);
+    return message;
+  }
+  FAIL("stream_changes() did not fail");
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("a server without wal_level=logical is a one-line error") {
+  PostgresCluster replica_level({.wal_level = "replica"});
+  auto message = replication_error(database_spec(replica_level, "popyka"));
+  CHECK_THAT(message, Catch::Contains("wal_level=replica") && Catch::Contains("wal_level=logical"));
+}
+
+TEST_CASE("a role without the REPLICATION attribute is a one-line error") {
+  auto& cluster = PostgresCluster::shared();
+  cluster.create_role("no_replication", "secret", false);
+  auto spec = database_spec(cluster, "popyka");
+  spec.connect_url = cluster.dsn("no_replication", "secret");
+  CHECK_THAT(replication_error(spec), Catch::Contains("replication role") && Catch::Contains("ALTER ROLE"));
+}
+
+TEST_CASE("a wrong password is a one-line error") {
+  auto& cluster = PostgresCluster::shared();
+  cluster.create_role("forgetful", "right", true);
+  auto spec = database_spec(cluster, "popyka");
+  spec.connect_url = cluster.uri("forgetful", "wrong");
+  CHECK_THAT(replication_error(spec), Catch::Contains("password authentication failed for user \"forgetful\""));
+}
+
+TEST_CASE("a role with REPLICATION and the right password streams") {
+  auto& cluster = PostgresCluster::shared();
+  cluster.create_role("streamer", "right", true);
+  auto spec = database_spec(cluster, "by_streamer");
+  spec.connect_url = cluster.uri("streamer", "right");
+  RecordingConsumer consumer;
+  BackgroundStream stream(spec, consumer);
+  REQUIRE(wait_until_slot_active(cluster, "by_streamer"));
+  cluster.exec(end_of_stream_sql);
+  CHECK(stream.wait() == BackgroundStream::Ending::end_of_stream_message);
+}
+
+TEST_CASE("a server that does not answer at startup is a one-line error") {
+  auto& cluster = PostgresCluster::shared();
+  auto spec = database_spec(cluster, "popyka");
+  spec.connect_url = "host=127.0.0.1 port=1 user=postgres connect_timeout=2";
+  CHECK_THAT(replication_error(spec), Catch::StartsWith("cannot connect to PostgreSQL for replication:"));
+  spec.connect_url = "postgresql://[::1";
+  CHECK_THAT(replication_error(spec), Catch::Contains("cannot connect to PostgreSQL for replication"));
+}
+
+TEST_CASE("an invalid slot name is a one-line error before any connection") {
+  auto& cluster = PostgresCluster::shared();
+  CHECK_THAT(replication_error(database_spec(cluster, "Bad-Slot")), Catch::Contains("invalid replication slot name \"Bad-Slot\""));
+}
+
+TEST_CASE("a slot streamed by another process is a one-line error naming its pid") {
+  auto& cluster = PostgresCluster::shared();
+  RecordingConsumer first_consumer;
+  BackgroundStream first(database_spec(cluster, "busy"), first_consumer);
+  REQUIRE(wait_until_slot_active(cluster, "busy"));
+  const auto pid = cluster.query_value("SELECT active_pid FROM pg_replication_slots WHERE slot_name = 'busy'");
+  REQUIRE(pid);
+
+  CHECK_THAT(replication_error(database_spec(cluster, "busy")),
+             Catch::Contains("\"busy\" is in use by another process (pid " + *pid + ")"));
+
+  cluster.exec(end_of_stream_sql);
+  CHECK(first.wait() == BackgroundStream::Ending::end_of_stream_message);
+}
+
+TEST_CASE("a slot of another output plugin is a one-line error") {
+  auto& cluster = PostgresCluster::shared();
+  cluster.exec("SELECT pg_create_logical_replication_slot('decoded_elsewhere', 'test_decoding')");
+  CHECK_THAT(replication_error(database_spec(cluster, "decoded_elsewhere")),
+             Catch::Contains("output plugin test_decoding (not wal2json)"));
+}
+
+TEST_CASE("a server without wal2json is a one-line error") {
+  auto& cluster = PostgresCluster::shared();
+  // The server looks for wal2json only in dynamic_library_path: an empty one hides it.
+  auto spec = database_spec(cluster, "no_plugin");
+  spec.connect_url = cluster.dsn() + " options='-c dynamic_library_path=/nonexistent'";
+  CHECK_THAT(replication_error(spec), Catch::Contains("wal2json output plugin is not installed"));
+}
+
+TEST_CASE("wal2json options it does not know, or another format-version, are one-line errors") {
+  auto& cluster = PostgresCluster::shared();
+  auto spec = database_spec(cluster, "unknown_option");
+  spec.wal2json_options = {{"no-such-option", "1"}};
+  CHECK_THAT(replication_error(spec), Catch::Contains("no-such-option"));
+
+  spec.wal2json_options = {{"format-version", "1"}};
+  CHECK_THAT(replication_error(spec), Catch::Contains("format-version must be 2"));
+}
+
+TEST_CASE("drop_slot() drops the configured slot, and says so when there is none") {
+  auto& cluster = PostgresCluster::shared();
+  cluster.exec("SELECT pg_create_logical_replication_slot('to_drop', 'wal2json')");
+  auto spec = database_spec(cluster, "to_drop");
+
+  source::drop_slot(spec);
+
+  CHECK(cluster.query_value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'to_drop'") == "0");
+  CHECK_THROWS_WITH(source::drop_slot(spec), Catch::Contains("replication slot \"to_drop\" does not exist"));
+}

@@ -1,0 +1,69 @@
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace popyka::test {
+
+// A throwaway PostgreSQL 15 cluster for tests: initdb in a temp dir, a free port on 127.0.0.1,
+// its unix socket in the same dir, wal2json usable. Run as the `postgres` OS user when the test
+// runs as root (PostgreSQL refuses root). Stopped and removed by the destructor.
+//
+// The superuser `postgres` connects without a password over TCP; every other role needs its
+// password (scram-sha-256), so wrong passwords can be tested.
+class PostgresCluster {
+ public:
+  struct Options {
+    std::string wal_level = "logical";
+  };
+
+  explicit PostgresCluster(Options options);
+  PostgresCluster() : PostgresCluster(Options{}) {}
+  ~PostgresCluster();
+  PostgresCluster(const PostgresCluster&) = delete;
+  PostgresCluster& operator=(const PostgresCluster&) = delete;
+
+  // The cluster every test of one program shares: started on first use, removed at exit.
+  static PostgresCluster& shared();
+
+  int port() const { return port_; }
+  // key=value form: "host=127.0.0.1 port=... user=... dbname=..." (+ password when given).
+  std::string dsn(std::string_view user = "postgres", std::string_view password = "",
+                  std::string_view database = "postgres") const;
+  // URI form of the same: "postgresql://user:password@127.0.0.1:port/database".
+  std::string uri(std::string_view user = "postgres", std::string_view password = "",
+                  std::string_view database = "postgres") const;
+
+  using Row = std::vector<std::optional<std::string>>;  // NULL is std::nullopt
+  // Runs SQL (one or more statements) as the superuser; throws std::runtime_error with the
+  // server's message. query() returns the last statement's rows as text.
+  void exec(const std::string& sql, std::string_view database = "postgres") const;
+  std::vector<Row> query(const std::string& sql, std::string_view database = "postgres") const;
+  // The first column of the first row; std::nullopt for NULL or no row.
+  std::optional<std::string> query_value(const std::string& sql, std::string_view database = "postgres") const;
+
+  void create_role(std::string_view name, std::string_view password, bool replication) const;
+  void create_database(std::string_view name) const;
+
+  void start();
+  void stop();     // pg_ctl stop -m fast
+  void restart();  // pg_ctl restart -m fast
+  void kill();     // SIGKILL to the postmaster, as a crash; start() recovers
+
+  const std::filesystem::path& directory() const { return directory_; }
+  std::string server_log() const;
+
+ private:
+  void init_data_directory(const Options& options);
+  void run(const std::vector<std::string>& command) const;
+  int postmaster_pid() const;
+
+  std::filesystem::path directory_;
+  std::filesystem::path data_;
+  int port_ = 0;
+  bool running_ = false;
+};
+
+}  // namespace popyka::test
