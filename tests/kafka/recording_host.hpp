@@ -22,6 +22,9 @@ class RecordingHost final : public sdk::Host {
     failed_.emplace_back(ticket, std::string(error));
   }
 
+  bool check_only() const noexcept override { return check_only_; }
+  void set_check_only(bool on) noexcept { check_only_ = on; }
+
   std::size_t deferred() const noexcept { return next_ticket_ - kFirstTicket; }
   std::size_t reported() const noexcept { return delivered_.size() + failed_.size(); }
   const std::vector<sdk::Ticket>& delivered_tickets() const noexcept { return delivered_; }
@@ -29,6 +32,7 @@ class RecordingHost final : public sdk::Host {
 
  private:
   static constexpr sdk::Ticket kFirstTicket = 1;
+  bool check_only_ = false;
   sdk::Ticket next_ticket_ = kFirstTicket;
   std::vector<sdk::Ticket> delivered_;
   std::vector<std::pair<sdk::Ticket, std::string>> failed_;

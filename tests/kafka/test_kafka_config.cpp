@@ -11,8 +11,9 @@ namespace {
 // Nothing listens there: setup() never connects, so no cluster is needed.
 const std::string kNowhere = "127.0.0.1:1";
 
-void setup_with(const sdk::Config& config) {
+void setup_with(const sdk::Config& config, bool check_only = false) {
   RecordingHost host;
+  host.set_check_only(check_only);
   ProcessorPtr processor = create_kafka_processor();
   processor->setup(config, host);
 }
@@ -63,4 +64,14 @@ TEST_CASE("producer_config needs bootstrap.servers and client.id", "[kafka][conf
 TEST_CASE("key is primary_key or none", "[kafka][config]") {
   CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, {{"topic", "t"}, {"key", "all"}})),
                     Catch::StartsWith("processors[0].config.key: expected primary_key or none"));
+}
+
+TEST_CASE("check-config mode runs the same checks and connects nowhere", "[kafka][config]") {
+  // A port nothing listens on: a real setup would keep trying it; a check never does.
+  CHECK_NOTHROW(setup_with(kafka_config(kNowhere, {{"topic", "t"}}), true));
+  CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, {{"topic", "t"}}, {{"linger.ms", "soon"}}), true),
+                    Catch::StartsWith("processors[0].config.producer_config.linger.ms: "));
+  CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, {{"topic", "t"}}, {{"acks", "1"}}), true),
+                    Catch::StartsWith("processors[0].config.producer_config: "));
+  CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, {}), true), Catch::StartsWith("processors[0].config.topic: "));
 }

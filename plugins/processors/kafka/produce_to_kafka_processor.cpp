@@ -45,6 +45,7 @@ void ProduceToKafkaProcessor::setup(const sdk::Config& config, sdk::Host& host) 
   key_mode_ = settings.key;
 
   ConfPtr conf = make_producer_conf(settings);
+  if (host.check_only()) return check_producer_conf(std::move(conf), settings);
   // Callbacks only from rd_kafka_poll() on our thread: the host may be called only there.
   set_required(conf.get(), "log.queue", "true");
   rd_kafka_conf_set_opaque(conf.get(), this);
@@ -91,10 +92,12 @@ rd_kafka_resp_err_t ProduceToKafkaProcessor::produce(const sdk::Change& change, 
 }
 
 void ProduceToKafkaProcessor::poll(std::chrono::milliseconds wait) {
+  if (!producer_) return;  // --check-config: never set up for real
   rd_kafka_poll(producer_.get(), static_cast<int>(wait.count()));
 }
 
 void ProduceToKafkaProcessor::flush() {
+  if (!producer_) return;
   // Delivery is confirmed per change through delivered(); this only hurries batches out.
   if (rd_kafka_flush(producer_.get(), kFlushTimeoutMs) == RD_KAFKA_RESP_ERR__TIMED_OUT)
     log(sdk::LogLevel::Warning, std::to_string(in_flight_) + " message(s) still in flight after " +

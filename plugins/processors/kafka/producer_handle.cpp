@@ -42,4 +42,10 @@ ProducerPtr make_producer(ConfPtr conf, const KafkaSettings& settings) {
   return ProducerPtr(rk);
 }
 
+void check_producer_conf(ConfPtr conf, const KafkaSettings& settings) {
+  set_required(conf.get(), "bootstrap.servers", "");
+  set_required(conf.get(), "log_level", "0");  // quiet about the missing brokers
+  make_producer(std::move(conf), settings);
+}
+
 }  // namespace popyka::kafka

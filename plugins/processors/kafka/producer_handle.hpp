@@ -29,4 +29,8 @@ void set_required(rd_kafka_conf_t* conf, const char* name, const char* value);
 // cross-property checks (e.g. `acks` with idempotence), naming producer_config.
 ProducerPtr make_producer(ConfPtr conf, const KafkaSettings& settings);
 
+// For `popyka-host --check-config`: runs librdkafka's own checks of `conf` (make_producer's
+// ConfigError) on a client with no brokers, destroyed at once: it connects nowhere.
+void check_producer_conf(ConfPtr conf, const KafkaSettings& settings);
+
 }  // namespace popyka::kafka
