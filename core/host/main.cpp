@@ -21,7 +21,7 @@ namespace {
 using namespace popyka;
 
 struct Options {
-  bool check_config = false;
+  bool check_only = false;  // --check-config
   bool list_plugins = false;
   bool drop_slot = false;
   std::string replay_file;
@@ -57,8 +57,8 @@ int run(const Options& options) {
     spdlog::info("dropped replication slot '{}'", config.database.slot_name);
     return 0;
   }
-  pipeline::Pipeline pipeline(config, registry, settings);
-  if (options.check_config) {
+  pipeline::Pipeline pipeline(config, registry, settings, options.check_only);
+  if (options.check_only) {
     host::print_pipeline(std::cout, config, registry);
     return 0;
   }
@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
   CLI::App app{"popyka-host: change data capture for PostgreSQL (wal2json v2), tailored with plugins.\n"
                "Config: POPYKA_CONFIG (YAML) or the built-in default; plugins: POPYKA_PLUGIN_PATH."};
   Options options;
-  app.add_flag("--check-config", options.check_config, "Load the config and plugins, print the pipeline, exit without connecting");
+  app.add_flag("--check-config", options.check_only, "Load the config and plugins, print the pipeline, exit without connecting");
   app.add_flag("--list-plugins", options.list_plugins, "List every class the plugins provide: kind, name, file");
   app.add_option("--replay", options.replay_file, "Run wal2json v2 JSON lines from FILE (- for stdin) through the pipeline, no database")
       ->type_name("FILE");

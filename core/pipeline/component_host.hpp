@@ -16,18 +16,20 @@ class ComponentHost final : public sdk::Host {
     std::function<void(sdk::Ticket, std::string_view)> failed;
   };
 
-  ComponentHost(std::string class_name, Deliveries deliveries)
-      : class_name_(std::move(class_name)), deliveries_(std::move(deliveries)) {}
+  ComponentHost(std::string class_name, Deliveries deliveries, bool check_only)
+      : class_name_(std::move(class_name)), deliveries_(std::move(deliveries)), check_only_(check_only) {}
 
   void log(sdk::LogLevel level, std::string_view message) noexcept override;
   bool log_enabled(sdk::LogLevel level) const noexcept override;
   sdk::Ticket defer() noexcept override { return deliveries_.defer(); }
   void delivered(sdk::Ticket ticket) noexcept override { deliveries_.delivered(ticket); }
   void failed(sdk::Ticket ticket, std::string_view error) noexcept override { deliveries_.failed(ticket, error); }
+  bool check_only() const noexcept override { return check_only_; }
 
  private:
   std::string class_name_;
   Deliveries deliveries_;
+  bool check_only_;
 };
 
 }  // namespace popyka::pipeline

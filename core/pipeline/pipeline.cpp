@@ -26,9 +26,9 @@ std::string at_lsn(const sdk::Change& change) { return change.lsn() != 0 ? " at 
 }  // namespace
 
 Pipeline::Pipeline(const config::PipelineConfig& config, const plugin_loading::PluginRegistry& registry,
-                   const config::RuntimeSettings& settings)
+                   const config::RuntimeSettings& settings, bool check_only)
     : settings_(settings) {
-  stages_ = build_stages(config, registry, [this](std::size_t index) {
+  stages_ = build_stages(config, registry, check_only, [this](std::size_t index) {
     return ComponentHost::Deliveries{
         [this, index] { return defer_current(index); },
         [this](sdk::Ticket ticket) { deliveries_.delivered(ticket); },

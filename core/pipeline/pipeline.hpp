@@ -17,7 +17,9 @@ namespace popyka::pipeline {
 // Everything runs on the caller's thread.
 class Pipeline final : public source::ChangeConsumer {
  public:
-  Pipeline(const config::PipelineConfig& config, const plugin_loading::PluginRegistry& registry, const config::RuntimeSettings& settings);
+  // Builds every component; `check_only` (for --check-config) tells them to connect nowhere.
+  Pipeline(const config::PipelineConfig& config, const plugin_loading::PluginRegistry& registry, const config::RuntimeSettings& settings,
+           bool check_only = false);
 
   void consume(std::string_view json, sdk::Lsn lsn) override;
   void poll(std::chrono::milliseconds wait) override;

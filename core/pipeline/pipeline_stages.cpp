@@ -15,12 +15,18 @@ ComponentHost::Deliveries no_deliveries(const std::string& class_name) {
           [](sdk::Ticket) {}, [](sdk::Ticket, std::string_view) {}};
 }
 
+// What every stage is built from.
+struct StageContext {
+  const plugin_loading::PluginRegistry& registry;
+  bool check_only;
+};
+
 template <class T>
-Stage<T> build_stage(sdk::ComponentKind kind, const config::ComponentSpec& spec, const plugin_loading::PluginRegistry& registry,
+Stage<T> build_stage(sdk::ComponentKind kind, const config::ComponentSpec& spec, const StageContext& context,
                      ComponentHost::Deliveries deliveries) {
-  const plugin_loading::RegisteredClass& registered = registry.find(kind, spec.class_name, spec.path + ".class");
+  const plugin_loading::RegisteredClass& registered = context.registry.find(kind, spec.class_name, spec.path + ".class");
   plugin_loading::check_config_keys(registered, spec.config);
-  Stage<T> stage{spec.class_name, spec.path, std::make_unique<ComponentHost>(spec.class_name, std::move(deliveries)), nullptr};
+  Stage<T> stage{spec.class_name, spec.path, std::make_unique<ComponentHost>(spec.class_name, std::move(deliveries), context.check_only), nullptr};
   try {
     stage.component = plugin_loading::create_component<T>(registered);
     stage.component->setup(spec.config, *stage.host);
@@ -34,26 +40,27 @@ Stage<T> build_stage(sdk::ComponentKind kind, const config::ComponentSpec& spec,
   return stage;
 }
 
-std::vector<FilterStage> build_filters(const std::vector<config::ComponentSpec>& specs, const plugin_loading::PluginRegistry& registry) {
+std::vector<FilterStage> build_filters(const std::vector<config::ComponentSpec>& specs, const StageContext& context) {
   std::vector<FilterStage> filters;
   for (const auto& spec : specs)
-    filters.push_back(build_stage<sdk::Filter>(sdk::ComponentKind::Filter, spec, registry, no_deliveries(spec.class_name)));
+    filters.push_back(build_stage<sdk::Filter>(sdk::ComponentKind::Filter, spec, context, no_deliveries(spec.class_name)));
   return filters;
 }
 
 }  // namespace
 
-PipelineStages build_stages(const config::PipelineConfig& config, const plugin_loading::PluginRegistry& registry,
+PipelineStages build_stages(const config::PipelineConfig& config, const plugin_loading::PluginRegistry& registry, bool check_only,
                             const std::function<ComponentHost::Deliveries(std::size_t)>& deliveries_for) {
+  const StageContext context{registry, check_only};
   PipelineStages stages;
-  stages.filters = build_filters(config.filters, registry);
+  stages.filters = build_filters(config.filters, context);
   for (std::size_t i = 0; i < config.processors.size(); ++i) {
     const config::ProcessorSpec& spec = config.processors[i];
-    ProcessorStage processor{build_stage<sdk::Processor>(sdk::ComponentKind::Processor, spec, registry, deliveries_for(i)), {}, {}};
-    processor.filters = build_filters(spec.filters, registry);
+    ProcessorStage processor{build_stage<sdk::Processor>(sdk::ComponentKind::Processor, spec, context, deliveries_for(i)), {}, {}};
+    processor.filters = build_filters(spec.filters, context);
     for (const auto& handler : spec.error_handlers)
       processor.error_handlers.push_back(
-          build_stage<sdk::ErrorHandler>(sdk::ComponentKind::ErrorHandler, handler, registry, no_deliveries(handler.class_name)));
+          build_stage<sdk::ErrorHandler>(sdk::ComponentKind::ErrorHandler, handler, context, no_deliveries(handler.class_name)));
     stages.processors.push_back(std::move(processor));
   }
   return stages;

@@ -33,9 +33,10 @@ struct PipelineStages {
 };
 
 // Creates every component of `config` from the registry, checks its config keys and calls its
-// setup(). `deliveries_for(i)` gives the host callbacks of processor i. Throws sdk::ConfigError
-// (naming the YAML path and the class) for an unknown class, a bad key or a failed setup().
-PipelineStages build_stages(const config::PipelineConfig& config, const plugin_loading::PluginRegistry& registry,
+// setup() (telling it whether this is only `--check-config`). `deliveries_for(i)` gives the host
+// callbacks of processor i. Throws sdk::ConfigError (naming the YAML path and the class) for an
+// unknown class, a bad key or a failed setup().
+PipelineStages build_stages(const config::PipelineConfig& config, const plugin_loading::PluginRegistry& registry, bool check_only,
                             const std::function<ComponentHost::Deliveries(std::size_t)>& deliveries_for);
 
 }  // namespace popyka::pipeline

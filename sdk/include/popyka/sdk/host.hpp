@@ -33,6 +33,10 @@ class POPYKA_SDK_VISIBLE Host {
   virtual void delivered(Ticket ticket) noexcept = 0;
   virtual void failed(Ticket ticket, std::string_view error) noexcept = 0;
 
+  // True under `popyka-host --check-config`: check your config in setup() as usual, but connect
+  // nowhere and start nothing; no change will come.
+  virtual bool check_only() const noexcept { return false; }
+
  protected:
   ~Host() = default;
 };
