@@ -61,7 +61,7 @@ TEST_CASE("truncated or unknown server messages are protocol errors") {
   CHECK_THROWS_WITH(parse_server_message("x123"), Catch::Contains("unknown message type 0x78"));
 }
 
-TEST_CASE("a standby status update is 'r', three positions, the time and the reply flag, big-endian") {
+TEST_CASE("a standby status update is 'r' then three positions then the time and the reply flag (big-endian)") {
   auto message = encode_standby_status({0x0102030405060708, 0x1E541650, 0x1E541650, 0x7FFF, true});
 
   const std::string bytes(message.begin(), message.end());
@@ -104,7 +104,7 @@ TEST_CASE("a keepalive's WAL end is confirmed only when everything consumed befo
   CHECK(position.write() >= 400);
 }
 
-TEST_CASE("the host asks wal2json for format 2 with pk, xids and timestamps, then the user's options") {
+TEST_CASE("the host asks wal2json for format 2 with pk and xids and timestamps and then the user's options") {
   auto options = wal2json_options({{"include-lsn", "1"}, {"include-timestamp", "0"}});
 
   CHECK(options == Wal2jsonOptions{{"format-version", "2"},
@@ -132,7 +132,7 @@ TEST_CASE("slot names follow PostgreSQL's rule") {
   CHECK_THROWS_AS(validate_slot_name("x; DROP"), ReplicationError);
 }
 
-TEST_CASE("reconnect waits double from the initial wait up to the cap, and start over after a success") {
+TEST_CASE("reconnect waits double from the initial wait up to the cap and start over after a success") {
   ReconnectBackoff backoff(ReconnectBackoff::Seconds(1), ReconnectBackoff::Seconds(5));
   CHECK(backoff.next_wait().count() == 1);
   CHECK(backoff.next_wait().count() == 2);

@@ -70,7 +70,7 @@ bool any_contains(const std::vector<ReceivedMessage>& messages, std::string_view
 
 }  // namespace
 
-TEST_CASE("the consumer receives exactly what wal2json emits, change for change, with each change's LSN") {
+TEST_CASE("the consumer receives exactly what wal2json emits change for change with each change's LSN") {
   auto& cluster = PostgresCluster::shared();
   for (const auto& statement : schema) cluster.exec(statement);
   // Both slots exist before the workload, so both see the same WAL; the stream's slot exists

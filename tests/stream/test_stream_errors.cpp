@@ -105,7 +105,17 @@ TEST_CASE("a server without wal2json is a one-line error") {
   CHECK_THAT(replication_error(spec), Catch::Contains("wal2json output plugin is not installed"));
 }
 
-TEST_CASE("wal2json options it does not know, or another format-version, are one-line errors") {
+TEST_CASE("a server whose output_plugin_libraries leaves out wal2json is a one-line error") {
+  PostgresCluster strict({.allow_wal2json = false});
+  if (strict.query_value("SELECT count(*) FROM pg_settings WHERE name = 'output_plugin_libraries'") == "0") {
+    WARN("this PostgreSQL has no output_plugin_libraries (before 15.19): nothing to refuse");
+    return;
+  }
+  CHECK_THAT(replication_error(database_spec(strict, "popyka")),
+             Catch::Contains("does not allow wal2json as an output plugin") && Catch::Contains("output_plugin_libraries"));
+}
+
+TEST_CASE("wal2json options it does not know or another format-version are one-line errors") {
   auto& cluster = PostgresCluster::shared();
   auto spec = database_spec(cluster, "unknown_option");
   spec.wal2json_options = {{"no-such-option", "1"}};
@@ -115,7 +125,7 @@ TEST_CASE("wal2json options it does not know, or another format-version, are one
   CHECK_THAT(replication_error(spec), Catch::Contains("format-version must be 2"));
 }
 
-TEST_CASE("drop_slot() drops the configured slot, and says so when there is none") {
+TEST_CASE("drop_slot() drops the configured slot and says so when there is none") {
   auto& cluster = PostgresCluster::shared();
   cluster.exec("SELECT pg_create_logical_replication_slot('to_drop', 'wal2json')");
   auto spec = database_spec(cluster, "to_drop");

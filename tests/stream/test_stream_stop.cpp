@@ -10,7 +10,7 @@
 using namespace popyka;
 using namespace popyka::test;
 
-TEST_CASE("on stop, deliveries finish and the slot's confirmed_flush_lsn covers the last change consumed") {
+TEST_CASE("on stop deliveries finish and the slot's confirmed_flush_lsn covers the last change consumed") {
   auto& cluster = PostgresCluster::shared();
   cluster.exec("CREATE TABLE stopping(id int PRIMARY KEY)");
   RecordingConsumer consumer(/*asynchronous=*/true);

@@ -104,6 +104,8 @@ PostgresCluster& PostgresCluster::shared() {
 void PostgresCluster::init_data_directory(const Options& options) {
   run({(bin_dir / "initdb").string(), "-D", data_.string(), "-U", "postgres", "--auth=trust", "--no-sync",
        "--no-locale", "-E", "UTF8"});
+  // Asked before port.conf is included below: the server refuses a missing include.
+  const bool restricts_plugins = server_has_setting("output_plugin_libraries");
   write_file(data_ / "pg_hba.conf",
              "local all all trust\n"
              "host all postgres 127.0.0.1/32 trust\n"
@@ -120,6 +122,19 @@ void PostgresCluster::init_data_directory(const Options& options) {
              "shared_buffers = 32MB\n"
              "include 'port.conf'\n",
              std::ios::app);
+  if (options.allow_wal2json && restricts_plugins) {
+    write_file(data_ / "postgresql.conf", "output_plugin_libraries = 'pgoutput, test_decoding, wal2json'\n",
+               std::ios::app);
+  }
+}
+
+bool PostgresCluster::server_has_setting(const std::string& name) const {
+  try {
+    run({(bin_dir / "postgres").string(), "-D", data_.string(), "-C", name});
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 void PostgresCluster::run(const std::vector<std::string>& command) const {
@@ -207,6 +222,7 @@ std::vector<PostgresCluster::Row> PostgresCluster::query(const std::string& sql,
   if (PQstatus(connection.get()) != CONNECTION_OK) {
     throw std::runtime_error("cannot connect to the test cluster: " + std::string(PQerrorMessage(connection.get())));
   }
+  PQsetNoticeProcessor(connection.get(), [](void*, const char*) {}, nullptr);  // tests read results, not notices
   Result result(PQexec(connection.get(), sql.c_str()), &PQclear);
   const auto status = PQresultStatus(result.get());
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {

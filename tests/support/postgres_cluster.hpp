@@ -17,6 +17,9 @@ class PostgresCluster {
  public:
   struct Options {
     std::string wal_level = "logical";
+    // PostgreSQL 15.19 and later load only the output plugins listed in
+    // output_plugin_libraries (default 'pgoutput, test_decoding'): add wal2json there.
+    bool allow_wal2json = true;
   };
 
   explicit PostgresCluster(Options options);
@@ -57,6 +60,7 @@ class PostgresCluster {
 
  private:
   void init_data_directory(const Options& options);
+  bool server_has_setting(const std::string& name) const;
   void run(const std::vector<std::string>& command) const;
   int postmaster_pid() const;
 

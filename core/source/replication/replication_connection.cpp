@@ -1,6 +1,7 @@
 #include "source/replication/replication_connection.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <cctype>
 
@@ -9,6 +10,10 @@ namespace {
 
 // SQLSTATE classes that mean the connection is gone or going: 08 connection exception,
 // 57P admin/crash shutdown or server starting up.
+// Server notices (wal2json warns about UPDATE/DELETE on tables without a replica identity) go
+// to the log instead of libpq's raw stderr.
+void log_notice(void*, const char* message) { spdlog::warn("PostgreSQL: {}", one_line(message)); }
+
 bool means_connection_lost(std::string_view sqlstate) {
   return sqlstate.starts_with("08") || sqlstate.starts_with("57P");
 }
@@ -45,6 +50,7 @@ ReplicationConnection::ReplicationConnection(const std::string& connect_url) {
     PQfinish(conn_);
     throw ConnectionLost(reason);
   }
+  PQsetNoticeProcessor(conn_, &log_notice, nullptr);
 }
 
 ReplicationConnection::~ReplicationConnection() { PQfinish(conn_); }

@@ -63,7 +63,7 @@ void ReplicationSession::start_replication(bool may_create_slot) {
   try {
     connection_.execute(start_replication_command(database_.slot_name, options));
   } catch (const ServerError& e) {
-    if (e.sqlstate() == "58P01") throw plugin_not_installed(e.what());  // undefined_file
+    rethrow_plugin_failure(e);
     if (e.sqlstate() == "55006") throw SlotInUse(fmt::format("{}: stop that consumer or use another slot_name", e.what()));
     throw ReplicationError(fmt::format("cannot start streaming slot \"{}\": {}", database_.slot_name, e.what()));
   }
@@ -75,7 +75,7 @@ void ReplicationSession::stream(ChangeConsumer& consumer) {
   while (!runtime::stop_requested()) {
     receive_available(consumer);
     if (runtime::stop_requested()) break;
-    if (Clock::now() >= next_status_) send_status(checkpoint(consumer));
+    if (Clock::now() >= next_status_) confirm_done(consumer);
     wait_for_input(consumer);
   }
   finish(consumer);
@@ -95,10 +95,8 @@ void ReplicationSession::receive_available(ChangeConsumer& consumer) {
     if (size < 0) connection_.throw_lost("the replication stream broke");
     std::unique_ptr<char, PqFree> buffer(raw);
     handle(std::string_view(raw, static_cast<std::size_t>(size)), consumer);
-    // A keepalive asking for a reply is answered at once, without waiting for a checkpoint: the
-    // server only needs a sign of life before wal_sender_timeout.
-    if (reply_requested_) send_status(position_.flush());
-    if (Clock::now() >= next_status_) send_status(checkpoint(consumer));
+    if (reply_requested_) answer_keepalive(consumer);
+    if (Clock::now() >= next_status_) confirm_done(consumer);
   }
 }
 
@@ -134,8 +132,22 @@ void ReplicationSession::wait_for_input(ChangeConsumer& consumer) {
   }
 }
 
-sdk::Lsn ReplicationSession::checkpoint(ChangeConsumer& consumer) {
-  return position_.confirm(consumer.checkpoint(), consumer.has_pending());
+void ReplicationSession::confirm_done(ChangeConsumer& consumer) {
+  send_status(position_.confirm(consumer.checkpoint(), consumer.has_pending()));
+  next_status_ = Clock::now() + status_interval_;
+}
+
+void ReplicationSession::answer_keepalive(ChangeConsumer& consumer) {
+  // The server waits for this answer: before wal_sender_timeout, and at shutdown until the
+  // confirmed position reaches its own (it asks again and again meanwhile). With nothing
+  // outstanding a checkpoint is cheap and gives it that position; with deliveries outstanding
+  // checkpoint() could block on them, so the last confirmed position is repeated and the
+  // periodic status confirms more later.
+  if (consumer.has_pending()) {
+    send_status(position_.flush());
+  } else {
+    confirm_done(consumer);
+  }
 }
 
 void ReplicationSession::send_status(sdk::Lsn flush) {
@@ -149,7 +161,6 @@ void ReplicationSession::send_status(sdk::Lsn flush) {
   }
   spdlog::debug("standby status: write {} flush {}", sdk::format_lsn(position_.write()), sdk::format_lsn(flush));
   reply_requested_ = false;
-  next_status_ = Clock::now() + status_interval_;
 }
 
 void ReplicationSession::finish(ChangeConsumer& consumer) {

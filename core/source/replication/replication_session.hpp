@@ -30,8 +30,10 @@ class ReplicationSession {
   void receive_available(ChangeConsumer& consumer);
   void handle(std::string_view copy_data, ChangeConsumer& consumer);
   void wait_for_input(ChangeConsumer& consumer);
-  // What may be confirmed now: asks the consumer what is done (which flushes its processors).
-  sdk::Lsn checkpoint(ChangeConsumer& consumer);
+  // The periodic status: asks the consumer what is done (which flushes its processors) and
+  // confirms it.
+  void confirm_done(ChangeConsumer& consumer);
+  void answer_keepalive(ChangeConsumer& consumer);
   void send_status(sdk::Lsn flush);
   void finish(ChangeConsumer& consumer);
   void end_copy();

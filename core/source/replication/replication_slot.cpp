@@ -17,11 +17,19 @@ constexpr auto in_use_recheck = std::chrono::milliseconds(250);
 
 }  // namespace
 
-ReplicationError plugin_not_installed(std::string_view server_message) {
-  return ReplicationError(fmt::format(
-      "the {} output plugin is not installed on the PostgreSQL server ({}): install it, e.g. the "
-      "postgresql-<version>-wal2json package",
-      output_plugin, server_message));
+void rethrow_plugin_failure(const ServerError& error) {
+  if (error.sqlstate() == "58P01") {  // undefined_file: the library is not there
+    throw ReplicationError(fmt::format(
+        "the {} output plugin is not installed on the PostgreSQL server ({}): install it, e.g. the "
+        "postgresql-<version>-wal2json package",
+        output_plugin, error.what()));
+  }
+  if (error.sqlstate() == "42501") {  // insufficient_privilege: not in output_plugin_libraries
+    throw ReplicationError(fmt::format(
+        "PostgreSQL does not allow {0} as an output plugin ({1}): add it to output_plugin_libraries, e.g. "
+        "output_plugin_libraries = 'pgoutput, test_decoding, {0}', and reload the server configuration",
+        output_plugin, error.what()));
+  }
 }
 
 void validate_slot_name(std::string_view name) {
@@ -123,7 +131,7 @@ void SlotManager::create() {
         fmt::format("CREATE_REPLICATION_SLOT {} LOGICAL {} NOEXPORT_SNAPSHOT", slot_name_, output_plugin));
     spdlog::info("created replication slot \"{}\" with {} at {}", slot_name_, output_plugin, result.value(0, 1));
   } catch (const ServerError& e) {
-    if (e.sqlstate() == "58P01") throw plugin_not_installed(e.what());  // undefined_file
+    rethrow_plugin_failure(e);
     if (e.sqlstate() == "42710") return;  // duplicate_object: someone created it just now
     throw ReplicationError(fmt::format("cannot create replication slot \"{}\": {}", slot_name_, e.what()));
   }

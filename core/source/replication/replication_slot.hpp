@@ -18,8 +18,10 @@ class SlotInUse : public ReplicationError {
   using ReplicationError::ReplicationError;
 };
 
-// The error for a server without the wal2json library (`server_message` says what it tried).
-ReplicationError plugin_not_installed(std::string_view server_message);
+// Rethrows a failure to load the output plugin (at slot creation or START_REPLICATION) as the
+// ReplicationError saying what to do: wal2json not installed, or not allowed by the server's
+// output_plugin_libraries (PostgreSQL 15.19 and later); other errors are left to the caller.
+void rethrow_plugin_failure(const ServerError& error);
 
 // Throws ReplicationError unless `name` is a valid slot name (1..63 of a-z, 0-9, _), the rule
 // PostgreSQL applies. Checked before any command, so the name can go into one unquoted.
