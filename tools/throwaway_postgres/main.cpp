@@ -1,0 +1,29 @@
+// popyka-throwaway-postgres: a throwaway PostgreSQL 15 with wal2json on 127.0.0.1, for the demo
+// and the benchmarks. Prints a libpq URI for the superuser on the first line of stdout, runs
+// until SIGINT/SIGTERM, then stops the server and removes its directory. The same cluster the
+// tests use (PostgresCluster).
+#include <csignal>
+#include <iostream>
+
+#include "postgres_cluster.hpp"
+
+int main() {
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGHUP);
+  // Blocked before the server starts, so a stop is never lost; sigwait() takes it below.
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  try {
+    popyka::test::PostgresCluster cluster;
+    std::cout << cluster.uri() << std::endl;
+    std::cerr << "popyka-throwaway-postgres: PostgreSQL 15 in " << cluster.directory().string() << ", stop with SIGTERM\n";
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    return 0;
+  } catch (const std::exception& error) {
+    std::cerr << "popyka-throwaway-postgres: " << error.what() << "\n";
+    return 1;
+  }
+}
