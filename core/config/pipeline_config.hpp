@@ -36,6 +36,7 @@ struct PipelineConfig {
   DatabaseSpec database;
   std::vector<ComponentSpec> filters;
   std::vector<ProcessorSpec> processors;
+  std::string metrics_listen;  // `metrics.listen`, `host:port` of /metrics and /healthz; empty: off
 };
 
 }  // namespace popyka::config

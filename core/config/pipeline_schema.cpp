@@ -15,7 +15,9 @@ namespace {
 
 using Keys = std::span<const std::string_view>;
 
-constexpr std::array<std::string_view, 3> kTopLevelKeys = {"database", "filters", "processors"};
+constexpr std::array<std::string_view, 4> kTopLevelKeys = {"database", "filters", "processors", "metrics"};
+constexpr std::array<std::string_view, 3> kRequiredTopLevelKeys = {"database", "filters", "processors"};
+constexpr std::array<std::string_view, 1> kMetricsKeys = {"listen"};
 constexpr std::array<std::string_view, 6> kDatabaseKeys = {
     "connect_url", "slot_name", "wal2json_options", "status_interval_s", "reconnect_initial_s", "reconnect_max_s"};
 constexpr std::array<std::string_view, 2> kComponentKeys = {"class", "config"};
@@ -114,9 +116,9 @@ ProcessorSpec read_processor(const sdk::Config& entry) {
 
 PipelineConfig read_checked(const sdk::Config& root, const std::string& source) {
   if (root.is_null())
-    throw ConfigFileError(source + ": the file is empty (expected the keys " + join(kTopLevelKeys) + ")");
+    throw ConfigFileError(source + ": the file is empty (expected the keys " + join(kRequiredTopLevelKeys) + ")");
   if (!root.is_map())
-    throw ConfigFileError(source + ": expected a mapping with the keys " + join(kTopLevelKeys) + " at the top level");
+    throw ConfigFileError(source + ": expected a mapping with the keys " + join(kRequiredTopLevelKeys) + " at the top level");
   check_mapping(root, kTopLevelKeys);
 
   PipelineConfig config;
@@ -127,6 +129,10 @@ PipelineConfig read_checked(const sdk::Config& root, const std::string& source) 
   const sdk::Config& processors = root.at("processors");
   for (const sdk::Config& entry : processors.items()) config.processors.push_back(read_processor(entry));
   if (config.processors.empty()) processors.fail("must not be empty (popyka refuses to run without any processor)");
+  if (const sdk::Config* metrics = find_given(root, "metrics")) {
+    check_mapping(*metrics, kMetricsKeys);
+    config.metrics_listen = metrics->at("listen").as_nonblank_string();
+  }
   return config;
 }
 

@@ -1,6 +1,8 @@
 #include "config/runtime_settings.hpp"
 
 #include <charconv>
+#include <initializer_list>
+#include <string_view>
 #include <optional>
 
 #include "config/config_error.hpp"
@@ -32,6 +34,18 @@ std::vector<std::string> split_path_list(const std::string& text) {
   return parts;
 }
 
+// One of `choices` from `name`, or `fallback` when it is unset or empty.
+std::string one_of(const Environment& env, const std::string& name, std::initializer_list<std::string_view> choices,
+                   std::string fallback) {
+  const std::optional<std::string> text = non_empty_variable(env, name);
+  if (!text) return fallback;
+  for (std::string_view choice : choices)
+    if (*text == choice) return *text;
+  std::string expected;
+  for (std::string_view choice : choices) expected += (expected.empty() ? "" : ", ") + std::string(choice);
+  throw ConfigFileError(name + ": must be one of " + expected + ", found '" + *text + "'");
+}
+
 }  // namespace
 
 RuntimeSettings load_runtime_settings(const Environment& env) {
@@ -43,6 +57,9 @@ RuntimeSettings load_runtime_settings(const Environment& env) {
   settings.debug = non_empty_variable(env, "POPYKA_DEBUG").has_value();
   if (std::optional<std::string> path = non_empty_variable(env, "POPYKA_PLUGIN_PATH"))
     settings.plugin_path = split_path_list(*path);
+  settings.log_level = one_of(env, "POPYKA_LOG_LEVEL", {"debug", "info", "warning", "error"}, settings.debug ? "debug" : "info");
+  settings.log_json = one_of(env, "POPYKA_LOG_FORMAT", {"text", "json"}, "text") == "json";
+  settings.metrics_listen = non_empty_variable(env, "POPYKA_METRICS_LISTEN").value_or("");
   return settings;
 }
 

@@ -13,6 +13,9 @@ struct RuntimeSettings {
   bool compact_dump = false;         // POPYKA_COMPACT_DUMP set (non-empty)
   bool debug = false;                // POPYKA_DEBUG set (non-empty)
   std::vector<std::string> plugin_path;  // POPYKA_PLUGIN_PATH split on ':', empty parts dropped
+  std::string log_level = "info";        // POPYKA_LOG_LEVEL: debug, info, warning, error (POPYKA_DEBUG: debug)
+  bool log_json = false;                 // POPYKA_LOG_FORMAT=json: one JSON object per line, for log shippers
+  std::string metrics_listen;            // POPYKA_METRICS_LISTEN (`host:port`), wins over the config's metrics.listen
 };
 
 // Throws ConfigFileError naming the variable, e.g.

@@ -3,10 +3,14 @@
 
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <sstream>
 
 #include "config/config_loader.hpp"
 #include "config/runtime_settings.hpp"
 #include "host/pipeline_report.hpp"
+#include "metrics/metrics_server.hpp"
+#include "metrics/progress_log.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/pipeline_abort.hpp"
 #include "plugin_loading/plugin_registry.hpp"
@@ -45,7 +49,7 @@ std::size_t replay_from(const std::string& file, pipeline::Pipeline& pipeline) {
 int run(const Options& options) {
   const config::Environment env = config::process_environment();
   const config::RuntimeSettings settings = config::load_runtime_settings(env);
-  runtime::configure_logging(settings.debug);
+  runtime::configure_logging(settings.log_level, settings.log_json);
   const plugin_loading::PluginRegistry registry = load_plugins(settings);
   if (options.list_plugins) {
     host::print_plugins(std::cout, registry);
@@ -68,9 +72,21 @@ int run(const Options& options) {
     spdlog::info("replayed {} messages", count);
     return 0;
   }
-  spdlog::info("popyka-host {} streaming slot '{}' ({} config)", POPYKA_SDK_VERSION_STRING, config.database.slot_name, config.source);
+  std::stringstream resolved;
+  host::print_pipeline(resolved, config, registry);
+  for (std::string line; std::getline(resolved, line);) spdlog::info("pipeline: {}", line);
+
+  // POPYKA_METRICS_LISTEN wins over the config's metrics.listen.
+  const std::string& listen = settings.metrics_listen.empty() ? config.metrics_listen : settings.metrics_listen;
+  std::optional<metrics::MetricsServer> metrics_server;
+  if (!listen.empty()) {
+    metrics_server.emplace(listen, std::make_unique<metrics::SlotProbe>(config.database.connect_url, config.database.slot_name));
+    spdlog::info("metrics on http://{}/metrics, health on /healthz", listen);
+  }
+  const metrics::ProgressLog progress(std::chrono::seconds(10));
+  spdlog::info("popyka-host {} streaming slot '{}'", POPYKA_SDK_VERSION_STRING, config.database.slot_name);
   source::stream_changes(config.database, pipeline);
-  spdlog::info("stopped");
+  spdlog::info("stopped: {}", runtime::stop_reason());
   return 0;
 }
 
@@ -91,9 +107,11 @@ int main(int argc, char** argv) {
   try {
     return run(options);
   } catch (const popyka::pipeline::PipelineAbort& abort) {
+    spdlog::error("stopped: the pipeline aborted: {}", abort.what());
     std::cerr << "popyka-host: stopped: " << abort.what() << "\n";
     return 2;
   } catch (const std::exception& error) {
+    spdlog::error("stopped: {}", error.what());
     std::cerr << "popyka-host: error: " << error.what() << "\n";
     return 1;
   }

@@ -28,11 +28,20 @@ std::string at_lsn(const sdk::Change& change) { return change.lsn() != 0 ? " at 
 Pipeline::Pipeline(const config::PipelineConfig& config, const plugin_loading::PluginRegistry& registry,
                    const config::RuntimeSettings& settings, bool check_only)
     : settings_(settings) {
+  for (const auto& processor : config.processors)
+    processor_metrics_.push_back(&metrics_.add_processor(processor.path + ":" + processor.class_name));
   stages_ = build_stages(config, registry, check_only, [this](std::size_t index) {
-    return ComponentHost::Deliveries{
-        [this, index] { return defer_current(index); },
-        [this](sdk::Ticket ticket) { deliveries_.delivered(ticket); },
-        [this](sdk::Ticket ticket, std::string_view error) { deliveries_.failed(ticket, std::string(error)); }};
+    metrics::ProcessorMetrics& counters = *processor_metrics_[index];
+    return ComponentHost::Deliveries{[this, index] { return defer_current(index); },
+                                     [this, &counters](sdk::Ticket ticket) {
+                                       counters.in_flight.add(-1);
+                                       deliveries_.delivered(ticket);
+                                     },
+                                     [this, &counters](sdk::Ticket ticket, std::string_view error) {
+                                       counters.in_flight.add(-1);
+                                       counters.delivery_failures.add();
+                                       deliveries_.failed(ticket, std::string(error));
+                                     }};
   });
 }
 
@@ -41,6 +50,10 @@ void Pipeline::consume(std::string_view json, sdk::Lsn lsn) {
   if (auto error = failure_of([&] { decoded = &decoder_.decode(json, lsn); }))
     throw PipelineAbort(fmt::format("cannot read the message{}: {}", lsn != 0 ? " at LSN " + sdk::format_lsn(lsn) : "", *error));
   decode::DecodedChange& change = decoder_.current();
+  const std::size_t action = metrics::action_index(change.action());
+  metrics_.received[action].add();
+  metrics_.received_bytes.add(json.size());
+  metrics_.received_lsn.set(static_cast<std::int64_t>(change.lsn()));
   const auto sequence = progress_.begin(change.lsn());
   if (accepted_by(stages_.filters, change)) {
     for (std::size_t i = 0; i < stages_.processors.size(); ++i) {
@@ -48,9 +61,21 @@ void Pipeline::consume(std::string_view json, sdk::Lsn lsn) {
       change.set_retries(0);
       if (run_processor(i, change, sequence, 0) == Next::Message) break;
     }
+  } else {
+    metrics_.filtered[action].add();
   }
   progress_.release(sequence);
+  count_done(change);
   handle_async_failures();
+}
+
+void Pipeline::count_done(const sdk::Change& change) {
+  metrics_.processed_lsn.set(static_cast<std::int64_t>(change.lsn()));
+  // One timestamp parse per transaction, for the lag in seconds.
+  if (change.action() != sdk::Action::Commit) return;
+  std::string_view timestamp = change.timestamp().json();
+  if (timestamp.size() < 2 || timestamp.front() != '"') return;
+  if (auto micros = metrics::parse_timestamp_us(timestamp.substr(1, timestamp.size() - 2))) metrics_.last_commit_unix_us.set(*micros);
 }
 
 bool Pipeline::accepted_by(std::vector<FilterStage>& filters, const sdk::Change& change) {
@@ -73,9 +98,18 @@ Pipeline::Next Pipeline::run_processor(std::size_t index, decode::DecodedChange&
     current_ = CurrentCall{true, index, sequence, &change, attempts};
     auto error = failure_of([&] { processor.component->process(change); });
     current_.active = false;
-    if (!error) return Next::Processor;
+    metrics::ProcessorMetrics& counters = *processor_metrics_[index];
+    const std::size_t action = metrics::action_index(change.action());
+    if (!error) {
+      counters.processed[action].add();
+      return Next::Processor;
+    }
+    counters.failed[action].add();
     switch (decide(processor, change, *error)) {
-      case sdk::ErrorAction::RetryProcessor: change.set_retries(change.retries() + 1); continue;
+      case sdk::ErrorAction::RetryProcessor:
+        counters.retries.add();
+        change.set_retries(change.retries() + 1);
+        continue;
       case sdk::ErrorAction::NextProcessor: return Next::Processor;
       case sdk::ErrorAction::NextMessage: return Next::Message;
       default: abort_on(processor, change, *error);
@@ -84,6 +118,13 @@ Pipeline::Next Pipeline::run_processor(std::size_t index, decode::DecodedChange&
 }
 
 sdk::ErrorAction Pipeline::decide(ProcessorStage& processor, const sdk::Change& change, std::string_view error) {
+  const sdk::ErrorAction action = decide_unrecorded(processor, change, error);
+  const auto index = static_cast<std::size_t>(&processor - stages_.processors.data());
+  processor_metrics_[index]->handler_outcomes[static_cast<std::size_t>(action)].add();
+  return action;
+}
+
+sdk::ErrorAction Pipeline::decide_unrecorded(ProcessorStage& processor, const sdk::Change& change, std::string_view error) {
   spdlog::warn("{} ({}) failed on the change{}: {}", processor.path, processor.class_name, at_lsn(change), error);
   for (ErrorHandlerStage& handler : processor.error_handlers) {
     sdk::ErrorAction action = sdk::ErrorAction::Abort;
@@ -115,6 +156,7 @@ sdk::Ticket Pipeline::defer_current(std::size_t processor) {
     return 0;
   }
   const sdk::Change& change = *current_.change;
+  processor_metrics_[processor]->in_flight.add(1);
   return deliveries_.defer(
       PendingDelivery{current_.sequence, processor, std::string(change.json()), change.lsn(), change.retries(), current_.attempts});
 }
@@ -129,6 +171,7 @@ void Pipeline::handle_async_failures() {
       ProcessorStage& processor = stages_.processors[delivery.processor];
       switch (decide(processor, change, failure.error)) {
         case sdk::ErrorAction::RetryProcessor:
+          processor_metrics_[delivery.processor]->retries.add();
           change.set_retries(change.retries() + 1);
           run_processor(delivery.processor, change, delivery.sequence, delivery.attempts);
           break;

@@ -4,6 +4,7 @@
 #include "config/pipeline_config.hpp"
 #include "config/runtime_settings.hpp"
 #include "decode/wal2json_decoder.hpp"
+#include "metrics/metrics_registry.hpp"
 #include "pipeline/async_deliveries.hpp"
 #include "pipeline/pipeline_stages.hpp"
 #include "pipeline/progress_tracker.hpp"
@@ -33,8 +34,11 @@ class Pipeline final : public source::ChangeConsumer {
 
   bool accepted_by(std::vector<FilterStage>& filters, const sdk::Change& change);
   Next run_processor(std::size_t index, decode::DecodedChange& change, ProgressTracker::Sequence sequence, int attempts_so_far);
+  // What the processor's error handlers decide (counted per outcome).
   sdk::ErrorAction decide(ProcessorStage& processor, const sdk::Change& change, std::string_view error);
+  sdk::ErrorAction decide_unrecorded(ProcessorStage& processor, const sdk::Change& change, std::string_view error);
   void handle_async_failures();
+  void count_done(const sdk::Change& change);
   sdk::Ticket defer_current(std::size_t processor);
   [[noreturn]] void abort_on(const ProcessorStage& processor, const sdk::Change& change, std::string_view why);
 
@@ -53,6 +57,8 @@ class Pipeline final : public source::ChangeConsumer {
   ProgressTracker progress_;
   AsyncDeliveries deliveries_{progress_};
   CurrentCall current_;
+  metrics::Registry& metrics_ = metrics::registry();
+  std::vector<metrics::ProcessorMetrics*> processor_metrics_;  // by processor index
   PipelineStages stages_;  // last, so components go before the state they report into
 };
 

@@ -1,6 +1,6 @@
 #pragma once
 #include <cstdint>
-#include <deque>
+#include <vector>
 
 #include "popyka/sdk/change.hpp"
 
@@ -21,8 +21,8 @@ class ProgressTracker {
   void release(Sequence sequence);
 
   sdk::Lsn confirmable() const noexcept { return confirmable_; }
-  bool has_pending() const noexcept { return !entries_.empty(); }
-  std::size_t pending_count() const noexcept { return entries_.size(); }
+  bool has_pending() const noexcept { return first_ != next_; }
+  std::size_t pending_count() const noexcept { return static_cast<std::size_t>(next_ - first_); }
 
  private:
   struct Entry {
@@ -30,8 +30,12 @@ class ProgressTracker {
     std::uint32_t holds;
   };
   Entry& at(Sequence sequence);
+  void grow();
 
-  std::deque<Entry> entries_;  // messages from first_ on, not all done yet
+  // Messages from first_ to next_, not all done yet, in a ring indexed by sequence & (size - 1)
+  // (a power of two). It only grows, so once warm a message costs no allocation (a deque
+  // allocated and freed a block every few dozen messages).
+  std::vector<Entry> ring_ = std::vector<Entry>(64);
   Sequence first_ = 0;
   Sequence next_ = 0;
   sdk::Lsn confirmable_ = 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 namespace popyka::plugin_loading {
 namespace fs = std::filesystem;
@@ -35,6 +36,7 @@ void PluginRegistry::load(const std::vector<fs::path>& search_path) {
 
 void PluginRegistry::add(const PluginLibrary& library) {
   const sdk::PluginDescriptor& d = *library.descriptor;
+  spdlog::debug("loaded plugin {} (SDK ABI {}, SDK {}, {} classes)", library.path.string(), d.abi_version, d.sdk_version, d.class_count);
   for (std::size_t i = 0; i < d.class_count; ++i) {
     const sdk::ClassInfo& info = d.classes[i];
     if (auto existing = classes_.find(info.name); existing != classes_.end())

@@ -2,12 +2,17 @@
 
 #include <spdlog/sinks/stdout_sinks.h>
 
+#include "runtime/json_log_formatter.hpp"
+
 namespace popyka::runtime {
 
-void configure_logging(bool debug) {
+void configure_logging(const std::string& level, bool json) {
   auto logger = spdlog::stderr_logger_mt("popyka");
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
-  logger->set_level(debug ? spdlog::level::debug : spdlog::level::info);
+  if (json) logger->set_formatter(std::make_unique<JsonLogFormatter>());
+  else logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+  logger->set_level(level == "debug" ? spdlog::level::debug : level == "warning" ? spdlog::level::warn
+                    : level == "error"                        ? spdlog::level::err
+                                                              : spdlog::level::info);
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);
 }

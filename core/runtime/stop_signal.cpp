@@ -11,6 +11,7 @@ namespace popyka::runtime {
 namespace {
 
 std::atomic<bool> stop{false};
+std::atomic<int> stop_signal{0};
 
 int make_stop_fd() { return ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
 
@@ -19,7 +20,10 @@ int& the_stop_fd() {
   return fd;
 }
 
-extern "C" void on_stop_signal(int) { request_stop(); }
+extern "C" void on_stop_signal(int signal) {
+  stop_signal.store(signal);
+  request_stop();
+}
 
 }  // namespace
 
@@ -42,5 +46,13 @@ void request_stop() noexcept {
 bool stop_requested() noexcept { return stop.load(); }
 
 int stop_fd() noexcept { return the_stop_fd(); }
+
+const char* stop_reason() noexcept {
+  switch (stop_signal.load()) {
+    case SIGTERM: return "SIGTERM";
+    case SIGINT: return "SIGINT";
+    default: return "requested";
+  }
+}
 
 }  // namespace popyka::runtime

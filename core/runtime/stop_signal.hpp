@@ -8,5 +8,7 @@ void install_stop_handlers();
 void request_stop() noexcept;
 bool stop_requested() noexcept;
 int stop_fd() noexcept;
+// Why the stop was asked, for the log: "SIGTERM", "SIGINT", or "requested".
+const char* stop_reason() noexcept;
 
 }  // namespace popyka::runtime

@@ -154,7 +154,7 @@ processors:
 
 TEST_CASE("pipeline config refuses unknown keys, naming the path and the keys it expects", "[pipeline_config]") {
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + kProcessors + "extra: 1\n"),
-                    "my.yaml: extra: unknown key (expected one of: database, filters, processors)");
+                    "my.yaml: extra: unknown key (expected one of: database, filters, processors, metrics)");
   CHECK_THROWS_WITH(parse("database: {connect_url: x, slot_name: s, slot: t}\n" + kFilters + kProcessors),
                     "my.yaml: database.slot: unknown key (expected one of: connect_url, slot_name, wal2json_options, "
                     "status_interval_s, reconnect_initial_s, reconnect_max_s)");
@@ -292,4 +292,13 @@ TEST_CASE("pipeline config refuses a repeated key", "[pipeline_config]") {
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + kProcessors + "filters: []\n"), "my.yaml: filters: duplicate key");
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: P, config: {a: 1, a: 2}}]\n"),
                     "my.yaml: processors[0].config.a: duplicate key");
+}
+
+TEST_CASE("pipeline config reads metrics.listen and refuses other metrics keys", "[pipeline_config]") {
+  CHECK(parse(kDatabase + kFilters + kProcessors).metrics_listen.empty());
+  CHECK(parse(kDatabase + kFilters + kProcessors + "metrics: {listen: '127.0.0.1:${PORT}'}\n", {{"PORT", "9187"}}).metrics_listen ==
+        "127.0.0.1:9187");
+  CHECK_THROWS_WITH(parse(kDatabase + kFilters + kProcessors + "metrics: {port: 1}\n"),
+                    "my.yaml: metrics.port: unknown key (expected one of: listen)");
+  CHECK_THROWS_WITH(parse(kDatabase + kFilters + kProcessors + "metrics: {listen: ' '}\n"), Contains("metrics.listen: must not be blank"));
 }

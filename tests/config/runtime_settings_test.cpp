@@ -72,3 +72,20 @@ TEST_CASE("runtime settings refuse a count that is not an integer > 0, naming th
     }
   }
 }
+
+TEST_CASE("runtime settings read the log level, the log format and the metrics address", "[runtime_settings]") {
+  const RuntimeSettings defaults = load_runtime_settings(fake_environment({}));
+  CHECK(defaults.log_level == "info");
+  CHECK_FALSE(defaults.log_json);
+  CHECK(defaults.metrics_listen.empty());
+  CHECK(load_runtime_settings(fake_environment({{"POPYKA_DEBUG", "1"}})).log_level == "debug");
+  const RuntimeSettings set = load_runtime_settings(fake_environment({
+      {"POPYKA_LOG_LEVEL", "warning"}, {"POPYKA_LOG_FORMAT", "json"}, {"POPYKA_METRICS_LISTEN", "127.0.0.1:9187"}}));
+  CHECK(set.log_level == "warning");
+  CHECK(set.log_json);
+  CHECK(set.metrics_listen == "127.0.0.1:9187");
+  CHECK_THROWS_WITH(load_runtime_settings(fake_environment({{"POPYKA_LOG_LEVEL", "loud"}})),
+                    "POPYKA_LOG_LEVEL: must be one of debug, info, warning, error, found 'loud'");
+  CHECK_THROWS_WITH(load_runtime_settings(fake_environment({{"POPYKA_LOG_FORMAT", "xml"}})),
+                    "POPYKA_LOG_FORMAT: must be one of text, json, found 'xml'");
+}

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "metrics/metrics_registry.hpp"
 #include "runtime/stop_signal.hpp"
 #include "source/drain.hpp"
 #include "source/replication/replication_protocol.hpp"
@@ -68,6 +69,8 @@ void ReplicationSession::start_replication(bool may_create_slot) {
     throw ReplicationError(fmt::format("cannot start streaming slot \"{}\": {}", database_.slot_name, e.what()));
   }
   spdlog::info("streaming replication slot \"{}\" from {}", database_.slot_name, sdk::format_lsn(start_position_));
+  metrics::registry().confirmed_lsn.set(static_cast<std::int64_t>(start_position_));
+  metrics::registry().set_health(metrics::Health::Streaming);
 }
 
 void ReplicationSession::stream(ChangeConsumer& consumer) {
@@ -109,10 +112,12 @@ void ReplicationSession::handle(std::string_view copy_data, ChangeConsumer& cons
   }
   if (const auto* data = std::get_if<XLogData>(&message)) {
     position_.on_data(data->data_start);
+    metrics::registry().server_wal_end.set(static_cast<std::int64_t>(data->wal_end));
     consumer.consume(data->payload, data->data_start);  // views libpq's buffer, no copy
   } else {
     const auto& keepalive = std::get<PrimaryKeepalive>(message);
     position_.on_keepalive(keepalive.wal_end);
+    metrics::registry().server_wal_end.set(static_cast<std::int64_t>(keepalive.wal_end));
     reply_requested_ = reply_requested_ || keepalive.reply_requested;
   }
 }
@@ -160,10 +165,12 @@ void ReplicationSession::send_status(sdk::Lsn flush) {
     connection_.throw_lost("cannot send a standby status update");
   }
   spdlog::debug("standby status: write {} flush {}", sdk::format_lsn(position_.write()), sdk::format_lsn(flush));
+  metrics::registry().confirmed_lsn.set(static_cast<std::int64_t>(flush));
   reply_requested_ = false;
 }
 
 void ReplicationSession::finish(ChangeConsumer& consumer) {
+  metrics::registry().set_health(metrics::Health::Stopping, "asked to stop");
   const sdk::Lsn done = drain(consumer, drain_limit);
   send_status(position_.confirm(done, consumer.has_pending()));
   end_copy();

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "metrics/metrics_registry.hpp"
 #include "runtime/stop_signal.hpp"
 #include "source/replication/reconnect_backoff.hpp"
 #include "source/replication/replication_session.hpp"
@@ -62,6 +63,7 @@ void stream_changes(const config::DatabaseSpec& database, ChangeConsumer& consum
     try {
       ReplicationSession session(database, /*may_create_slot=*/!streamed);
       if (failed_attempts > 0) {
+        metrics::registry().reconnects.add();
         spdlog::info("replication connection recovered after {} attempt(s) in {:.1f}s; resuming from {}",
                      failed_attempts, std::chrono::duration<double>(Clock::now() - lost_at).count(),
                      sdk::format_lsn(session.start_position()));
@@ -76,6 +78,7 @@ void stream_changes(const config::DatabaseSpec& database, ChangeConsumer& consum
       spdlog::warn("cannot resume streaming yet: {}", e.what());
     } catch (const ConnectionLost& e) {
       if (!streamed) throw cannot_connect(e);
+      metrics::registry().set_health(metrics::Health::Reconnecting, e.what());
       if (failed_attempts == 0) {
         lost_at = Clock::now();
         spdlog::warn("lost the replication connection: {}", e.what());

@@ -1,0 +1,87 @@
+#pragma once
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "popyka/sdk/change.hpp"
+#include "popyka/sdk/error_handler.hpp"
+
+namespace popyka::metrics {
+
+// A monotonically growing count, written on the pipeline thread, read by the metrics server.
+class Counter {
+ public:
+  void add(std::uint64_t n = 1) noexcept { value_.fetch_add(n, std::memory_order_relaxed); }
+  std::uint64_t value() const noexcept { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<std::uint64_t> value_{0};
+};
+
+// A value that goes up and down.
+class Gauge {
+ public:
+  void set(std::int64_t v) noexcept { value_.store(v, std::memory_order_relaxed); }
+  void add(std::int64_t n) noexcept { value_.fetch_add(n, std::memory_order_relaxed); }
+  std::int64_t value() const noexcept { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<std::int64_t> value_{0};
+};
+
+// Counters indexed by the change's action letter.
+inline constexpr std::array<char, 8> kActions = {'B', 'C', 'I', 'U', 'D', 'T', 'M', 'R'};
+std::size_t action_index(sdk::Action action) noexcept;
+using PerAction = std::array<Counter, kActions.size()>;
+
+inline constexpr std::size_t kErrorActionCount = 5;
+std::string_view error_action_name(std::size_t index) noexcept;  // "next_error_handler", ...
+
+struct ProcessorMetrics {
+  std::string label;  // `processors[0]:popyka.builtin.processors.LogChangeProcessor`
+  PerAction processed, failed;
+  Counter retries;
+  std::array<Counter, kErrorActionCount> handler_outcomes;  // by sdk::ErrorAction
+  Counter delivery_failures;
+  Gauge in_flight;
+};
+
+enum class Health { Starting, Streaming, Reconnecting, Stopping };
+
+// What popyka-host reports about itself: counters updated where things happen, read by the
+// metrics server and the progress log. One per process (see registry()).
+class Registry {
+ public:
+  PerAction received, filtered;
+  Counter received_bytes;
+  Counter reconnects;
+  Gauge received_lsn, processed_lsn, confirmed_lsn, server_wal_end;
+  Gauge last_commit_unix_us;  // commit time of the last transaction the pipeline finished
+  const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+  // Registered while the pipeline is built, before the metrics server starts; stable addresses.
+  ProcessorMetrics& add_processor(std::string label);
+  const std::deque<ProcessorMetrics>& processors() const noexcept { return processors_; }
+
+  void set_health(Health health, std::string reason = {});
+  std::pair<Health, std::string> health() const;
+
+ private:
+  std::deque<ProcessorMetrics> processors_;
+  mutable std::mutex health_mutex_;
+  Health health_ = Health::Starting;
+  std::string health_reason_ = "starting";
+};
+
+Registry& registry();
+
+// Parses wal2json's timestamp text (`2026-11-23 23:38:56.710851+00`, `+05:30` offsets too) into
+// microseconds since the Unix epoch; std::nullopt when it is not one.
+std::optional<std::int64_t> parse_timestamp_us(std::string_view text) noexcept;
+
+}  // namespace popyka::metrics

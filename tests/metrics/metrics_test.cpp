@@ -1,0 +1,116 @@
+#include <catch2/catch.hpp>
+
+#include <httplib.h>
+#include <spdlog/details/log_msg.h>
+
+#include "metrics/metrics_registry.hpp"
+#include "metrics/metrics_server.hpp"
+#include "metrics/prometheus_text.hpp"
+#include "pipeline_fixture.hpp"
+#include "runtime/json_log_formatter.hpp"
+
+using Catch::Contains;
+using popyka::metrics::Health;
+using popyka::metrics::registry;
+using popyka::testing::insert_into;
+using popyka::testing::PipelineFixture;
+
+namespace {
+
+std::string scrape() { return popyka::metrics::render_prometheus(registry(), std::nullopt); }
+
+}  // namespace
+
+TEST_CASE("the pipeline counts what it received, filtered, processed, failed and retried") {
+  PipelineFixture fx;
+  const auto received_before = registry().received[popyka::metrics::action_index(popyka::sdk::Action::Insert)].value();
+  auto pipeline = fx.make(
+      "[{class: test.processors.FailTimes, config: {times: 2}, error_handlers: [{class: popyka.builtin.error_handlers.RetryProcessor}]},"
+      " {class: test.processors.Record, config: {file: '${OUT}'}}]",
+      "[{class: popyka.builtin.filters.IgnoreTxFilter}]");
+  pipeline->consume(R"({"action":"B"})", 1);
+  pipeline->consume(insert_into("t", 1), 2);
+  pipeline->consume(insert_into("t", 2), 3);
+  pipeline->consume(R"({"action":"C","timestamp":"2026-11-24 10:00:00.5+00"})", 4);
+
+  CHECK(registry().received[popyka::metrics::action_index(popyka::sdk::Action::Insert)].value() - received_before == 2);
+  const auto& processors = registry().processors();
+  REQUIRE(processors.size() >= 2);
+  const auto& failing = processors[processors.size() - 2];
+  const auto& recording = processors.back();
+  CHECK(failing.label == "processors[0]:test.processors.FailTimes");
+  const std::size_t insert = popyka::metrics::action_index(popyka::sdk::Action::Insert);
+  CHECK(failing.failed[insert].value() == 4);     // 2 failures on each of 2 changes
+  CHECK(failing.retries.value() == 4);
+  CHECK(failing.processed[insert].value() == 2);
+  CHECK(failing.handler_outcomes[3].value() == 4);  // retry_processor
+  CHECK(recording.processed[insert].value() == 2);
+  CHECK(registry().processed_lsn.value() == 4);
+  CHECK(registry().last_commit_unix_us.value() == 1795514400500000);  // 2026-11-24T10:00:00.5Z
+
+  const std::string text = scrape();
+  CHECK_THAT(text, Contains("# TYPE popyka_changes_received_total counter"));
+  CHECK_THAT(text, Contains(R"(popyka_changes_processed_total{processor="processors[1]:test.processors.Record",action="I"} 2)"));
+  CHECK_THAT(text, Contains(R"(popyka_processor_retries_total{processor="processors[0]:test.processors.FailTimes"} 4)"));
+  CHECK_THAT(text, Contains(R"(popyka_error_handler_outcomes_total{processor="processors[0]:test.processors.FailTimes",outcome="retry_processor"} 4)"));
+  CHECK_THAT(text, Contains("popyka_processed_lsn 4\n"));
+  CHECK_THAT(text, Contains("popyka_replication_lag_seconds "));
+  CHECK_THAT(text, Contains(R"(popyka_build_info{version=")"));
+}
+
+TEST_CASE("asynchronous deliveries in flight and failed are counted") {
+  PipelineFixture fx;
+  auto pipeline = fx.make("[{class: test.processors.AsyncDeliver, config: {file: '${OUT}', fail_first: 1},"
+                          " error_handlers: [{class: popyka.builtin.error_handlers.ContinueNextProcessor}]}]");
+  const auto& async = registry().processors().back();
+  pipeline->consume(insert_into("t", 1), 1);
+  pipeline->consume(insert_into("t", 2), 2);
+  CHECK(async.in_flight.value() == 2);
+  pipeline->poll(std::chrono::milliseconds(0));
+  CHECK(async.in_flight.value() == 0);
+  CHECK(async.delivery_failures.value() == 1);
+  CHECK(async.handler_outcomes[1].value() == 1);  // next_processor
+}
+
+TEST_CASE("/metrics and /healthz over HTTP") {
+  popyka::metrics::MetricsServer server("127.0.0.1:0", nullptr);
+  httplib::Client client("127.0.0.1", server.port());
+  registry().set_health(Health::Reconnecting, "connection refused");
+  auto health = client.Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 503);
+  CHECK(health->body == "reconnecting: connection refused\n");
+  registry().set_health(Health::Streaming);
+  health = client.Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  auto metrics = client.Get("/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->status == 200);
+  CHECK_THAT(metrics->body, Contains("popyka_uptime_seconds "));
+  CHECK_THAT(metrics->get_header_value("Content-Type"), Contains("text/plain; version=0.0.4"));
+}
+
+TEST_CASE("a metrics address that is not host:port is named") {
+  CHECK_THROWS_WITH(popyka::metrics::MetricsServer("localhost", nullptr), Contains("metrics listen address 'localhost': expected host:port"));
+}
+
+TEST_CASE("wal2json timestamps parse to microseconds since the epoch") {
+  using popyka::metrics::parse_timestamp_us;
+  CHECK(parse_timestamp_us("1970-01-01 00:00:01+00") == 1000000);
+  CHECK(parse_timestamp_us("1970-01-01 01:00:00.25+01") == 250000);
+  CHECK(parse_timestamp_us("1970-01-01 00:00:00-05:30") == (5 * 3600 + 30 * 60) * 1000000LL);
+  CHECK_FALSE(parse_timestamp_us("yesterday"));
+  CHECK_FALSE(parse_timestamp_us("2026-11-24 10:00:00"));  // no offset
+}
+
+TEST_CASE("JSON log lines escape the message") {
+  popyka::runtime::JsonLogFormatter formatter;
+  spdlog::memory_buf_t out;
+  spdlog::details::log_msg message("popyka", spdlog::level::warn, "a \"quoted\"\nline\\");
+  formatter.format(message, out);
+  const std::string line(out.data(), out.size());
+  CHECK_THAT(line, Contains(R"("level":"warning","message":"a \"quoted\"\nline\\"})"));
+  CHECK(line.back() == '\n');
+  CHECK(line.find('\n') == line.size() - 1);
+}
