@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   std::mutex record_mutex;  // httplib serves each connection on a thread of its own
 
   httplib::Server server;
+  server.set_tcp_nodelay(true);  // answers without waiting for the client's delayed ACK
   server.Post(".*", [&](const httplib::Request& request, httplib::Response& response) {
     {
       const std::lock_guard lock(record_mutex);
