@@ -1,0 +1,254 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: PostgreSQL 15 + wal2json -> popyka-host (IgnoreTxFilter +
+# ProduceToKafkaProcessor) -> the local Kafka (librdkafka's mock cluster), side by side with
+# pg_recvlogical writing the same WAL to /dev/null (the server's own decoding speed).
+#
+#   bench/end_to_end/run.sh
+#
+# What it does, all under one `mktemp -d` directory removed at the end:
+#  1. builds popyka-host, the built-in plugins and popyka-mock-kafka (Release, in
+#     $POPYKA_BENCH_BUILD_DIR, default build-bench; POPYKA_BENCH_NO_BUILD=1 skips it);
+#  2. starts a throwaway PostgreSQL 15 (initdb/pg_ctl as the `postgres` OS user when run as
+#     root; 127.0.0.1 only; wal_level=logical);
+#  3. creates 2 x RUNS wal2json slots, then runs the workload: >= 500,000 row changes, inserts,
+#     updates and deletes in transactions of mixed sizes (1 to 50 rows, 50,000, 200,000);
+#  4. counts the row changes and finds the LSN of the workload's last commit with a third kind
+#     of slot (pg_logical_slot_get_changes, untimed);
+#  5. RUNS times, alternately: pg_recvlogical on one slot, popyka-host on another (a fresh mock
+#     Kafka each time), each timed from its start until its slot's confirmed_flush_lsn reaches
+#     that LSN; popyka-host's CPU seconds and peak RSS (VmHWM) are read from /proc at that moment;
+#  6. prints every run and the medians: changes/s of both, the ratio, CPU seconds, peak RSS.
+#
+# Both consumers ask for the same wal2json options (format-version 2, include-pk, include-xids,
+# include-timestamp: what popyka-host always asks for, core/source/replication/wal2json_options.cpp)
+# and send status updates every STATUS_INTERVAL seconds (default 1), which bounds how precisely
+# the end is seen.
+#
+# Environment: RUNS (3), STATUS_INTERVAL (1), POPYKA_BENCH_BUILD_DIR (build-bench),
+# POPYKA_BENCH_NO_BUILD, POPYKA_BENCH_KEEP=1 keeps the directory (logs) for a look afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$PWD
+RUNS=${RUNS:-3}
+STATUS_INTERVAL=${STATUS_INTERVAL:-1}
+build=${POPYKA_BENCH_BUILD_DIR:-$repo/build-bench}
+pgbin=/usr/lib/postgresql/15/bin
+
+say() { echo "bench: $*" >&2; }
+
+if [ -z "${POPYKA_BENCH_NO_BUILD:-}" ]; then
+  say "building popyka-host, plugins and popyka-mock-kafka in $build"
+  cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$build" -j"$(nproc)" --target popyka-host popyka-mock-kafka popyka_kafka_plugin \
+    popyka-builtin-filters popyka-builtin-error-handlers popyka-log-change >/dev/null
+fi
+for f in "$build/bin/popyka-host" "$build/bin/popyka-mock-kafka" "$pgbin/pg_recvlogical" "$pgbin/initdb"; do
+  [ -x "$f" ] || { say "missing $f"; exit 1; }
+done
+
+work=$(mktemp -d /tmp/popyka-bench-XXXXXX)
+chmod 755 "$work"
+as_pg=()
+if [ "$(id -u)" = 0 ]; then
+  chown postgres: "$work"
+  as_pg=(runuser -u postgres --)
+fi
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+pgdata=$work/pgdata
+bg_pids=()
+kafka_pid=""
+
+cleanup() {
+  trap - EXIT INT TERM
+  for pid in "${bg_pids[@]}" $kafka_pid; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${bg_pids[@]}" $kafka_pid; do wait "$pid" 2>/dev/null || true; done
+  if [ -f "$pgdata/postmaster.pid" ]; then "${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdata" -m immediate stop >/dev/null 2>&1 || true; fi
+  if [ -n "${POPYKA_BENCH_KEEP:-}" ]; then say "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT INT TERM
+
+# --- PostgreSQL ---------------------------------------------------------------------------
+say "starting PostgreSQL 15 on 127.0.0.1:$port in $pgdata"
+"${as_pg[@]}" "$pgbin/initdb" -D "$pgdata" -U postgres -A trust --no-sync >"$work/initdb.log" 2>&1
+cat >>"$pgdata/postgresql.conf" <<EOF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$work'
+wal_level = logical
+max_wal_senders = 20
+max_replication_slots = 20
+shared_buffers = 512MB
+max_wal_size = 16GB
+checkpoint_timeout = 1h
+# A throwaway cluster: loading the workload fast does not change how it decodes.
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+EOF
+cat >"$pgdata/pg_hba.conf" <<EOF
+local all all trust
+host all all 127.0.0.1/32 trust
+host replication all 127.0.0.1/32 trust
+EOF
+# Newer PostgreSQL 15 minor releases only let REPLICATION users use the listed output plugins.
+if "$pgbin/postgres" --describe-config 2>/dev/null | grep -q '^output_plugin_libraries'; then
+  echo "output_plugin_libraries = 'pgoutput, test_decoding, wal2json'" >>"$pgdata/postgresql.conf"
+fi
+"${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdata" -l "$work/postgres.log" -w start >/dev/null
+psql_admin() { "$pgbin/psql" -X -h 127.0.0.1 -p "$port" -U postgres -v ON_ERROR_STOP=1 -Atq "$@"; }
+psql_admin -d postgres -c "create database bench"
+sql() { psql_admin -d bench "$@"; }
+
+sql <<'SQL'
+create table orders(
+  id bigserial primary key,
+  customer_id bigint not null,
+  status varchar(20) not null,
+  amount numeric(10,2),
+  quantity integer,
+  paid boolean not null default false,
+  tags text[],
+  details jsonb,
+  note text,
+  created_at timestamptz not null default now());
+SQL
+
+# --- slots, then the workload ---------------------------------------------------------------
+say "creating $((2 * RUNS + 1)) wal2json slots"
+for i in $(seq "$RUNS"); do
+  sql -c "select pg_create_logical_replication_slot('recv_$i', 'wal2json')" >/dev/null
+  sql -c "select pg_create_logical_replication_slot('popyka_$i', 'wal2json')" >/dev/null
+done
+sql -c "select pg_create_logical_replication_slot('counting', 'wal2json')" >/dev/null
+
+pgbench() { "$pgbin/pgbench" -h 127.0.0.1 -p "$port" -U postgres -n -M prepared -c 1 "$@" bench >>"$work/pgbench.log" 2>&1; }
+cols="customer_id, status, amount, quantity, paid, tags, details, note"
+vals="100000 + g % 50000, 'new', (g % 100000) / 100.0, 1 + g % 20, false, array['gift', 'express'],
+      jsonb_build_object('channel', 'web', 'coupon', 'C' || g % 9999, 'items', 1 + g % 20),
+      case when g % 3 = 0 then 'customer asked for delivery after 5 pm, call first' end"
+started=$SECONDS
+say "workload: one transaction of 200,000 inserts"
+sql -c "insert into orders($cols) select $vals from generate_series(1, 200000) g"
+say "workload: 20,000 transactions of 1 to 10 inserts"
+cat >"$work/inserts.sql" <<EOF
+\set n random(1, 10)
+insert into orders($cols) select $vals from generate_series(1, :n) g;
+EOF
+pgbench -f "$work/inserts.sql" -t 20000
+say "workload: 2,500 transactions of up to 50 updates"
+cat >"$work/updates.sql" <<'EOF'
+\set id random(1, 300000)
+update orders set status = 'paid', paid = true, amount = amount + 1 where id between :id and :id + 49;
+EOF
+pgbench -f "$work/updates.sql" -t 2500
+say "workload: one transaction of 50,000 updates"
+sql -c "update orders set status = 'shipped', note = 'left the warehouse' where id % 6 = 0 and id <= 300000"
+say "workload: 5,000 transactions of up to 20 deletes"
+cat >"$work/deletes.sql" <<'EOF'
+\set id random(1, 300000)
+\set n random(0, 19)
+delete from orders where id between :id and :id + :n;
+EOF
+pgbench -f "$work/deletes.sql" -t 5000
+say "workload: one transaction of about 30,000 deletes"
+sql -c "delete from orders where id % 10 = 7 and id <= 300000"
+say "workload written in $((SECONDS - started)) s; counting its row changes (untimed)"
+
+read -r changes end_lsn < <(sql -F ' ' -c "
+  select count(*) filter (where data like '{\"action\":\"I\"%' or data like '{\"action\":\"U\"%' or data like '{\"action\":\"D\"%'),
+         max(lsn)
+  from pg_logical_slot_get_changes('counting', null, null, 'format-version', '2')")
+sql -c "select pg_drop_replication_slot('counting')" >/dev/null
+say "$changes row changes, the last commit ends at $end_lsn"
+[ "$changes" -ge 500000 ] || say "WARNING: fewer than 500,000 row changes"
+
+# --- the runs -----------------------------------------------------------------------------
+clk_tck=$(getconf CLK_TCK)
+now() { date +%s.%N; }
+reached() { [ "$(sql -c "select confirmed_flush_lsn >= '$end_lsn'::pg_lsn from pg_replication_slots where slot_name = '$1'")" = t ]; }
+# Waits until the slot reaches the end or the process ends; 0 when reached.
+wait_for_end() {
+  local slot=$1 pid=$2
+  while ! reached "$slot"; do
+    if ! kill -0 "$pid" 2>/dev/null; then return 1; fi
+    sleep 0.1
+  done
+}
+stop() { kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+# Both set globals (not in a subshell, so the cleanup trap knows their processes).
+run_recvlogical() {  # sets recv_s
+  local i=$1 t0 t1 pid
+  t0=$(now)
+  "$pgbin/pg_recvlogical" -h 127.0.0.1 -p "$port" -U postgres -d bench --slot "recv_$i" --start --no-loop \
+    -f /dev/null -s "$STATUS_INTERVAL" \
+    -o format-version=2 -o include-pk=1 -o include-xids=1 -o include-timestamp=1 2>"$work/recvlogical_$i.log" &
+  pid=$!
+  bg_pids=("$pid")
+  wait_for_end "recv_$i" "$pid" || { say "pg_recvlogical ended early:"; cat "$work/recvlogical_$i.log" >&2; exit 1; }
+  t1=$(now)
+  stop "$pid"
+  bg_pids=()
+  recv_s=$(echo "$t1 - $t0" | bc -l)
+}
+
+run_popyka() {  # sets popyka_s, cpu (seconds), rss (KiB)
+  local i=$1 t0 t1 pid bootstrap stat
+  "$build/bin/popyka-mock-kafka" --no-stdin --topic popyka:1 >"$work/kafka_$i.out" 2>"$work/kafka_$i.log" &
+  kafka_pid=$!
+  for _ in $(seq 100); do [ -s "$work/kafka_$i.out" ] && break; sleep 0.1; done
+  bootstrap=$(head -n1 "$work/kafka_$i.out")
+  cat >"$work/popyka_$i.yaml" <<EOF
+database:
+  connect_url: "host=127.0.0.1 port=$port dbname=bench user=postgres"
+  slot_name: popyka_$i
+  status_interval_s: $STATUS_INTERVAL
+filters:
+  - class: popyka.builtin.filters.IgnoreTxFilter
+    config: {}
+processors:
+  - class: popyka.builtin.processors.ProduceToKafkaProcessor
+    filters: []
+    error_handlers:
+      - class: popyka.builtin.error_handlers.RetryProcessor
+        config: {}
+    config:
+      topic: popyka
+      producer_config:
+        "bootstrap.servers": "$bootstrap"
+        "client.id": "popyka-bench"
+EOF
+  t0=$(now)
+  POPYKA_CONFIG="$work/popyka_$i.yaml" "$build/bin/popyka-host" 2>"$work/popyka_$i.log" &
+  pid=$!
+  bg_pids=("$pid")
+  wait_for_end "popyka_$i" "$pid" || { say "popyka-host ended early:"; tail -n 20 "$work/popyka_$i.log" >&2; exit 1; }
+  t1=$(now)
+  stat=$(cut -d' ' -f14,15 "/proc/$pid/stat")
+  cpu=$(echo "(${stat% *} + ${stat#* }) / $clk_tck" | bc -l)
+  rss=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")
+  stop "$pid"
+  bg_pids=()
+  stop "$kafka_pid"
+  kafka_pid=""
+  popyka_s=$(echo "$t1 - $t0" | bc -l)
+}
+
+median() { sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
+recv_rates=() popyka_rates=() ratios=() cpus=() rsss=()
+printf '%-4s %18s %18s %7s %10s %13s\n' run "pg_recvlogical/s" "popyka-host/s" ratio "CPU s" "peak RSS MiB"
+for i in $(seq "$RUNS"); do
+  run_recvlogical "$i"
+  run_popyka "$i"
+  recv_rate=$(echo "$changes / $recv_s" | bc -l)
+  popyka_rate=$(echo "$changes / $popyka_s" | bc -l)
+  ratio=$(echo "$popyka_rate / $recv_rate" | bc -l)
+  rss_mib=$(echo "$rss / 1024" | bc -l)
+  recv_rates+=("$recv_rate") popyka_rates+=("$popyka_rate") ratios+=("$ratio") cpus+=("$cpu") rsss+=("$rss_mib")
+  printf '%-4s %18.0f %18.0f %7.3f %10.2f %13.1f\n' "$i" "$recv_rate" "$popyka_rate" "$ratio" "$cpu" "$rss_mib"
+done
+printf '%-4s %18.0f %18.0f %7.3f %10.2f %13.1f\n' median \
+  "$(printf '%s\n' "${recv_rates[@]}" | median)" "$(printf '%s\n' "${popyka_rates[@]}" | median)" \
+  "$(printf '%s\n' "${ratios[@]}" | median)" "$(printf '%s\n' "${cpus[@]}" | median)" "$(printf '%s\n' "${rsss[@]}" | median)"
+echo "($changes row changes per run; status updates every ${STATUS_INTERVAL} s; $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
