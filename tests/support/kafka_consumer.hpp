@@ -21,4 +21,8 @@ struct Record {
 std::vector<Record> consume(const std::string& bootstrap, const std::string& topic, std::size_t expected,
                             std::chrono::milliseconds timeout = std::chrono::seconds(15));
 
+// How many messages `topic` holds (the sum of its partitions' high watermarks); 0 when the
+// topic does not exist (yet).
+std::size_t message_count(const std::string& bootstrap, const std::string& topic);
+
 }  // namespace popyka::test

@@ -61,6 +61,24 @@ Record to_record(const rd_kafka_message_t* m) {
 
 }  // namespace
 
+std::size_t message_count(const std::string& bootstrap, const std::string& topic) {
+  ConsumerPtr rk = make_consumer(bootstrap);
+  int partitions = 0;
+  try {
+    partitions = partition_count(rk.get(), topic);
+  } catch (const std::runtime_error&) {
+    return 0;
+  }
+  std::size_t count = 0;
+  for (int p = 0; p < partitions; ++p) {
+    int64_t low = 0, high = 0;
+    const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(rk.get(), topic.c_str(), p, &low, &high, 10000);
+    if (err) throw std::runtime_error(std::string("watermarks: ") + rd_kafka_err2str(err));
+    count += static_cast<std::size_t>(high);
+  }
+  return count;
+}
+
 std::vector<Record> consume(const std::string& bootstrap, const std::string& topic, std::size_t expected,
                             std::chrono::milliseconds timeout) {
   ConsumerPtr rk = make_consumer(bootstrap);
