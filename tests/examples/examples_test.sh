@@ -381,7 +381,91 @@ YAML
   check_sample_config "$dir" dead_letter_error_handler
 }
 
+# Every example together against a real PostgreSQL 15 (popyka-throwaway-postgres) instead of
+# --replay: rows written with SQL arrive filtered in a file, at the HTTP server, and as dead letters.
+against_postgres() {
+  local dir
+  dir=$(test_dir against_postgres)
+  [[ -x ${EXAMPLES_THROWAWAY_POSTGRES:-} ]] || fail "no popyka-throwaway-postgres: $EXAMPLES_THROWAWAY_POSTGRES"
+  command -v psql >/dev/null || fail "no psql (postgresql-client-15)"
+  # A port where nothing listens, for the dead letters: a server's, once it has stopped.
+  mkdir "$dir/gone"
+  start_recorder "$dir/gone"
+  stop_recorder
+  local dead_port=$port
+  start_recorder "$dir"
+  "$EXAMPLES_THROWAWAY_POSTGRES" >"$dir/postgres.out" 2>"$dir/postgres.log" &
+  postgres_pid=$!
+  trap 'kill $recorder_pid $postgres_pid ${host_pid:-} 2>/dev/null || true; wait $postgres_pid 2>/dev/null || true' EXIT
+  for _ in $(seq 300); do
+    [[ -s $dir/postgres.out ]] && break
+    kill -0 $postgres_pid 2>/dev/null || { cat "$dir/postgres.log" >&2; fail "PostgreSQL did not start"; }
+    sleep 0.1
+  done
+  local dsn
+  dsn=$(head -n1 "$dir/postgres.out")
+  psql "$dsn" -q -v ON_ERROR_STOP=1 -c "create table orders(id int primary key, status text not null, total numeric(10,2))"
+
+  cat >"$dir/popyka.yaml" <<YAML
+database: {connect_url: "$dsn", slot_name: popyka_examples, status_interval_s: 1}
+filters:
+  - class: popyka.builtin.filters.IgnoreTxFilter
+processors:
+  - class: examples.processors.JsonLinesFileProcessor
+    config: {path: "$dir/all.jsonl"}
+  - class: examples.processors.JsonLinesFileProcessor
+    config: {path: "$dir/shipped.jsonl"}
+    filters:
+      - class: examples.filters.ColumnValueFilter
+        config: {column: status, equals: shipped}
+  - class: examples.processors.HttpPostProcessor
+    config: {url: "http://127.0.0.1:$port/changes", headers: {X-Popyka-Test: postgres}}
+  - class: examples.processors.HttpPostProcessor
+    config: {url: "http://127.0.0.1:$dead_port/changes", timeout_ms: 1000}
+    error_handlers:
+      - class: examples.error_handlers.DeadLetterErrorHandler
+        config: {path: "$dir/dead-letters.jsonl"}
+YAML
+  POPYKA_CONFIG=$dir/popyka.yaml POPYKA_PLUGIN_PATH=$(cat "$work/plugin-path") \
+    "$prefix/bin/popyka-host" 2>"$dir/popyka.yaml.log" &
+  host_pid=$!
+  # The slot exists once popyka-host streams; only changes after that are sent.
+  for _ in $(seq 300); do
+    [[ $(psql "$dsn" -Atc "select count(*) from pg_replication_slots where slot_name = 'popyka_examples' and active") == 1 ]] && break
+    kill -0 $host_pid 2>/dev/null || { cat "$dir/popyka.yaml.log" >&2; fail "popyka-host stopped"; }
+    sleep 0.1
+  done
+  psql "$dsn" -q -v ON_ERROR_STOP=1 <<'SQL'
+insert into orders values (1, 'new', 1.50), (2, 'shipped', 20.00), (3, 'new', 3.00);
+update orders set status = 'shipped' where id = 1;
+delete from orders where id = 2;
+SQL
+  # JsonLinesFileProcessor writes out on flush, which comes before each confirmation (every 1 s).
+  for _ in $(seq 300); do
+    [[ -s $dir/all.jsonl && $(wc -l <"$dir/all.jsonl") -ge 5 ]] && break
+    sleep 0.1
+  done
+  kill -TERM $host_pid
+  local rc=0
+  wait $host_pid || rc=$?
+  [[ $rc == 0 ]] || { cat "$dir/popyka.yaml.log" >&2; fail "popyka-host exited $rc after SIGTERM"; }
+
+  [[ $(grep -o '^{"action":"[IUD]"' "$dir/all.jsonl" | tr -d '\n') == '{"action":"I"{"action":"I"{"action":"I"{"action":"U"{"action":"D"' ]] ||
+    fail "expected 3 inserts, an update and a delete, found: $(cat "$dir/all.jsonl")"
+  echo "ok: the 5 row changes written with SQL are in the file, in order"
+  grep -E '"action":"(I|U)".*"name":"status","type":"text","value":"shipped"' "$dir/all.jsonl" >"$dir/expected"
+  [[ $(wc -l <"$dir/expected") == 2 ]] || fail "expected the insert of 2 and the update of 1 as shipped"
+  same_lines "$dir/expected" "$dir/shipped.jsonl" "ColumnValueFilter kept the insert and the update with status shipped (the delete has only the key)"
+  same_lines "$dir/all.jsonl" "$dir/received.jsonl" "the HTTP server received every change"
+  dead_letter_changes "$dir/dead-letters.jsonl" >"$dir/dead-changes"
+  same_lines "$dir/all.jsonl" "$dir/dead-changes" "the unreachable endpoint's changes are dead letters"
+  [[ $(psql "$dsn" -Atc "select confirmed_flush_lsn > '0/0' from pg_replication_slots where slot_name = 'popyka_examples'") == t ]] ||
+    fail "nothing was confirmed to PostgreSQL"
+  echo "ok: popyka-host confirmed its progress to PostgreSQL and stopped cleanly on SIGTERM"
+  host "$dir/popyka.yaml" --drop-slot
+}
+
 case ${1:-} in
-  setup | column_value_filter | json_lines_file_processor | http_post_processor | dead_letter_error_handler) "$1" ;;
-  *) fail "usage: $0 setup|column_value_filter|json_lines_file_processor|http_post_processor|dead_letter_error_handler" ;;
+  setup | column_value_filter | json_lines_file_processor | http_post_processor | dead_letter_error_handler | against_postgres) "$1" ;;
+  *) fail "usage: $0 setup|column_value_filter|json_lines_file_processor|http_post_processor|dead_letter_error_handler|against_postgres" ;;
 esac
