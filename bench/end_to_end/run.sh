@@ -26,11 +26,17 @@
 #
 # Environment: RUNS (3), STATUS_INTERVAL (1), POPYKA_BENCH_BUILD_DIR (build-bench),
 # POPYKA_BENCH_NO_BUILD, POPYKA_BENCH_KEEP=1 keeps the directory (logs) for a look afterwards.
+# For finding where time and memory go:
+#   PRODUCER_CONFIG="linger.ms=20 queue.buffering.max.messages=10000"  extra librdkafka properties
+#   PROCESSOR=noop   popyka-host with bench.processors.NoOp instead of Kafka (needs the
+#                    benchmark build: -DPOPYKA_BUILD_BENCH=ON, target popyka-bench-components)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
 RUNS=${RUNS:-3}
 STATUS_INTERVAL=${STATUS_INTERVAL:-1}
+PROCESSOR=${PROCESSOR:-kafka}
+PRODUCER_CONFIG=${PRODUCER_CONFIG:-}
 build=${POPYKA_BENCH_BUILD_DIR:-$repo/build-bench}
 pgbin=/usr/lib/postgresql/15/bin
 
@@ -41,6 +47,10 @@ if [ -z "${POPYKA_BENCH_NO_BUILD:-}" ]; then
   cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build "$build" -j"$(nproc)" --target popyka-host popyka-mock-kafka popyka_kafka_plugin \
     popyka-builtin-filters popyka-builtin-error-handlers popyka-log-change >/dev/null
+  if [ "$PROCESSOR" = noop ]; then
+    cmake -S "$repo" -B "$build" -DPOPYKA_BUILD_BENCH=ON >/dev/null
+    cmake --build "$build" -j"$(nproc)" --target popyka-bench-components >/dev/null
+  fi
 fi
 for f in "$build/bin/popyka-host" "$build/bin/popyka-mock-kafka" "$pgbin/pg_recvlogical" "$pgbin/initdb"; do
   [ -x "$f" ] || { say "missing $f"; exit 1; }
@@ -91,7 +101,7 @@ host all all 127.0.0.1/32 trust
 host replication all 127.0.0.1/32 trust
 EOF
 # Newer PostgreSQL 15 minor releases only let REPLICATION users use the listed output plugins.
-if "$pgbin/postgres" --describe-config 2>/dev/null | grep -q '^output_plugin_libraries'; then
+if "$pgbin/postgres" --describe-config 2>/dev/null | grep '^output_plugin_libraries' >/dev/null; then
   echo "output_plugin_libraries = 'pgoutput, test_decoding, wal2json'" >>"$pgdata/postgresql.conf"
 fi
 "${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdata" -l "$work/postgres.log" -w start >/dev/null
@@ -138,7 +148,8 @@ pgbench -f "$work/inserts.sql" -t 20000
 say "workload: 2,500 transactions of up to 50 updates"
 cat >"$work/updates.sql" <<'EOF'
 \set id random(1, 300000)
-update orders set status = 'paid', paid = true, amount = amount + 1 where id between :id and :id + 49;
+\set last :id + 49
+update orders set status = 'paid', paid = true, amount = amount + 1 where id between :id and :last;
 EOF
 pgbench -f "$work/updates.sql" -t 2500
 say "workload: one transaction of 50,000 updates"
@@ -146,8 +157,8 @@ sql -c "update orders set status = 'shipped', note = 'left the warehouse' where 
 say "workload: 5,000 transactions of up to 20 deletes"
 cat >"$work/deletes.sql" <<'EOF'
 \set id random(1, 300000)
-\set n random(0, 19)
-delete from orders where id between :id and :id + :n;
+\set last :id + random(0, 19)
+delete from orders where id between :id and :last;
 EOF
 pgbench -f "$work/deletes.sql" -t 5000
 say "workload: one transaction of about 30,000 deletes"
@@ -198,7 +209,8 @@ run_popyka() {  # sets popyka_s, cpu (seconds), rss (KiB)
   kafka_pid=$!
   for _ in $(seq 100); do [ -s "$work/kafka_$i.out" ] && break; sleep 0.1; done
   bootstrap=$(head -n1 "$work/kafka_$i.out")
-  cat >"$work/popyka_$i.yaml" <<EOF
+  {
+    cat <<EOF
 database:
   connect_url: "host=127.0.0.1 port=$port dbname=bench user=postgres"
   slot_name: popyka_$i
@@ -207,6 +219,12 @@ filters:
   - class: popyka.builtin.filters.IgnoreTxFilter
     config: {}
 processors:
+EOF
+    if [ "$PROCESSOR" = noop ]; then
+      echo "  - class: bench.processors.NoOp"
+      echo "    config: {}"
+    else
+      cat <<EOF
   - class: popyka.builtin.processors.ProduceToKafkaProcessor
     filters: []
     error_handlers:
@@ -218,8 +236,13 @@ processors:
         "bootstrap.servers": "$bootstrap"
         "client.id": "popyka-bench"
 EOF
+      for property in $PRODUCER_CONFIG; do echo "        \"${property%%=*}\": \"${property#*=}\""; done
+    fi
+  } >"$work/popyka_$i.yaml"
+  local plugin_path=""
+  [ "$PROCESSOR" = noop ] && plugin_path=$build/bench-plugins
   t0=$(now)
-  POPYKA_CONFIG="$work/popyka_$i.yaml" "$build/bin/popyka-host" 2>"$work/popyka_$i.log" &
+  POPYKA_CONFIG="$work/popyka_$i.yaml" POPYKA_PLUGIN_PATH="$plugin_path" "$build/bin/popyka-host" 2>"$work/popyka_$i.log" &
   pid=$!
   bg_pids=("$pid")
   wait_for_end "popyka_$i" "$pid" || { say "popyka-host ended early:"; tail -n 20 "$work/popyka_$i.log" >&2; exit 1; }
@@ -251,4 +274,4 @@ done
 printf '%-4s %18.0f %18.0f %7.3f %10.2f %13.1f\n' median \
   "$(printf '%s\n' "${recv_rates[@]}" | median)" "$(printf '%s\n' "${popyka_rates[@]}" | median)" \
   "$(printf '%s\n' "${ratios[@]}" | median)" "$(printf '%s\n' "${cpus[@]}" | median)" "$(printf '%s\n' "${rsss[@]}" | median)"
-echo "($changes row changes per run; status updates every ${STATUS_INTERVAL} s; $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
+echo "($changes row changes per run; popyka-host processor: $PROCESSOR${PRODUCER_CONFIG:+ ($PRODUCER_CONFIG)}; status updates every ${STATUS_INTERVAL} s; $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
