@@ -28,6 +28,14 @@ struct DatabaseSpec {
   double status_interval_s = 10;   // `status_interval_s`: at most this long between status updates
   double reconnect_initial_s = 1;  // `reconnect_initial_s`: first wait after a lost connection
   double reconnect_max_s = 30;     // `reconnect_max_s`: the wait doubles up to this cap
+  // `snapshot`: `never` streams changes only; `initial` also reads the rows that exist when
+  // popyka-host creates the slot and sends them as action R changes first.
+  enum class Snapshot { never, initial };
+  Snapshot snapshot = Snapshot::never;
+  // `snapshot_tables`: the `schema.table`s an initial snapshot reads; empty: every user table.
+  std::vector<std::string> snapshot_tables;
+  // `heartbeat_interval_s`: a `popyka.heartbeat` logical message this often; 0: off.
+  double heartbeat_interval_s = 0;
 };
 
 // The whole YAML config, validated and interpolated.

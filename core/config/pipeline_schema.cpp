@@ -18,8 +18,9 @@ using Keys = std::span<const std::string_view>;
 constexpr std::array<std::string_view, 4> kTopLevelKeys = {"database", "filters", "processors", "metrics"};
 constexpr std::array<std::string_view, 3> kRequiredTopLevelKeys = {"database", "filters", "processors"};
 constexpr std::array<std::string_view, 1> kMetricsKeys = {"listen"};
-constexpr std::array<std::string_view, 6> kDatabaseKeys = {
-    "connect_url", "slot_name", "wal2json_options", "status_interval_s", "reconnect_initial_s", "reconnect_max_s"};
+constexpr std::array<std::string_view, 9> kDatabaseKeys = {
+    "connect_url",     "slot_name", "wal2json_options",    "status_interval_s",   "reconnect_initial_s",
+    "reconnect_max_s", "snapshot",  "snapshot_tables",     "heartbeat_interval_s"};
 constexpr std::array<std::string_view, 2> kComponentKeys = {"class", "config"};
 constexpr std::array<std::string_view, 4> kProcessorKeys = {"class", "config", "filters", "error_handlers"};
 
@@ -60,6 +61,30 @@ void read_seconds(const sdk::Config& database, std::string_view key, double& sec
   seconds = value;
 }
 
+DatabaseSpec::Snapshot read_snapshot(const sdk::Config* node) {
+  if (!node) return DatabaseSpec::Snapshot::never;
+  const std::string& mode = node->as_string();
+  if (mode == "never") return DatabaseSpec::Snapshot::never;
+  if (mode == "initial") return DatabaseSpec::Snapshot::initial;
+  node->fail("must be never or initial, found '" + mode + "'");
+}
+
+// `schema.table` each: split at the first dot, both parts non-empty, no repeats.
+std::vector<std::string> read_snapshot_tables(const sdk::Config* list) {
+  std::vector<std::string> tables;
+  if (!list) return tables;
+  if (!list->is_list()) list->fail("expected a list of schema.table names");
+  for (const sdk::Config& item : list->items()) {
+    const std::string& name = item.as_string();
+    const auto dot = name.find('.');
+    if (dot == std::string::npos || dot == 0 || dot + 1 == name.size())
+      item.fail("expected schema.table (e.g. public.orders), found '" + name + "'");
+    if (std::find(tables.begin(), tables.end(), name) != tables.end()) item.fail("'" + name + "' is listed twice");
+    tables.push_back(name);
+  }
+  return tables;
+}
+
 std::vector<std::pair<std::string, std::string>> read_wal2json_options(const sdk::Config* options) {
   std::vector<std::pair<std::string, std::string>> out;
   if (!options) return out;
@@ -81,6 +106,16 @@ DatabaseSpec read_database(const sdk::Config& database) {
   read_seconds(database, "status_interval_s", spec.status_interval_s);
   read_seconds(database, "reconnect_initial_s", spec.reconnect_initial_s);
   read_seconds(database, "reconnect_max_s", spec.reconnect_max_s);
+  spec.snapshot = read_snapshot(find_given(database, "snapshot"));
+  spec.snapshot_tables = read_snapshot_tables(find_given(database, "snapshot_tables"));
+  if (!spec.snapshot_tables.empty() && spec.snapshot != DatabaseSpec::Snapshot::initial)
+    database.at("snapshot_tables").fail("only means something with snapshot: initial");
+  if (const sdk::Config* heartbeat = find_given(database, "heartbeat_interval_s")) {
+    const double value = heartbeat->as_double();
+    if (!std::isfinite(value) || value < 0)
+      heartbeat->fail("must be a number of seconds >= 0 (0: off), found '" + heartbeat->as_string() + "'");
+    spec.heartbeat_interval_s = value;
+  }
   if (spec.reconnect_max_s < spec.reconnect_initial_s)
     database.fail(fmt::format("reconnect_max_s ({}) must not be less than reconnect_initial_s ({})", spec.reconnect_max_s,
                               spec.reconnect_initial_s));

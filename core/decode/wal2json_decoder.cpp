@@ -30,7 +30,7 @@ std::string_view exact_text(ondemand::value& value) {
 
 bool known_action(char c) {
   switch (c) {
-    case 'B': case 'C': case 'I': case 'U': case 'D': case 'T': case 'M': return true;
+    case 'B': case 'C': case 'I': case 'U': case 'D': case 'T': case 'M': case 'R': return true;
     default: return false;
   }
 }

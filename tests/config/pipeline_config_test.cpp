@@ -157,7 +157,8 @@ TEST_CASE("pipeline config refuses unknown keys, naming the path and the keys it
                     "my.yaml: extra: unknown key (expected one of: database, filters, processors, metrics)");
   CHECK_THROWS_WITH(parse("database: {connect_url: x, slot_name: s, slot: t}\n" + kFilters + kProcessors),
                     "my.yaml: database.slot: unknown key (expected one of: connect_url, slot_name, wal2json_options, "
-                    "status_interval_s, reconnect_initial_s, reconnect_max_s)");
+                    "status_interval_s, reconnect_initial_s, reconnect_max_s, snapshot, snapshot_tables, "
+                    "heartbeat_interval_s)");
   CHECK_THROWS_WITH(parse(kDatabase + "filters: [{class: F, confg: {}}]\n" + kProcessors),
                     "my.yaml: filters[0].confg: unknown key (expected one of: class, config)");
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: P}, {class: Q, filterz: []}]\n"),
@@ -209,7 +210,8 @@ TEST_CASE("pipeline config requires a non-blank class in every component entry",
 TEST_CASE("pipeline config names the path and the expected type of a wrong value", "[pipeline_config]") {
   CHECK_THROWS_WITH(parse("database: [x]\n" + kFilters + kProcessors),
                     "my.yaml: database: expected a mapping with the keys connect_url, slot_name, wal2json_options, "
-                    "status_interval_s, reconnect_initial_s, reconnect_max_s");
+                    "status_interval_s, reconnect_initial_s, reconnect_max_s, snapshot, snapshot_tables, "
+                    "heartbeat_interval_s");
   CHECK_THROWS_WITH(parse(kDatabase + "filters: {class: F}\n" + kProcessors), "my.yaml: filters: expected a list");
   CHECK_THROWS_WITH(parse(kDatabase + "filters:\n" + kProcessors), "my.yaml: filters: expected a list");
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: P\n"), "my.yaml: processors: expected a list");
@@ -301,4 +303,48 @@ TEST_CASE("pipeline config reads metrics.listen and refuses other metrics keys",
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + kProcessors + "metrics: {port: 1}\n"),
                     "my.yaml: metrics.port: unknown key (expected one of: listen)");
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + kProcessors + "metrics: {listen: ' '}\n"), Contains("metrics.listen: must not be blank"));
+}
+
+TEST_CASE("pipeline config reads snapshot, snapshot_tables and heartbeat_interval_s", "[pipeline_config]") {
+  using Snapshot = popyka::config::DatabaseSpec::Snapshot;
+  const auto with = [](const std::string& keys) {
+    return parse("database: {connect_url: x, slot_name: s, " + keys + "}\n" + kFilters + kProcessors);
+  };
+  const auto defaults = parse(kDatabase + kFilters + kProcessors).database;
+  CHECK(defaults.snapshot == Snapshot::never);
+  CHECK(defaults.snapshot_tables.empty());
+  CHECK(defaults.heartbeat_interval_s == 0);
+
+  const auto full = with("snapshot: initial, snapshot_tables: [public.orders, 'sales.line.items'], heartbeat_interval_s: 2.5").database;
+  CHECK(full.snapshot == Snapshot::initial);
+  CHECK(full.snapshot_tables == std::vector<std::string>{"public.orders", "sales.line.items"});
+  CHECK(full.heartbeat_interval_s == 2.5);
+  CHECK(with("snapshot: never, heartbeat_interval_s: 0").database.snapshot == Snapshot::never);
+  CHECK(with("snapshot: initial, snapshot_tables: []").database.snapshot_tables.empty());
+  CHECK(with("snapshot: '${SNAP:-initial}'").database.snapshot == Snapshot::initial);
+}
+
+TEST_CASE("pipeline config checks snapshot, snapshot_tables and heartbeat_interval_s naming the path", "[pipeline_config]") {
+  const auto with = [](const std::string& keys) {
+    return parse("database: {connect_url: x, slot_name: s, " + keys + "}\n" + kFilters + kProcessors);
+  };
+  CHECK_THROWS_WITH(with("snapshot: always"), "my.yaml: database.snapshot: must be never or initial, found 'always'");
+  CHECK_THROWS_WITH(with("snapshot: [initial]"), "my.yaml: database.snapshot: expected a string");
+  CHECK_THROWS_WITH(with("snapshot: initial, snapshot_tables: public.orders"),
+                    "my.yaml: database.snapshot_tables: expected a list of schema.table names");
+  CHECK_THROWS_WITH(with("snapshot: initial, snapshot_tables: [public.orders, orders]"),
+                    "my.yaml: database.snapshot_tables[1]: expected schema.table (e.g. public.orders), found 'orders'");
+  CHECK_THROWS_WITH(with("snapshot: initial, snapshot_tables: [.orders]"),
+                    Contains("database.snapshot_tables[0]: expected schema.table"));
+  CHECK_THROWS_WITH(with("snapshot: initial, snapshot_tables: [public.]"),
+                    Contains("database.snapshot_tables[0]: expected schema.table"));
+  CHECK_THROWS_WITH(with("snapshot: initial, snapshot_tables: [a.b, a.b]"),
+                    "my.yaml: database.snapshot_tables[1]: 'a.b' is listed twice");
+  CHECK_THROWS_WITH(with("snapshot_tables: [a.b]"),
+                    "my.yaml: database.snapshot_tables: only means something with snapshot: initial");
+  CHECK_THROWS_WITH(with("heartbeat_interval_s: -1"),
+                    "my.yaml: database.heartbeat_interval_s: must be a number of seconds >= 0 (0: off), found '-1'");
+  CHECK_THROWS_WITH(with("heartbeat_interval_s: often"),
+                    "my.yaml: database.heartbeat_interval_s: expected a number, found 'often'");
+  CHECK_THROWS_WITH(with("heartbeat_interval_s: nan"), Contains("database.heartbeat_interval_s: must be a number of seconds >= 0"));
 }

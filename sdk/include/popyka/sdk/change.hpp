@@ -19,6 +19,10 @@ enum class Action : char {
   Delete = 'D',
   Truncate = 'T',
   Message = 'M',  // pg_logical_emit_message()
+  // A row of the initial snapshot (`database.snapshot: initial`), shaped like an insert: schema,
+  // table, columns (with wal2json's type names and value formatting) and pk. Its lsn() is the
+  // slot's consistent point; no xid or timestamp. Not a wal2json action: the host makes these.
+  Read = 'R',
 };
 
 // One column of a row change: `{"name":..., "type":..., "value":...}`. In primary_key() the
@@ -60,7 +64,7 @@ class POPYKA_SDK_VISIBLE Change {
   // `schema` and `table`; empty for B, C and M.
   virtual std::string_view schema() const noexcept = 0;
   virtual std::string_view table() const noexcept = 0;
-  // `columns` (I, U) and `identity` (U, D: the replica-identity columns); empty when absent.
+  // `columns` (I, U, R) and `identity` (U, D: the replica-identity columns); empty when absent.
   virtual std::span<const Column> columns() const noexcept = 0;
   virtual std::span<const Column> identity() const noexcept = 0;
   // `pk` (with wal2json's include-pk): the primary key's names and types; empty when absent.
