@@ -186,10 +186,16 @@ wait_for_end() {
   done
 }
 stop() { kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+cpu_seconds() {  # user + system time of a process (all its threads), from /proc
+  local fields
+  fields=$(sed 's/^.*) //' "/proc/$1/stat" | cut -d' ' -f12,13) || { echo 0; return; }
+  echo "(${fields% *} + ${fields#* }) / $clk_tck" | bc -l
+}
+walsender_of() { sql -c "select active_pid from pg_replication_slots where slot_name = '$1'"; }
 
 # Both set globals (not in a subshell, so the cleanup trap knows their processes).
-run_recvlogical() {  # sets recv_s
-  local i=$1 t0 t1 pid
+run_recvlogical() {  # sets recv_s, recv_cpu, recv_wal_cpu
+  local i=$1 t0 t1 pid wal_pid
   t0=$(now)
   "$pgbin/pg_recvlogical" -h 127.0.0.1 -p "$port" -U postgres -d bench --slot "recv_$i" --start --no-loop \
     -f /dev/null -s "$STATUS_INTERVAL" \
@@ -198,13 +204,16 @@ run_recvlogical() {  # sets recv_s
   bg_pids=("$pid")
   wait_for_end "recv_$i" "$pid" || { say "pg_recvlogical ended early:"; cat "$work/recvlogical_$i.log" >&2; exit 1; }
   t1=$(now)
+  recv_cpu=$(cpu_seconds "$pid")
+  wal_pid=$(walsender_of "recv_$i")
+  recv_wal_cpu=$(cpu_seconds "$wal_pid")
   stop "$pid"
   bg_pids=()
   recv_s=$(echo "$t1 - $t0" | bc -l)
 }
 
-run_popyka() {  # sets popyka_s, cpu (seconds), rss (KiB)
-  local i=$1 t0 t1 pid bootstrap stat
+run_popyka() {  # sets popyka_s, cpu (seconds), rss (KiB), popyka_wal_cpu
+  local i=$1 t0 t1 pid bootstrap wal_pid
   "$build/bin/popyka-mock-kafka" --no-stdin --topic popyka:1 >"$work/kafka_$i.out" 2>"$work/kafka_$i.log" &
   kafka_pid=$!
   for _ in $(seq 100); do [ -s "$work/kafka_$i.out" ] && break; sleep 0.1; done
@@ -247,8 +256,9 @@ EOF
   bg_pids=("$pid")
   wait_for_end "popyka_$i" "$pid" || { say "popyka-host ended early:"; tail -n 20 "$work/popyka_$i.log" >&2; exit 1; }
   t1=$(now)
-  stat=$(cut -d' ' -f14,15 "/proc/$pid/stat")
-  cpu=$(echo "(${stat% *} + ${stat#* }) / $clk_tck" | bc -l)
+  cpu=$(cpu_seconds "$pid")
+  wal_pid=$(walsender_of "popyka_$i")
+  popyka_wal_cpu=$(cpu_seconds "$wal_pid")
   rss=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")
   stop "$pid"
   bg_pids=()
@@ -259,8 +269,11 @@ EOF
 
 median() { sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
-recv_rates=() popyka_rates=() ratios=() cpus=() rsss=()
-printf '%-4s %18s %18s %7s %10s %13s\n' run "pg_recvlogical/s" "popyka-host/s" ratio "CPU s" "peak RSS MiB"
+recv_rates=() popyka_rates=() ratios=() cpus=() rsss=() recv_cpus=() recv_wal_cpus=() popyka_wal_cpus=()
+echo "changes/s from each start until its slot's confirmed_flush_lsn reached the end; CPU seconds over that time;"
+echo "walsender: the server process decoding for that consumer"
+printf '%-6s %16s %14s %6s | %12s %10s | %13s %11s %11s\n' run "pg_recvlogical/s" "popyka-host/s" ratio "popyka CPU s" "peak RSS MiB" \
+  "recvlogical CPU" "its walsndr" "popyka's walsndr"
 for i in $(seq "$RUNS"); do
   run_recvlogical "$i"
   run_popyka "$i"
@@ -269,9 +282,12 @@ for i in $(seq "$RUNS"); do
   ratio=$(echo "$popyka_rate / $recv_rate" | bc -l)
   rss_mib=$(echo "$rss / 1024" | bc -l)
   recv_rates+=("$recv_rate") popyka_rates+=("$popyka_rate") ratios+=("$ratio") cpus+=("$cpu") rsss+=("$rss_mib")
-  printf '%-4s %18.0f %18.0f %7.3f %10.2f %13.1f\n' "$i" "$recv_rate" "$popyka_rate" "$ratio" "$cpu" "$rss_mib"
+  recv_cpus+=("$recv_cpu") recv_wal_cpus+=("$recv_wal_cpu") popyka_wal_cpus+=("$popyka_wal_cpu")
+  printf '%-6s %16.0f %14.0f %6.3f | %12.2f %10.1f | %13.2f %11.2f %11.2f\n' "$i" "$recv_rate" "$popyka_rate" "$ratio" "$cpu" "$rss_mib" \
+    "$recv_cpu" "$recv_wal_cpu" "$popyka_wal_cpu"
 done
-printf '%-4s %18.0f %18.0f %7.3f %10.2f %13.1f\n' median \
-  "$(printf '%s\n' "${recv_rates[@]}" | median)" "$(printf '%s\n' "${popyka_rates[@]}" | median)" \
-  "$(printf '%s\n' "${ratios[@]}" | median)" "$(printf '%s\n' "${cpus[@]}" | median)" "$(printf '%s\n' "${rsss[@]}" | median)"
+m() { printf '%s\n' "$@" | median; }
+printf '%-6s %16.0f %14.0f %6.3f | %12.2f %10.1f | %13.2f %11.2f %11.2f\n' median "$(m "${recv_rates[@]}")" "$(m "${popyka_rates[@]}")" \
+  "$(m "${ratios[@]}")" "$(m "${cpus[@]}")" "$(m "${rsss[@]}")" "$(m "${recv_cpus[@]}")" "$(m "${recv_wal_cpus[@]}")" "$(m "${popyka_wal_cpus[@]}")"
+echo "elapsed (median): pg_recvlogical $(echo "$changes / $(m "${recv_rates[@]}")" | bc -l | xargs printf '%.2f') s, popyka-host $(echo "$changes / $(m "${popyka_rates[@]}")" | bc -l | xargs printf '%.2f') s"
 echo "($changes row changes per run; popyka-host processor: $PROCESSOR${PRODUCER_CONFIG:+ ($PRODUCER_CONFIG)}; status updates every ${STATUS_INTERVAL} s; $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
