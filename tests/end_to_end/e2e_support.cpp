@@ -17,6 +17,7 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
+  if (std::getenv("POPYKA_E2E_KEEP") != nullptr) return;  // to read the logs of a failed run
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
 }

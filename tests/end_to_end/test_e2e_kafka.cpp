@@ -2,6 +2,7 @@
 // the contract workload end to end, a broker outage, produce errors, kill -9 and restart.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <csignal>
 
 #include <simdjson.h>
@@ -122,7 +123,14 @@ TEST_CASE("contract workload end to end: complete, values as wal2json emits them
 
   for (const auto& [topic, wanted] : expected) {
     INFO("topic " << topic);
-    const auto got = all_messages(kafka.bootstrap_servers(), topic, wanted.size(), 20s);
+    auto got = all_messages(kafka.bootstrap_servers(), topic, wanted.size(), 20s);
+    // Transactions after the workload (autovacuum's ANALYZE, say) give B and C past it: not ours.
+    std::erase_if(got, [&](const Record& r) {
+      const auto lsn = r.headers.find("lsn");
+      if (lsn == r.headers.end() || parse_lsn(lsn->second) <= last) return false;
+      WARN("after the workload, left out: " << r.value);
+      return true;
+    });
     REQUIRE(got.size() == wanted.size());  // complete, and no duplicates
     // Same messages: value, key and headers, matched by LSN and value.
     std::multiset<std::tuple<std::string, std::string, std::string, std::string>> want_set, got_set;
@@ -176,7 +184,7 @@ TEST_CASE("brokers down for 10 s in the middle of a 50k-change stream: the slot 
   constexpr int kOutageAt = 30;
   auto& cluster = PostgresCluster::shared();
   prepare_rows(cluster);
-  MockKafkaProcess kafka({"--brokers", "3", "--topic", kTopic + ":3"});
+  MockKafkaProcess kafka({"--brokers", "3", "--topic", kTopic + ":8"});
   TempDir dir;
   const auto config = dir.write("popyka.yaml", rows_config());
   HostProcess host(dir / "host.log", host_env(config, cluster, kafka.bootstrap_servers()));
@@ -191,6 +199,14 @@ TEST_CASE("brokers down for 10 s in the middle of a 50k-change stream: the slot 
     while (!outage_started) std::this_thread::sleep_for(1ms);
   });
   while (!writer_waiting) std::this_thread::sleep_for(1ms);
+  // Mid-stream, and the bound below not vacuous: the host has confirmed part of what came
+  // before (the first third of it) when the outage begins.
+  std::vector<Lsn> commits;
+  for (const auto& [xid, tx] : transaction_lsns(cluster, kReferenceSlot)) commits.push_back(tx.commit);
+  std::sort(commits.begin(), commits.end());
+  REQUIRE(commits.size() == static_cast<std::size_t>(kOutageAt));
+  const Lsn confirmed_early = commits[kOutageAt / 3];
+  REQUIRE(wait_confirmed(cluster, kSlot, confirmed_early, 30s));
   for (int broker = 1; broker <= 3; ++broker) kafka.command("broker-down " + std::to_string(broker));
   down_at = std::chrono::steady_clock::now();
   outage_started = true;
@@ -215,8 +231,7 @@ TEST_CASE("brokers down for 10 s in the middle of a 50k-change stream: the slot 
               << ", first change not deliverable before its end " << format_lsn(first_undelivered));
   CHECK(during >= 50);
   CHECK(highest_during_outage <= first_undelivered);
-  // The bound is close: the host had confirmed what came before the outage by then.
-  CHECK(highest_during_outage >= lsns.at(xids[kOutageAt / 2]).commit);
+  CHECK(highest_during_outage >= confirmed_early);
 
   const auto changes = row_changes(all_messages(kafka.bootstrap_servers(), kTopic, kRows));
   CHECK(missing_ids(ids_of(changes), 1, kRows) == "");
@@ -238,12 +253,12 @@ TEST_CASE("produce errors injected while streaming: retried, none lost") {
     cluster.exec("DROP TABLE e2e_rows");
   }
   prepare_rows(cluster);
-  MockKafkaProcess kafka({"--topic", kTopic + ":3"});
+  MockKafkaProcess kafka({"--topic", kTopic + ":8"});
   TempDir dir;
   const auto config = dir.write("popyka.yaml", rows_config());
   HostProcess host(dir / "host.log", host_env(config, cluster, kafka.bootstrap_servers()));
   REQUIRE(host.wait_for_log("streaming slot"));
-  insert_rows(cluster, 1, 10);  // the topic's metadata is known before the errors come
+  insert_rows(cluster, 1'000'000, 10);  // the topic's metadata is known before the errors come
   REQUIRE(all_messages(kafka.bootstrap_servers(), kTopic, 10, 20s).size() == 10);
 
   BatchWriter writer(cluster, kErrorBatches, kBatchSize, 10ms, [&](int batch) {
@@ -266,7 +281,7 @@ TEST_CASE("kill -9 of popyka-host in the middle of a 50k-change stream, then a r
           "Kafka at least once") {
   auto& cluster = PostgresCluster::shared();
   prepare_rows(cluster);
-  MockKafkaProcess kafka({"--topic", kTopic + ":3"});
+  MockKafkaProcess kafka({"--topic", kTopic + ":8"});
   TempDir dir;
   const auto config = dir.write("popyka.yaml", rows_config());
   const Lsn created_at = confirmed_flush_lsn(cluster, kSlot);

@@ -22,7 +22,8 @@ std::vector<Record> consume(const std::string& bootstrap, const std::string& top
                             std::chrono::milliseconds timeout = std::chrono::seconds(15));
 
 // How many messages `topic` holds (the sum of its partitions' high watermarks); 0 when the
-// topic does not exist (yet).
+// topic does not exist (yet). Throws when the mock cluster dropped old messages (it keeps about
+// 5 MB a partition).
 std::size_t message_count(const std::string& bootstrap, const std::string& topic);
 
 }  // namespace popyka::test
