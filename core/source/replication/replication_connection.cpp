@@ -35,14 +35,15 @@ std::string one_line(std::string_view message) {
   return line;
 }
 
-ReplicationConnection::ReplicationConnection(const std::string& connect_url) {
+ReplicationConnection::ReplicationConnection(const std::string& connect_url, bool replication) {
   // With expand_dbname, a `dbname` holding a URI or key=value string is expanded in place and
   // later keywords override what it set; so replication=database always wins whatever form the
   // user wrote (and whatever `replication=` it carried), with no string surgery on the DSN.
   // connect_timeout comes first so the user's own value overrides it: without any, a host that
   // drops packets would block a reconnect (and a stop) for minutes.
+  // An ordinary connection says replication=false, which also overrides one in the user's DSN.
   const char* keywords[] = {"connect_timeout", "fallback_application_name", "dbname", "replication", nullptr};
-  const char* values[] = {"10", "popyka", connect_url.c_str(), "database", nullptr};
+  const char* values[] = {"10", "popyka", connect_url.c_str(), replication ? "database" : "false", nullptr};
   conn_ = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (conn_ == nullptr) throw ConnectionLost("libpq could not allocate a connection");
   if (PQstatus(conn_) != CONNECTION_OK) {

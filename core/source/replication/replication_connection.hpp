@@ -48,8 +48,9 @@ class QueryResult {
 // replication=database (see the constructor).
 class ReplicationConnection {
  public:
-  // Throws ConnectionLost with libpq's reason on one line.
-  explicit ReplicationConnection(const std::string& connect_url);
+  // Throws ConnectionLost with libpq's reason on one line. With `replication` false it is an
+  // ordinary connection to the same database (the initial snapshot's reads, heartbeats).
+  explicit ReplicationConnection(const std::string& connect_url, bool replication = true);
   ~ReplicationConnection();
   ReplicationConnection(const ReplicationConnection&) = delete;
   ReplicationConnection& operator=(const ReplicationConnection&) = delete;

@@ -8,6 +8,8 @@
 #include "metrics/metrics_registry.hpp"
 #include "runtime/stop_signal.hpp"
 #include "source/drain.hpp"
+#include "source/replication/heartbeat.hpp"
+#include "source/replication/initial_snapshot.hpp"
 #include "source/replication/replication_protocol.hpp"
 #include "source/replication/replication_slot.hpp"
 #include "source/replication/stop_aware_wait.hpp"
@@ -42,7 +44,8 @@ ReplicationSession::ReplicationSession(const config::DatabaseSpec& database, boo
       status_interval_(std::chrono::duration_cast<Clock::duration>(
           std::chrono::duration<double>(database.status_interval_s))) {
   check_wal_level();
-  start_replication(may_create_slot);
+  prepare_slot(may_create_slot);
+  if (exported_snapshot_.empty()) start_replication();
 }
 
 void ReplicationSession::check_wal_level() {
@@ -56,10 +59,52 @@ void ReplicationSession::check_wal_level() {
   }
 }
 
-void ReplicationSession::start_replication(bool may_create_slot) {
+void ReplicationSession::prepare_slot(bool may_create_slot) {
+  const bool initial_snapshot = database_.snapshot == config::DatabaseSpec::Snapshot::initial;
+  // Asked now: once the slot exported its snapshot, no command may run here until it is read.
+  if (initial_snapshot) output_settings_ = read_output_settings(connection_);
   SlotManager slot(connection_, database_.slot_name);
-  start_position_ = slot.prepare(may_create_slot).confirmed_flush;
+  auto prepared = slot.prepare(may_create_slot, initial_snapshot);
+  start_position_ = prepared.confirmed_flush;
   position_ = ConfirmedPosition(start_position_);
+  exported_snapshot_ = std::move(prepared.exported_snapshot);
+  if (initial_snapshot && !prepared.created) {
+    spdlog::info("replication slot \"{}\" exists: no initial snapshot (one is taken only when popyka-host creates "
+                 "the slot)",
+                 database_.slot_name);
+  }
+}
+
+bool ReplicationSession::take_initial_snapshot(ChangeConsumer& consumer) {
+  bool complete =
+      read_initial_snapshot({database_, exported_snapshot_, start_position_, output_settings_}, consumer);
+  exported_snapshot_.clear();
+  // The marker goes only once every R row is done (delivered): a crash before that must start
+  // the snapshot over.
+  while (complete && consumer.has_pending() && !runtime::stop_requested()) consumer.poll(milliseconds(100));
+  if (complete && !runtime::stop_requested()) {
+    consumer.checkpoint();
+    complete = !consumer.has_pending();
+  }
+  SlotManager slot(connection_, database_.slot_name);
+  if (complete) {
+    slot.snapshot_finished();
+    spdlog::info("initial snapshot of replication slot \"{}\" done; streaming changes from {}", database_.slot_name,
+                 sdk::format_lsn(start_position_));
+    return true;
+  }
+  metrics::registry().set_health(metrics::Health::Stopping, "asked to stop");
+  drain(consumer, drain_limit);
+  try {
+    slot.abandon_snapshot();
+  } catch (const std::exception& e) {  // the marker still makes the next run start over
+    spdlog::warn("cannot drop replication slot \"{}\" after the unfinished snapshot: {}", database_.slot_name, e.what());
+  }
+  spdlog::info("stopped during the initial snapshot of replication slot \"{}\"", database_.slot_name);
+  return false;
+}
+
+void ReplicationSession::start_replication() {
   auto options = wal2json_options(database_.wal2json_options);
   try {
     connection_.execute(start_replication_command(database_.slot_name, options));
@@ -74,6 +119,10 @@ void ReplicationSession::start_replication(bool may_create_slot) {
 }
 
 void ReplicationSession::stream(ChangeConsumer& consumer) {
+  if (!exported_snapshot_.empty()) {
+    if (!take_initial_snapshot(consumer)) return;
+    start_replication();
+  }
   next_status_ = Clock::now() + status_interval_;
   while (!runtime::stop_requested()) {
     receive_available(consumer);
@@ -111,6 +160,11 @@ void ReplicationSession::handle(std::string_view copy_data, ChangeConsumer& cons
     throw ConnectionLost(e.what());  // a fresh connection starts from a clean protocol state
   }
   if (const auto* data = std::get_if<XLogData>(&message)) {
+    if (is_heartbeat(data->payload)) {
+      // Never reaches the pipeline and is done at once: as confirmable as a keepalive at its LSN.
+      position_.on_keepalive(data->data_start);
+      return;
+    }
     position_.on_data(data->data_start);
     metrics::registry().server_wal_end.set(static_cast<std::int64_t>(data->wal_end));
     consumer.consume(data->payload, data->data_start);  // views libpq's buffer, no copy

@@ -1,6 +1,9 @@
 #pragma once
 #include <chrono>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "config/pipeline_config.hpp"
 #include "source/change_consumer.hpp"
@@ -14,19 +17,25 @@ namespace popyka::source::replication {
 class ReplicationSession {
  public:
   // Connects, checks wal_level, prepares the slot (creating it only when `may_create_slot`) and
-  // starts replication. Throws ReplicationError, SlotInUse or ConnectionLost.
+  // starts replication. Throws ReplicationError, SlotInUse or ConnectionLost. When it created
+  // the slot for an initial snapshot, replication starts in stream(), after the snapshot.
   ReplicationSession(const config::DatabaseSpec& database, bool may_create_slot);
 
   // Streams into `consumer` until runtime::stop_requested(); then lets the consumer finish (up
   // to a bound), confirms what is done and ends the stream. Throws ConnectionLost, or what the
-  // consumer throws (nothing more is confirmed then).
+  // consumer throws (nothing more is confirmed then). An initial snapshot comes first (see
+  // initial_snapshot.hpp); a stop during it drops the slot and returns.
   void stream(ChangeConsumer& consumer);
 
   sdk::Lsn start_position() const { return start_position_; }
 
  private:
   void check_wal_level();
-  void start_replication(bool may_create_slot);
+  void prepare_slot(bool may_create_slot);
+  // The R rows, every one done, before START_REPLICATION on this (until then idle) connection.
+  // False when a stop came first.
+  bool take_initial_snapshot(ChangeConsumer& consumer);
+  void start_replication();
   void receive_available(ChangeConsumer& consumer);
   void handle(std::string_view copy_data, ChangeConsumer& consumer);
   void wait_for_input(ChangeConsumer& consumer);
@@ -41,6 +50,8 @@ class ReplicationSession {
   const config::DatabaseSpec& database_;
   ReplicationConnection connection_;
   sdk::Lsn start_position_ = 0;
+  std::string exported_snapshot_;  // set while an initial snapshot is to be read
+  std::vector<std::pair<std::string, std::string>> output_settings_;
   ConfirmedPosition position_{0};
   std::chrono::steady_clock::duration status_interval_;
   std::chrono::steady_clock::time_point next_status_;

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <chrono>
+#include <cstdint>
 #include <thread>
 
 
@@ -90,10 +92,28 @@ void SlotManager::wait_until_free(Row& row) {
   }
 }
 
-SlotManager::Prepared SlotManager::prepare(bool may_create) {
+SlotManager::Prepared SlotManager::prepare(bool may_create, bool initial_snapshot) {
   Row row;
+  if (marker_exists()) {
+    if (initial_snapshot) {
+      spdlog::warn("the initial snapshot of replication slot \"{}\" did not finish in an earlier run (marker slot "
+                   "\"{}\"): dropping the slot and starting the snapshot over; consumers may see some R rows twice",
+                   slot_name_, snapshot_marker_name(slot_name_));
+      if (lookup(row)) {
+        wait_until_free(row);
+        connection_.execute(fmt::format("DROP_REPLICATION_SLOT {}", slot_name_));
+      }
+      may_create = true;
+    } else {
+      spdlog::warn("the initial snapshot of replication slot \"{}\" did not finish in an earlier run; with "
+                   "database.snapshot: never the slot is used as it is (dropping marker slot \"{}\")",
+                   slot_name_, snapshot_marker_name(slot_name_));
+      drop_marker();
+    }
+  }
   bool created = false;
   if (!lookup(row)) {
+    if (may_create && initial_snapshot) return create_exporting_snapshot();
     if (!may_create) {
       throw ReplicationError(fmt::format(
           "replication slot \"{}\" disappeared while popyka was disconnected; changes made meanwhile "
@@ -137,6 +157,73 @@ void SlotManager::create() {
   }
 }
 
+SlotManager::Prepared SlotManager::create_exporting_snapshot() {
+  // The marker first: a crash at any point from here until snapshot_finished() leaves it behind.
+  const std::string marker = snapshot_marker_name(slot_name_);
+  try {
+    connection_.execute(fmt::format("SELECT pg_create_physical_replication_slot('{}')", marker));
+  } catch (const ServerError& e) {
+    if (e.sqlstate() != "42710") {  // duplicate_object: left by an earlier run, fine
+      throw ReplicationError(fmt::format("cannot create the marker slot \"{}\" of the initial snapshot: {}", marker,
+                                         e.what()));
+    }
+  }
+  try {
+    // The old spelling works on every PostgreSQL from 10 on (15 also takes (SNAPSHOT 'export')).
+    auto result = connection_.execute(
+        fmt::format("CREATE_REPLICATION_SLOT {} LOGICAL {} EXPORT_SNAPSHOT", slot_name_, output_plugin));
+    // slot_name, consistent_point, snapshot_name, output_plugin. No command may follow on this
+    // connection until the snapshot is imported: it would end the exported snapshot.
+    const std::string_view point = result.value(0, 1);
+    const auto slash = point.find('/');
+    std::uint32_t high = 0, low = 0;
+    if (slash == std::string_view::npos ||
+        std::from_chars(point.data(), point.data() + slash, high, 16).ec != std::errc{} ||
+        std::from_chars(point.data() + slash + 1, point.data() + point.size(), low, 16).ec != std::errc{}) {
+      throw ReplicationError(fmt::format("unexpected consistent point \"{}\" from CREATE_REPLICATION_SLOT", point));
+    }
+    Prepared prepared{true, (static_cast<sdk::Lsn>(high) << 32) | low, std::string(result.value(0, 2))};
+    spdlog::info("created replication slot \"{}\" with {} at {}, exported snapshot {}", slot_name_, output_plugin,
+                 point, prepared.exported_snapshot);
+    return prepared;
+  } catch (const ServerError& e) {
+    rethrow_plugin_failure(e);
+    throw ReplicationError(fmt::format("cannot create replication slot \"{}\": {}", slot_name_, e.what()));
+  }
+}
+
+void SlotManager::snapshot_finished() { drop_marker(); }
+
+void SlotManager::abandon_snapshot() {
+  connection_.execute(fmt::format("DROP_REPLICATION_SLOT {}", slot_name_));
+  spdlog::info("dropped replication slot \"{}\": its initial snapshot did not finish; the next run creates it and "
+               "snapshots again", slot_name_);
+}
+
+bool SlotManager::marker_exists() {
+  return connection_
+             .execute(fmt::format("SELECT 1 FROM pg_replication_slots WHERE slot_name = '{}'",
+                                  snapshot_marker_name(slot_name_)))
+             .rows() > 0;
+}
+
+void SlotManager::drop_marker() {
+  try {
+    connection_.execute(fmt::format("SELECT pg_drop_replication_slot('{}')", snapshot_marker_name(slot_name_)));
+  } catch (const ServerError& e) {
+    if (e.sqlstate() != "42704") throw;  // undefined_object: already gone
+  }
+}
+
+std::string SlotManager::snapshot_marker_name(std::string_view slot_name) {
+  constexpr std::string_view suffix = "_snapshot_pending";
+  if (slot_name.size() + suffix.size() <= 63) return fmt::format("{}{}", slot_name, suffix);
+  std::uint32_t hash = 2166136261u;  // FNV-1a: slot names that share a long prefix get other markers
+  for (char c : slot_name) hash = (hash ^ static_cast<unsigned char>(c)) * 16777619u;
+  const auto keep = 63 - suffix.size() - 9;
+  return fmt::format("{}_{:08x}{}", slot_name.substr(0, keep), hash, suffix);
+}
+
 void SlotManager::drop() {
   Row row;
   if (!lookup(row)) throw ReplicationError(fmt::format("replication slot \"{}\" does not exist", slot_name_));
@@ -146,6 +233,7 @@ void SlotManager::drop() {
   } catch (const ServerError& e) {
     throw ReplicationError(fmt::format("cannot drop replication slot \"{}\": {}", slot_name_, e.what()));
   }
+  drop_marker();  // an unfinished snapshot's, if any
   spdlog::info("dropped replication slot \"{}\"", slot_name_);
 }
 

@@ -34,21 +34,43 @@ class SlotManager {
 
   struct Prepared {
     bool created;              // false when the slot already existed (used as it is)
-    sdk::Lsn confirmed_flush;  // where streaming resumes
+    sdk::Lsn confirmed_flush;  // where streaming resumes (for a new slot, its consistent point)
+    // With `initial_snapshot`, for a slot created now: the snapshot it exported, which stays
+    // valid only while this connection stays open and runs no other command. Empty otherwise.
+    std::string exported_snapshot;
   };
 
   // Makes sure the slot exists, uses wal2json, belongs to this database and is free. Creates it
   // when `may_create`. Throws ReplicationError for what the user must fix, ConnectionLost.
-  Prepared prepare(bool may_create);
+  //
+  // With `initial_snapshot` (database.snapshot: initial) a slot is created with an exported
+  // snapshot, after a marker slot that says "its initial snapshot is not finished" (see
+  // snapshot_finished()). A marker found here means a previous run's snapshot was interrupted:
+  // the slot is dropped and created again (whatever `may_create`), so the snapshot starts over.
+  Prepared prepare(bool may_create, bool initial_snapshot = false);
+
+  // Every row of the initial snapshot is done: removes the marker. Runs a command, so the
+  // exported snapshot is gone afterwards.
+  void snapshot_finished();
+  // The initial snapshot stops unfinished (a stop request): drops the slot so it keeps no WAL;
+  // the marker stays, so the next run creates the slot and snapshots again.
+  void abandon_snapshot();
 
   // Drops the slot; ReplicationError when it does not exist or is in use.
   void drop();
+
+  // The marker's name: a physical slot that reserves no WAL, `<slot_name>_snapshot_pending`
+  // (the slot name shortened, with a hash, when that would pass 63 characters).
+  static std::string snapshot_marker_name(std::string_view slot_name);
 
  private:
   struct Row;
   bool lookup(Row& row);
   void wait_until_free(Row& row);
   void create();
+  Prepared create_exporting_snapshot();
+  bool marker_exists();
+  void drop_marker();
 
   ReplicationConnection& connection_;
   std::string slot_name_;

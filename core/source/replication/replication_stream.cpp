@@ -7,6 +7,7 @@
 
 #include "metrics/metrics_registry.hpp"
 #include "runtime/stop_signal.hpp"
+#include "source/replication/heartbeat.hpp"
 #include "source/replication/reconnect_backoff.hpp"
 #include "source/replication/replication_session.hpp"
 #include "source/replication/replication_slot.hpp"
@@ -56,6 +57,7 @@ void stream_changes(const config::DatabaseSpec& database, ChangeConsumer& consum
 
   ReconnectBackoff backoff{ReconnectBackoff::Seconds(database.reconnect_initial_s),
                            ReconnectBackoff::Seconds(database.reconnect_max_s)};
+  Heartbeat heartbeat(database);
   bool streamed = false;  // a session has started: failures from now on are waited out
   int failed_attempts = 0;
   Clock::time_point lost_at;
