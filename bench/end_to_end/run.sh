@@ -22,7 +22,8 @@
 # Both consumers ask for the same wal2json options (format-version 2, include-pk, include-xids,
 # include-timestamp: what popyka-host always asks for, core/source/replication/wal2json_options.cpp)
 # and send status updates every STATUS_INTERVAL seconds (default 1), which bounds how precisely
-# the end is seen.
+# the end is seen. pg_recvlogical gets -F 0: without it, it reports as flushed only what it
+# fsynced, every 10 s (--fsync-interval), even to /dev/null, and looks up to 10 s slower.
 #
 # Environment: RUNS (3), STATUS_INTERVAL (1), POPYKA_BENCH_BUILD_DIR (build-bench),
 # POPYKA_BENCH_NO_BUILD, POPYKA_BENCH_KEEP=1 keeps the directory (logs) for a look afterwards.
@@ -198,7 +199,7 @@ run_recvlogical() {  # sets recv_s, recv_cpu, recv_wal_cpu
   local i=$1 t0 t1 pid wal_pid
   t0=$(now)
   "$pgbin/pg_recvlogical" -h 127.0.0.1 -p "$port" -U postgres -d bench --slot "recv_$i" --start --no-loop \
-    -f /dev/null -s "$STATUS_INTERVAL" \
+    -f /dev/null -s "$STATUS_INTERVAL" -F 0 \
     -o format-version=2 -o include-pk=1 -o include-xids=1 -o include-timestamp=1 2>"$work/recvlogical_$i.log" &
   pid=$!
   bg_pids=("$pid")
