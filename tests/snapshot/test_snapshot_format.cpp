@@ -3,6 +3,7 @@
 
 #include "source/replication/heartbeat.hpp"
 #include "source/replication/initial_snapshot.hpp"
+#include "source/replication/replication_slot.hpp"
 
 using namespace popyka::source::replication;
 
@@ -45,4 +46,13 @@ TEST_CASE("heartbeat messages are recognised by action and prefix only") {
   CHECK(is_heartbeat(R"({"action":"M","xid":null,"timestamp":null,"transactional":false,"prefix":"popyka.heartbeat","content":"x"})"));
   CHECK_FALSE(is_heartbeat(R"({"action":"M","transactional":false,"prefix":"other","content":"\"prefix\":\"popyka.heartbeat\","})"));
   CHECK_FALSE(is_heartbeat(R"({"action":"I","schema":"public","table":"t","columns":[{"name":"prefix","type":"text","value":"popyka.heartbeat"}]})"));
+}
+
+TEST_CASE("the snapshot marker's name fits PostgreSQL's 63 characters and differs per slot") {
+  CHECK(SlotManager::snapshot_marker_name("popyka") == "popyka_snapshot_pending");
+  const std::string a(63, 'a');
+  const std::string b = std::string(62, 'a') + "b";
+  CHECK(SlotManager::snapshot_marker_name(a).size() <= 63);
+  CHECK(SlotManager::snapshot_marker_name(a).ends_with("_snapshot_pending"));
+  CHECK(SlotManager::snapshot_marker_name(a) != SlotManager::snapshot_marker_name(b));
 }
