@@ -120,6 +120,8 @@ TEST_CASE("PostgreSQL restarted in the middle of a stream: popyka-host reconnect
 
   const std::string log = host.log();
   INFO(log.substr(log.size() > 4000 ? log.size() - 4000 : 0));
+  CHECK_THAT(log, Catch::Contains("lost the replication connection"));
+  CHECK_THAT(log, Catch::Contains("replication connection recovered"));
   const auto logged = logged_row_changes(log);
   CHECK(missing_ids(ids_of(logged), 1, kRows) == "");
   CHECK(cluster.query_value("SELECT count(*) FROM " + std::string(rows_table)) == std::to_string(kRows));
