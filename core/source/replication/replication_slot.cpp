@@ -226,7 +226,14 @@ std::string SlotManager::snapshot_marker_name(std::string_view slot_name) {
 
 void SlotManager::drop() {
   Row row;
-  if (!lookup(row)) throw ReplicationError(fmt::format("replication slot \"{}\" does not exist", slot_name_));
+  if (!lookup(row)) {
+    if (marker_exists()) {  // a stop during the initial snapshot dropped the slot itself already
+      drop_marker();
+      spdlog::info("dropped marker slot \"{}\" of an unfinished initial snapshot", snapshot_marker_name(slot_name_));
+      return;
+    }
+    throw ReplicationError(fmt::format("replication slot \"{}\" does not exist", slot_name_));
+  }
   wait_until_free(row);
   try {
     connection_.execute(fmt::format("DROP_REPLICATION_SLOT {}", slot_name_));
