@@ -46,7 +46,7 @@ Wal2jsonOptions wal2json_options(const Wal2jsonOptions& user_options) {
           "database.wal2json_options: format-version must be 2 (popyka reads wal2json's format 2), not \"{}\"",
           value));
     }
-    auto same_name = [&](const auto& option) { return option.first == name; };
+    auto same_name = [&option_name = name](const auto& option) { return option.first == option_name; };
     if (auto existing = std::find_if(options.begin(), options.end(), same_name); existing != options.end()) {
       existing->second = value;
     } else {
