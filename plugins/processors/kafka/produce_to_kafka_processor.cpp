@@ -10,8 +10,6 @@ namespace popyka::kafka {
 
 namespace {
 
-// flush() waits this long at most: what is still in flight then is reported by later polls.
-constexpr int kFlushTimeoutMs = 5000;
 // The destructor gives in-flight messages this long, then drops them (they were never
 // reported delivered, so the host has not confirmed them: they come again after a restart).
 constexpr int kCloseTimeoutMs = 2000;
@@ -98,10 +96,10 @@ void ProduceToKafkaProcessor::poll(std::chrono::milliseconds wait) {
 
 void ProduceToKafkaProcessor::flush() {
   if (!producer_) return;
-  // Delivery is confirmed per change through delivered(); this only hurries batches out.
-  if (rd_kafka_flush(producer_.get(), kFlushTimeoutMs) == RD_KAFKA_RESP_ERR__TIMED_OUT)
-    log(sdk::LogLevel::Warning, std::to_string(in_flight_) + " message(s) still in flight after " +
-                                    std::to_string(kFlushTimeoutMs) + " ms");
+  // The host confirms a change only once delivered() says so, so nothing here needs waiting
+  // for: waiting would stall the stream at every status update, for seconds while a broker is
+  // down. Serve the reports that have arrived; the host's stop polls until the rest arrive.
+  rd_kafka_poll(producer_.get(), 0);
 }
 
 void ProduceToKafkaProcessor::on_delivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
