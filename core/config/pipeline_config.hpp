@@ -36,6 +36,14 @@ struct DatabaseSpec {
   std::vector<std::string> snapshot_tables;
   // `heartbeat_interval_s`: a `popyka.heartbeat` logical message this often; 0: off.
   double heartbeat_interval_s = 0;
+  // `output_plugin`: the logical decoding plugin of the slot. wal2json (an extension the server
+  // needs installed) or pgoutput (built into PostgreSQL 10+, decoded by popyka into the same
+  // wal2json v2 messages; core/source/replication/pgoutput/README.md).
+  enum class OutputPlugin { wal2json, pgoutput };
+  OutputPlugin output_plugin = OutputPlugin::wal2json;
+  // `publication`: with pgoutput, the publication streamed (created FOR ALL TABLES when missing
+  // and the role may). A lower-case identifier, so it goes into SQL and options unquoted.
+  std::string publication = "popyka";
 };
 
 // The whole YAML config, validated and interpolated.

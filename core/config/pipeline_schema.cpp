@@ -18,9 +18,10 @@ using Keys = std::span<const std::string_view>;
 constexpr std::array<std::string_view, 4> kTopLevelKeys = {"database", "filters", "processors", "metrics"};
 constexpr std::array<std::string_view, 3> kRequiredTopLevelKeys = {"database", "filters", "processors"};
 constexpr std::array<std::string_view, 1> kMetricsKeys = {"listen"};
-constexpr std::array<std::string_view, 9> kDatabaseKeys = {
-    "connect_url",     "slot_name", "wal2json_options",    "status_interval_s",   "reconnect_initial_s",
-    "reconnect_max_s", "snapshot",  "snapshot_tables",     "heartbeat_interval_s"};
+constexpr std::array<std::string_view, 11> kDatabaseKeys = {
+    "connect_url",     "slot_name", "wal2json_options", "status_interval_s",    "reconnect_initial_s",
+    "reconnect_max_s", "snapshot",  "snapshot_tables",  "heartbeat_interval_s", "output_plugin",
+    "publication"};
 constexpr std::array<std::string_view, 2> kComponentKeys = {"class", "config"};
 constexpr std::array<std::string_view, 4> kProcessorKeys = {"class", "config", "filters", "error_handlers"};
 
@@ -50,6 +51,28 @@ std::string read_slot_name(const sdk::Config& node) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
   });
   if (!valid) node.fail("must be 1 to 63 lower-case letters, digits or underscores, found '" + name + "'");
+  return name;
+}
+
+DatabaseSpec::OutputPlugin read_output_plugin(const sdk::Config* node) {
+  if (!node) return DatabaseSpec::OutputPlugin::wal2json;
+  const std::string& plugin = node->as_string();
+  if (plugin == "wal2json") return DatabaseSpec::OutputPlugin::wal2json;
+  if (plugin == "pgoutput") return DatabaseSpec::OutputPlugin::pgoutput;
+  node->fail("must be wal2json or pgoutput, found '" + plugin + "'");
+}
+
+// A lower-case PostgreSQL identifier that needs no quoting: it goes into CREATE PUBLICATION and
+// into pgoutput's publication_names as it is.
+std::string read_publication(const sdk::Config& node) {
+  const std::string& name = node.as_string();
+  const bool valid = !name.empty() && name.size() <= 63 && !(name[0] >= '0' && name[0] <= '9') &&
+                     std::all_of(name.begin(), name.end(), [](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+                     });
+  if (!valid)
+    node.fail("must be 1 to 63 lower-case letters, digits or underscores, not starting with a digit, found '" + name +
+              "'");
   return name;
 }
 
@@ -116,6 +139,14 @@ DatabaseSpec read_database(const sdk::Config& database) {
       heartbeat->fail("must be a number of seconds >= 0 (0: off), found '" + heartbeat->as_string() + "'");
     spec.heartbeat_interval_s = value;
   }
+  spec.output_plugin = read_output_plugin(find_given(database, "output_plugin"));
+  if (const sdk::Config* publication = find_given(database, "publication")) {
+    if (spec.output_plugin != DatabaseSpec::OutputPlugin::pgoutput)
+      publication->fail("only means something with output_plugin: pgoutput");
+    spec.publication = read_publication(*publication);
+  }
+  if (spec.output_plugin == DatabaseSpec::OutputPlugin::pgoutput && !spec.wal2json_options.empty())
+    database.at("wal2json_options").fail("only means something with output_plugin: wal2json (the default)");
   if (spec.reconnect_max_s < spec.reconnect_initial_s)
     database.fail(fmt::format("reconnect_max_s ({}) must not be less than reconnect_initial_s ({})", spec.reconnect_max_s,
                               spec.reconnect_initial_s));

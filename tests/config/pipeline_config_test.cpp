@@ -158,7 +158,7 @@ TEST_CASE("pipeline config refuses unknown keys, naming the path and the keys it
   CHECK_THROWS_WITH(parse("database: {connect_url: x, slot_name: s, slot: t}\n" + kFilters + kProcessors),
                     "my.yaml: database.slot: unknown key (expected one of: connect_url, slot_name, wal2json_options, "
                     "status_interval_s, reconnect_initial_s, reconnect_max_s, snapshot, snapshot_tables, "
-                    "heartbeat_interval_s)");
+                    "heartbeat_interval_s, output_plugin, publication)");
   CHECK_THROWS_WITH(parse(kDatabase + "filters: [{class: F, confg: {}}]\n" + kProcessors),
                     "my.yaml: filters[0].confg: unknown key (expected one of: class, config)");
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: P}, {class: Q, filterz: []}]\n"),
@@ -211,7 +211,7 @@ TEST_CASE("pipeline config names the path and the expected type of a wrong value
   CHECK_THROWS_WITH(parse("database: [x]\n" + kFilters + kProcessors),
                     "my.yaml: database: expected a mapping with the keys connect_url, slot_name, wal2json_options, "
                     "status_interval_s, reconnect_initial_s, reconnect_max_s, snapshot, snapshot_tables, "
-                    "heartbeat_interval_s");
+                    "heartbeat_interval_s, output_plugin, publication");
   CHECK_THROWS_WITH(parse(kDatabase + "filters: {class: F}\n" + kProcessors), "my.yaml: filters: expected a list");
   CHECK_THROWS_WITH(parse(kDatabase + "filters:\n" + kProcessors), "my.yaml: filters: expected a list");
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: P\n"), "my.yaml: processors: expected a list");
@@ -347,4 +347,46 @@ TEST_CASE("pipeline config checks snapshot, snapshot_tables and heartbeat_interv
   CHECK_THROWS_WITH(with("heartbeat_interval_s: often"),
                     "my.yaml: database.heartbeat_interval_s: expected a number, found 'often'");
   CHECK_THROWS_WITH(with("heartbeat_interval_s: nan"), Contains("database.heartbeat_interval_s: must be a number of seconds >= 0"));
+}
+
+TEST_CASE("pipeline config reads output_plugin and publication", "[pipeline_config]") {
+  using popyka::config::DatabaseSpec;
+  const auto defaults = parse(kDatabase + kFilters + kProcessors);
+  CHECK(defaults.database.output_plugin == DatabaseSpec::OutputPlugin::wal2json);
+  CHECK(defaults.database.publication == "popyka");
+
+  const auto pgoutput = parse("database: {connect_url: x, slot_name: s, output_plugin: pgoutput}\n" + kFilters + kProcessors);
+  CHECK(pgoutput.database.output_plugin == DatabaseSpec::OutputPlugin::pgoutput);
+  CHECK(pgoutput.database.publication == "popyka");
+
+  const auto named = parse("database: {connect_url: x, slot_name: s, output_plugin: '${PLUGIN}', publication: cdc_all_2}\n" +
+                               kFilters + kProcessors,
+                           {{"PLUGIN", "pgoutput"}});
+  CHECK(named.database.output_plugin == DatabaseSpec::OutputPlugin::pgoutput);
+  CHECK(named.database.publication == "cdc_all_2");
+
+  const auto explicit_wal2json =
+      parse("database: {connect_url: x, slot_name: s, output_plugin: wal2json, wal2json_options: {a: 1}}\n" + kFilters +
+            kProcessors);
+  CHECK(explicit_wal2json.database.output_plugin == DatabaseSpec::OutputPlugin::wal2json);
+}
+
+TEST_CASE("pipeline config checks output_plugin and publication", "[pipeline_config]") {
+  CHECK_THROWS_WITH(parse("database: {connect_url: x, slot_name: s, output_plugin: test_decoding}\n" + kFilters + kProcessors),
+                    "my.yaml: database.output_plugin: must be wal2json or pgoutput, found 'test_decoding'");
+  CHECK_THROWS_WITH(parse("database: {connect_url: x, slot_name: s, publication: p}\n" + kFilters + kProcessors),
+                    "my.yaml: database.publication: only means something with output_plugin: pgoutput");
+  for (const char* bad : {"'Pub'", "'1pub'", "'pub-lic'", "'pub lic'", "'x\"; DROP TABLE t; --'", "''"}) {
+    INFO(bad);
+    CHECK_THROWS_WITH(parse(std::string("database: {connect_url: x, slot_name: s, output_plugin: pgoutput, publication: ") +
+                                bad + "}\n" + kFilters + kProcessors),
+                      Contains("my.yaml: database.publication: must be 1 to 63 lower-case letters, digits or underscores"));
+  }
+  CHECK_THROWS_WITH(parse("database: {connect_url: x, slot_name: s, output_plugin: pgoutput, publication: " +
+                          std::string(64, 'p') + "}\n" + kFilters + kProcessors),
+                    Contains("database.publication: must be 1 to 63"));
+  CHECK_THROWS_WITH(
+      parse("database: {connect_url: x, slot_name: s, output_plugin: pgoutput, wal2json_options: {a: 1}}\n" + kFilters +
+            kProcessors),
+      "my.yaml: database.wal2json_options: only means something with output_plugin: wal2json (the default)");
 }
