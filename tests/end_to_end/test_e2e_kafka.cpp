@@ -1,5 +1,6 @@
 // Kafka delivery through the real popyka-host program and the real popyka-mock-kafka (issue 4):
 // the contract workload end to end, a broker outage, produce errors, kill -9 and restart.
+#include <thread>
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -294,6 +295,11 @@ TEST_CASE("kill -9 of popyka-host in the middle of a 50k-change stream, then a r
   REQUIRE(first->wait_for_log("streaming slot"));
   BatchWriter writer(cluster, kBatches, kBatchSize, 20ms);
   REQUIRE(writer.wait_written(kBatches / 3));
+  // Kill once Kafka holds some of the stream (a confirmed position alone can come from a
+  // keepalive before any delivery).
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (message_count(kafka.bootstrap_servers(), kTopic) == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(100ms);
   REQUIRE(wait_confirmed(cluster, kSlot, created_at + 1));
   first->signal(SIGKILL);
   REQUIRE(first->wait_exit(5s) == 128 + SIGKILL);
