@@ -10,6 +10,7 @@
 #include "source/drain.hpp"
 #include "source/replication/heartbeat.hpp"
 #include "source/replication/initial_snapshot.hpp"
+#include "source/replication/pgoutput/pgoutput_setup.hpp"
 #include "source/replication/replication_protocol.hpp"
 #include "source/replication/replication_slot.hpp"
 #include "source/replication/stop_aware_wait.hpp"
@@ -44,6 +45,7 @@ ReplicationSession::ReplicationSession(const config::DatabaseSpec& database, boo
       status_interval_(std::chrono::duration_cast<Clock::duration>(
           std::chrono::duration<double>(database.status_interval_s))) {
   check_wal_level();
+  if (database.output_plugin == config::DatabaseSpec::OutputPlugin::pgoutput) prepare_pgoutput();
   prepare_slot(may_create_slot);
   if (exported_snapshot_.empty()) start_replication();
 }
@@ -59,11 +61,26 @@ void ReplicationSession::check_wal_level() {
   }
 }
 
+void ReplicationSession::prepare_pgoutput() {
+  // Both before the slot: pgoutput looks the publication up as of each change it decodes, and
+  // after a slot that exports a snapshot this connection must stay idle.
+  // A slot of another plugin is refused by prepare_slot(); no publication is made for it.
+  auto slot = connection_.execute(
+      fmt::format("SELECT plugin FROM pg_replication_slots WHERE slot_name = '{}'", database_.slot_name));
+  if (slot.rows() == 0 || slot.value(0, 0) == pgoutput_plugin) {
+    pgoutput::ensure_publication(connection_, database_.publication);
+  }
+  // wal2json prints commit times in the walsender's TimeZone; so does the decoder.
+  std::string time_zone(connection_.execute("SHOW TimeZone").value(0, 0));
+  catalog_ = std::make_unique<pgoutput::DatabaseCatalog>(database_.connect_url, std::move(time_zone));
+  pgoutput_ = std::make_unique<pgoutput::Decoder>(*catalog_);
+}
+
 void ReplicationSession::prepare_slot(bool may_create_slot) {
   const bool initial_snapshot = database_.snapshot == config::DatabaseSpec::Snapshot::initial;
   // Asked now: once the slot exported its snapshot, no command may run here until it is read.
   if (initial_snapshot) output_settings_ = read_output_settings(connection_);
-  SlotManager slot(connection_, database_.slot_name);
+  SlotManager slot(connection_, database_.slot_name, output_plugin_name(database_));
   auto prepared = slot.prepare(may_create_slot, initial_snapshot);
   start_position_ = prepared.confirmed_flush;
   position_ = ConfirmedPosition(start_position_);
@@ -86,7 +103,7 @@ bool ReplicationSession::take_initial_snapshot(ChangeConsumer& consumer) {
     consumer.checkpoint();
     complete = !consumer.has_pending();
   }
-  SlotManager slot(connection_, database_.slot_name);
+  SlotManager slot(connection_, database_.slot_name, output_plugin_name(database_));
   if (complete) {
     slot.snapshot_finished();
     spdlog::info("initial snapshot of replication slot \"{}\" done; streaming changes from {}", database_.slot_name,
@@ -105,11 +122,12 @@ bool ReplicationSession::take_initial_snapshot(ChangeConsumer& consumer) {
 }
 
 void ReplicationSession::start_replication() {
-  auto options = wal2json_options(database_.wal2json_options);
+  auto options = pgoutput_ ? pgoutput::start_options(database_.publication, PQserverVersion(connection_.native()))
+                          : wal2json_options(database_.wal2json_options);
   try {
     connection_.execute(start_replication_command(database_.slot_name, options));
   } catch (const ServerError& e) {
-    rethrow_plugin_failure(e);
+    rethrow_plugin_failure(e, output_plugin_name(database_));
     if (e.sqlstate() == "55006") throw SlotInUse(fmt::format("{}: stop that consumer or use another slot_name", e.what()));
     throw ReplicationError(fmt::format("cannot start streaming slot \"{}\": {}", database_.slot_name, e.what()));
   }
@@ -160,20 +178,38 @@ void ReplicationSession::handle(std::string_view copy_data, ChangeConsumer& cons
     throw ConnectionLost(e.what());  // a fresh connection starts from a clean protocol state
   }
   if (const auto* data = std::get_if<XLogData>(&message)) {
-    if (is_heartbeat(data->payload)) {
-      // Never reaches the pipeline and is done at once: as confirmable as a keepalive at its LSN.
-      position_.on_keepalive(data->data_start);
+    metrics::registry().server_wal_end.set(static_cast<std::int64_t>(data->wal_end));
+    if (!pgoutput_) {
+      deliver(data->payload, data->data_start, consumer);  // views libpq's buffer, no copy
       return;
     }
-    position_.on_data(data->data_start);
-    metrics::registry().server_wal_end.set(static_cast<std::int64_t>(data->wal_end));
-    consumer.consume(data->payload, data->data_start);  // views libpq's buffer, no copy
+    std::span<const std::string> decoded;
+    try {
+      decoded = pgoutput_->decode(data->payload);
+    } catch (const pgoutput::DecodeError& e) {
+      throw ReplicationError(fmt::format("cannot decode pgoutput's message at {}: {}", sdk::format_lsn(data->data_start),
+                                         e.what()));
+    }
+    // Relation, Type, Origin: nothing for the consumer, but data all the same (never taken for
+    // a keepalive that could confirm past a transaction in progress).
+    if (decoded.empty()) position_.on_data(data->data_start);
+    for (const std::string& json : decoded) deliver(json, data->data_start, consumer);
   } else {
     const auto& keepalive = std::get<PrimaryKeepalive>(message);
     position_.on_keepalive(keepalive.wal_end);
     metrics::registry().server_wal_end.set(static_cast<std::int64_t>(keepalive.wal_end));
     reply_requested_ = reply_requested_ || keepalive.reply_requested;
   }
+}
+
+void ReplicationSession::deliver(std::string_view json, sdk::Lsn lsn, ChangeConsumer& consumer) {
+  if (is_heartbeat(json)) {
+    // Never reaches the pipeline and is done at once: as confirmable as a keepalive at its LSN.
+    position_.on_keepalive(lsn);
+    return;
+  }
+  position_.on_data(lsn);
+  consumer.consume(json, lsn);
 }
 
 void ReplicationSession::wait_for_input(ChangeConsumer& consumer) {

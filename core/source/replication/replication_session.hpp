@@ -1,5 +1,6 @@
 #pragma once
 #include <chrono>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -8,6 +9,8 @@
 #include "config/pipeline_config.hpp"
 #include "source/change_consumer.hpp"
 #include "source/replication/confirmed_position.hpp"
+#include "source/replication/pgoutput/pgoutput_catalog.hpp"
+#include "source/replication/pgoutput/pgoutput_decoder.hpp"
 #include "source/replication/replication_connection.hpp"
 
 namespace popyka::source::replication {
@@ -38,6 +41,11 @@ class ReplicationSession {
   void start_replication();
   void receive_available(ChangeConsumer& consumer);
   void handle(std::string_view copy_data, ChangeConsumer& consumer);
+  // One wal2json message at `lsn`: to the consumer, or dropped when it is a heartbeat.
+  void deliver(std::string_view json, sdk::Lsn lsn, ChangeConsumer& consumer);
+  // output_plugin: pgoutput: the publication, and the decoder that turns its messages into
+  // wal2json ones (pgoutput/README.md).
+  void prepare_pgoutput();
   void wait_for_input(ChangeConsumer& consumer);
   // The periodic status: asks the consumer what is done (which flushes its processors) and
   // confirms it.
@@ -56,6 +64,8 @@ class ReplicationSession {
   std::chrono::steady_clock::duration status_interval_;
   std::chrono::steady_clock::time_point next_status_;
   bool reply_requested_ = false;
+  std::unique_ptr<pgoutput::DatabaseCatalog> catalog_;  // with pgoutput only
+  std::unique_ptr<pgoutput::Decoder> pgoutput_;         // with pgoutput only
 };
 
 }  // namespace popyka::source::replication

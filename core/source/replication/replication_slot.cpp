@@ -19,12 +19,16 @@ constexpr auto in_use_recheck = std::chrono::milliseconds(250);
 
 }  // namespace
 
-void rethrow_plugin_failure(const ServerError& error) {
+std::string_view output_plugin_name(const config::DatabaseSpec& database) {
+  return database.output_plugin == config::DatabaseSpec::OutputPlugin::pgoutput ? pgoutput_plugin : wal2json_plugin;
+}
+
+void rethrow_plugin_failure(const ServerError& error, std::string_view output_plugin) {
   if (error.sqlstate() == "58P01") {  // undefined_file: the library is not there
     throw ReplicationError(fmt::format(
         "the {} output plugin is not installed on the PostgreSQL server ({}): install it, e.g. the "
-        "postgresql-<version>-wal2json package",
-        output_plugin, error.what()));
+        "postgresql-<version>-{} package (or use output_plugin: pgoutput, built into PostgreSQL)",
+        output_plugin, error.what(), output_plugin));
   }
   if (error.sqlstate() == "42501") {  // insufficient_privilege: not in output_plugin_libraries
     throw ReplicationError(fmt::format(
@@ -54,8 +58,8 @@ struct SlotManager::Row {
   sdk::Lsn confirmed_flush = 0;
 };
 
-SlotManager::SlotManager(ReplicationConnection& connection, std::string slot_name)
-    : connection_(connection), slot_name_(std::move(slot_name)) {
+SlotManager::SlotManager(ReplicationConnection& connection, std::string slot_name, std::string_view plugin)
+    : connection_(connection), slot_name_(std::move(slot_name)), plugin_(plugin) {
   validate_slot_name(slot_name_);
 }
 
@@ -124,11 +128,13 @@ SlotManager::Prepared SlotManager::prepare(bool may_create, bool initial_snapsho
     created = true;
     if (!lookup(row)) throw ConnectionLost(fmt::format("replication slot \"{}\" vanished after creation", slot_name_));
   }
-  if (row.slot_type != "logical" || row.plugin != output_plugin) {
+  if (row.slot_type != "logical" || row.plugin != plugin_) {
     throw ReplicationError(fmt::format(
-        "replication slot \"{}\" exists but uses {} (not {}): drop it or choose another slot_name",
-        slot_name_, row.slot_type == "logical" ? "output plugin " + row.plugin : "physical replication",
-        output_plugin));
+        "replication slot \"{}\" exists but uses {} (not {}): drop it or choose another slot_name{}",
+        slot_name_, row.slot_type == "logical" ? "output plugin " + row.plugin : "physical replication", plugin_,
+        (row.plugin == wal2json_plugin || row.plugin == pgoutput_plugin)
+            ? fmt::format(" (or set database.output_plugin: {})", row.plugin)
+            : ""));
   }
   if (!row.in_this_database) {
     throw ReplicationError(fmt::format(
@@ -148,10 +154,10 @@ void SlotManager::create() {
     // NOEXPORT_SNAPSHOT: popyka streams changes only, it never reads the snapshot (and the
     // old spelling works on every PostgreSQL from 10 on).
     auto result = connection_.execute(
-        fmt::format("CREATE_REPLICATION_SLOT {} LOGICAL {} NOEXPORT_SNAPSHOT", slot_name_, output_plugin));
-    spdlog::info("created replication slot \"{}\" with {} at {}", slot_name_, output_plugin, result.value(0, 1));
+        fmt::format("CREATE_REPLICATION_SLOT {} LOGICAL {} NOEXPORT_SNAPSHOT", slot_name_, plugin_));
+    spdlog::info("created replication slot \"{}\" with {} at {}", slot_name_, plugin_, result.value(0, 1));
   } catch (const ServerError& e) {
-    rethrow_plugin_failure(e);
+    rethrow_plugin_failure(e, plugin_);
     if (e.sqlstate() == "42710") return;  // duplicate_object: someone created it just now
     throw ReplicationError(fmt::format("cannot create replication slot \"{}\": {}", slot_name_, e.what()));
   }
@@ -171,7 +177,7 @@ SlotManager::Prepared SlotManager::create_exporting_snapshot() {
   try {
     // The old spelling works on every PostgreSQL from 10 on (15 also takes (SNAPSHOT 'export')).
     auto result = connection_.execute(
-        fmt::format("CREATE_REPLICATION_SLOT {} LOGICAL {} EXPORT_SNAPSHOT", slot_name_, output_plugin));
+        fmt::format("CREATE_REPLICATION_SLOT {} LOGICAL {} EXPORT_SNAPSHOT", slot_name_, plugin_));
     // slot_name, consistent_point, snapshot_name, output_plugin. No command may follow on this
     // connection until the snapshot is imported: it would end the exported snapshot.
     const std::string_view point = result.value(0, 1);
@@ -183,11 +189,11 @@ SlotManager::Prepared SlotManager::create_exporting_snapshot() {
       throw ReplicationError(fmt::format("unexpected consistent point \"{}\" from CREATE_REPLICATION_SLOT", point));
     }
     Prepared prepared{true, (static_cast<sdk::Lsn>(high) << 32) | low, std::string(result.value(0, 2))};
-    spdlog::info("created replication slot \"{}\" with {} at {}, exported snapshot {}", slot_name_, output_plugin,
+    spdlog::info("created replication slot \"{}\" with {} at {}, exported snapshot {}", slot_name_, plugin_,
                  point, prepared.exported_snapshot);
     return prepared;
   } catch (const ServerError& e) {
-    rethrow_plugin_failure(e);
+    rethrow_plugin_failure(e, plugin_);
     throw ReplicationError(fmt::format("cannot create replication slot \"{}\": {}", slot_name_, e.what()));
   }
 }

@@ -2,14 +2,17 @@
 #include <string>
 #include <string_view>
 
+#include "config/pipeline_config.hpp"
 #include "popyka/sdk/change.hpp"
 #include "source/replication/replication_connection.hpp"
 #include "source/replication/replication_stream.hpp"
 
 namespace popyka::source::replication {
 
-// The output plugin every slot popyka streams from must use.
-inline constexpr std::string_view output_plugin = "wal2json";
+// The output plugins popyka streams with (database.output_plugin).
+inline constexpr std::string_view wal2json_plugin = "wal2json";
+inline constexpr std::string_view pgoutput_plugin = "pgoutput";
+std::string_view output_plugin_name(const config::DatabaseSpec& database);
 
 // Another walsender holds the slot. Worth retrying after a lost connection (the server may not
 // have noticed yet that the old one is gone); an error when popyka starts.
@@ -21,7 +24,7 @@ class SlotInUse : public ReplicationError {
 // Rethrows a failure to load the output plugin (at slot creation or START_REPLICATION) as the
 // ReplicationError saying what to do: wal2json not installed, or not allowed by the server's
 // output_plugin_libraries (PostgreSQL 15.19 and later); other errors are left to the caller.
-void rethrow_plugin_failure(const ServerError& error);
+void rethrow_plugin_failure(const ServerError& error, std::string_view plugin = wal2json_plugin);
 
 // Throws ReplicationError unless `name` is a valid slot name (1..63 of a-z, 0-9, _), the rule
 // PostgreSQL applies. Checked before any command, so the name can go into one unquoted.
@@ -30,7 +33,8 @@ void validate_slot_name(std::string_view name);
 // The slot popyka streams from, looked up in pg_replication_slots on the replication connection.
 class SlotManager {
  public:
-  SlotManager(ReplicationConnection& connection, std::string slot_name);
+  // `plugin`: the output plugin the slot must use (and is created with).
+  SlotManager(ReplicationConnection& connection, std::string slot_name, std::string_view plugin = wal2json_plugin);
 
   struct Prepared {
     bool created;              // false when the slot already existed (used as it is)
@@ -40,7 +44,7 @@ class SlotManager {
     std::string exported_snapshot;
   };
 
-  // Makes sure the slot exists, uses wal2json, belongs to this database and is free. Creates it
+  // Makes sure the slot exists, uses the plugin, belongs to this database and is free. Creates it
   // when `may_create`. Throws ReplicationError for what the user must fix, ConnectionLost.
   //
   // With `initial_snapshot` (database.snapshot: initial) a slot is created with an exported
@@ -74,6 +78,7 @@ class SlotManager {
 
   ReplicationConnection& connection_;
   std::string slot_name_;
+  std::string_view plugin_;
 };
 
 }  // namespace popyka::source::replication
