@@ -25,7 +25,12 @@
 # the end is seen. pg_recvlogical gets -F 0: without it, it reports as flushed only what it
 # fsynced, every 10 s (--fsync-interval), even to /dev/null, and looks up to 10 s slower.
 #
-# Environment: RUNS (3), STATUS_INTERVAL (1), POPYKA_BENCH_BUILD_DIR (build-bench),
+# OUTPUT_PLUGIN=pgoutput: both consumers stream with pgoutput instead (publication `popyka` FOR
+# ALL TABLES, proto_version 1, messages; popyka-host with database.output_plugin: pgoutput).
+# Run the script once with each plugin to compare popyka-host/pgoutput with pg_recvlogical on
+# wal2json and on pgoutput.
+#
+# Environment: RUNS (3), STATUS_INTERVAL (1), OUTPUT_PLUGIN (wal2json), POPYKA_BENCH_BUILD_DIR (build-bench),
 # POPYKA_BENCH_NO_BUILD, POPYKA_BENCH_KEEP=1 keeps the directory (logs) for a look afterwards.
 # For finding where time and memory go:
 #   PRODUCER_CONFIG="linger.ms=20 queue.buffering.max.messages=10000"  extra librdkafka properties
@@ -37,6 +42,12 @@ repo=$PWD
 RUNS=${RUNS:-3}
 STATUS_INTERVAL=${STATUS_INTERVAL:-1}
 PROCESSOR=${PROCESSOR:-kafka}
+OUTPUT_PLUGIN=${OUTPUT_PLUGIN:-wal2json}
+case "$OUTPUT_PLUGIN" in
+  wal2json) recv_options=(-o format-version=2 -o include-pk=1 -o include-xids=1 -o include-timestamp=1) ;;
+  pgoutput) recv_options=(-o proto_version=1 -o publication_names=popyka -o messages=true) ;;
+  *) echo "bench: OUTPUT_PLUGIN must be wal2json or pgoutput" >&2; exit 1 ;;
+esac
 PRODUCER_CONFIG=${PRODUCER_CONFIG:-}
 build=${POPYKA_BENCH_BUILD_DIR:-$repo/build-bench}
 pgbin=/usr/lib/postgresql/15/bin
@@ -125,10 +136,11 @@ create table orders(
 SQL
 
 # --- slots, then the workload ---------------------------------------------------------------
-say "creating $((2 * RUNS + 1)) wal2json slots"
+say "creating $((2 * RUNS)) $OUTPUT_PLUGIN slots and one wal2json slot for counting"
+[ "$OUTPUT_PLUGIN" = pgoutput ] && sql -c "create publication popyka for all tables" >/dev/null
 for i in $(seq "$RUNS"); do
-  sql -c "select pg_create_logical_replication_slot('recv_$i', 'wal2json')" >/dev/null
-  sql -c "select pg_create_logical_replication_slot('popyka_$i', 'wal2json')" >/dev/null
+  sql -c "select pg_create_logical_replication_slot('recv_$i', '$OUTPUT_PLUGIN')" >/dev/null
+  sql -c "select pg_create_logical_replication_slot('popyka_$i', '$OUTPUT_PLUGIN')" >/dev/null
 done
 sql -c "select pg_create_logical_replication_slot('counting', 'wal2json')" >/dev/null
 
@@ -199,8 +211,7 @@ run_recvlogical() {  # sets recv_s, recv_cpu, recv_wal_cpu
   local i=$1 t0 t1 pid wal_pid
   t0=$(now)
   "$pgbin/pg_recvlogical" -h 127.0.0.1 -p "$port" -U postgres -d bench --slot "recv_$i" --start --no-loop \
-    -f /dev/null -s "$STATUS_INTERVAL" -F 0 \
-    -o format-version=2 -o include-pk=1 -o include-xids=1 -o include-timestamp=1 2>"$work/recvlogical_$i.log" &
+    -f /dev/null -s "$STATUS_INTERVAL" -F 0 "${recv_options[@]}" 2>"$work/recvlogical_$i.log" &
   pid=$!
   bg_pids=("$pid")
   wait_for_end "recv_$i" "$pid" || { say "pg_recvlogical ended early:"; cat "$work/recvlogical_$i.log" >&2; exit 1; }
@@ -224,6 +235,7 @@ run_popyka() {  # sets popyka_s, cpu (seconds), rss (KiB), popyka_wal_cpu
 database:
   connect_url: "host=127.0.0.1 port=$port dbname=bench user=postgres"
   slot_name: popyka_$i
+  output_plugin: $OUTPUT_PLUGIN
   status_interval_s: $STATUS_INTERVAL
 filters:
   - class: popyka.builtin.filters.IgnoreTxFilter
@@ -291,4 +303,4 @@ m() { printf '%s\n' "$@" | median; }
 printf '%-6s %16.0f %14.0f %6.3f | %12.2f %10.1f | %13.2f %11.2f %11.2f\n' median "$(m "${recv_rates[@]}")" "$(m "${popyka_rates[@]}")" \
   "$(m "${ratios[@]}")" "$(m "${cpus[@]}")" "$(m "${rsss[@]}")" "$(m "${recv_cpus[@]}")" "$(m "${recv_wal_cpus[@]}")" "$(m "${popyka_wal_cpus[@]}")"
 echo "elapsed (median): pg_recvlogical $(echo "$changes / $(m "${recv_rates[@]}")" | bc -l | xargs printf '%.2f') s, popyka-host $(echo "$changes / $(m "${popyka_rates[@]}")" | bc -l | xargs printf '%.2f') s"
-echo "($changes row changes per run; popyka-host processor: $PROCESSOR${PRODUCER_CONFIG:+ ($PRODUCER_CONFIG)}; status updates every ${STATUS_INTERVAL} s; $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
+echo "($changes row changes per run; output plugin: $OUTPUT_PLUGIN; popyka-host processor: $PROCESSOR${PRODUCER_CONFIG:+ ($PRODUCER_CONFIG)}; status updates every ${STATUS_INTERVAL} s; $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
