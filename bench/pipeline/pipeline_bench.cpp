@@ -61,7 +61,6 @@ std::unique_ptr<Pipeline> make_pipeline(const std::string& filters_yaml, const s
 constexpr const char* kNoOp = "[{class: bench.processors.NoOp, config: {}}]";
 constexpr const char* kIgnoreTx = "{class: popyka.builtin.filters.IgnoreTxFilter, config: {}}";
 constexpr const char* kTableIgnore = "{class: popyka.builtin.filters.TableNameIgnoreFilter, config: {ignore_regex: 'audit_.*|.*_tmp'}}";
-constexpr const char* kMemoTableIgnore = "{class: bench.filters.MemoTableNameIgnoreFilter, config: {ignore_regex: 'audit_.*|.*_tmp'}}";
 
 // Runs `one(message)` over the workload, one message per iteration, after a warm-up pass.
 template <class One>
@@ -94,10 +93,6 @@ void pipeline_benchmark(benchmark::State& state, const std::string& filters) {
 void BM_Pipeline_IgnoreTx_TableNameIgnore_NoOp(benchmark::State& state) {
   pipeline_benchmark(state, std::string("[") + kIgnoreTx + ", " + kTableIgnore + "]");
 }
-// The same with the regex's answer remembered per table (bench.filters.MemoTableNameIgnoreFilter).
-void BM_Pipeline_IgnoreTx_MemoTableNameIgnore_NoOp(benchmark::State& state) {
-  pipeline_benchmark(state, std::string("[") + kIgnoreTx + ", " + kMemoTableIgnore + "]");
-}
 // Without the table filter: what decoding and the pipeline itself cost.
 void BM_Pipeline_IgnoreTx_NoOp(benchmark::State& state) { pipeline_benchmark(state, std::string("[") + kIgnoreTx + "]"); }
 
@@ -119,7 +114,6 @@ void BM_CopyOnly(benchmark::State& state) {
 
 constexpr std::int64_t kHot = 500, kCold = 3000;
 BENCHMARK(BM_Pipeline_IgnoreTx_TableNameIgnore_NoOp)->ArgName("transactions")->Arg(kHot)->Arg(kCold);
-BENCHMARK(BM_Pipeline_IgnoreTx_MemoTableNameIgnore_NoOp)->ArgName("transactions")->Arg(kHot);
 BENCHMARK(BM_Pipeline_IgnoreTx_NoOp)->ArgName("transactions")->Arg(kHot);
 BENCHMARK(BM_Decode)->ArgName("transactions")->Arg(kHot)->Arg(kCold);
 BENCHMARK(BM_CopyOnly)->ArgName("transactions")->Arg(kHot)->Arg(kCold);

@@ -2,6 +2,9 @@
 // Whatever happens, every change is reported delivered or failed: none is silently lost.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <thread>
+
 #include <algorithm>
 #include <memory>
 #include <set>
@@ -172,6 +175,29 @@ TEST_CASE("a full librdkafka queue makes process() wait for room, never drop", "
   CHECK(host.failures().empty());
   CHECK(host.delivered_tickets().size() == sent.size());
   CHECK(consume(kafka.bootstrap_servers(), "t", sent.size()).size() == sent.size());
+}
+
+TEST_CASE("by default librdkafka's queue holds 10,000 messages: memory stays bounded, the next one waits", "[kafka][faults]") {
+  MockKafkaProcess kafka({"--topic", "t:1"});
+  RecordingHost host;
+  ProcessorPtr processor = create_kafka_processor();
+  processor->setup(kafka_config(kafka.bootstrap_servers(), {{"topic", "t"}}), host);
+  kafka.command("broker-down 1");
+  std::vector<std::unique_ptr<TestChange>> sent;
+  for (int i = 0; i < 10001; ++i) sent.push_back(row(i));
+  for (int i = 0; i < 10000; ++i) processor->process(*sent[i]);  // room for all of these
+  std::atomic<bool> returned{false};
+  std::thread last([&] {
+    processor->process(*sent.back());
+    returned = true;
+  });
+  std::this_thread::sleep_for(500ms);
+  CHECK_FALSE(returned.load());  // waiting for room, not dropping
+  kafka.command("broker-up 1");
+  last.join();
+  REQUIRE(wait_reported(*processor, host, 30s));
+  CHECK(host.failures().empty());
+  CHECK(host.delivered_tickets().size() == sent.size());
 }
 
 TEST_CASE("flush() does not wait for deliveries in flight; poll() reports them", "[kafka][faults]") {

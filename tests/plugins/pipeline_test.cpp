@@ -53,6 +53,20 @@ TEST_CASE("a processor's own filters decide what it sees, after the global ones"
   CHECK_THAT(lines[2], Catch::StartsWith("all 0/2"));
 }
 
+TEST_CASE("TableNameIgnoreFilter answers the same for a table seen again, beyond the tables it remembers") {
+  PipelineFixture fx;
+  auto pipeline = fx.make("[" + record() + "]", "[{class: popyka.builtin.filters.TableNameIgnoreFilter, config: {ignore_regex: 't[0-9]*5'}}]");
+  int lsn = 0, expected = 0;
+  for (int round = 0; round < 2; ++round)
+    for (int t = 0; t < 300; ++t) {  // more tables than it remembers (256), each seen twice
+      const std::string table = "t" + std::to_string(round == 0 ? t : 299 - t);
+      pipeline->consume(insert_into(table, t), ++lsn);
+      if (table.back() != '5') ++expected;
+    }
+  CHECK(fx.output().size() == static_cast<std::size_t>(expected));
+  CHECK(expected == 2 * 270);
+}
+
 TEST_CASE("RetryProcessor retries up to POPYKA_DEFAULT_RETRIES times") {
   PipelineFixture fx;
   fx.settings.default_retries = 3;

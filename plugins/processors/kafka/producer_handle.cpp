@@ -10,8 +10,12 @@ namespace popyka::kafka {
 namespace {
 
 // Idempotence keeps librdkafka's own retries from reordering or duplicating messages.
+// A queue of 10,000 messages (librdkafka's default is 100,000) keeps memory small and flat
+// whatever the size of a transaction: process() waits for room instead (measured in
+// bench/README.md: peak RSS 39 MiB instead of 98 MiB, at the same rate).
 constexpr std::pair<const char*, const char*> kDefaults[] = {
     {"enable.idempotence", "true"},
+    {"queue.buffering.max.messages", "10000"},
 };
 
 }  // namespace
