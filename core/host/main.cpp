@@ -8,6 +8,7 @@
 
 #include "config/config_loader.hpp"
 #include "config/runtime_settings.hpp"
+#include "config/secrets.hpp"
 #include "host/pipeline_report.hpp"
 #include "metrics/metrics_server.hpp"
 #include "metrics/progress_log.hpp"
@@ -16,6 +17,7 @@
 #include "plugin_loading/plugin_registry.hpp"
 #include "popyka/sdk/version.hpp"
 #include "runtime/logging.hpp"
+#include "runtime/redaction.hpp"
 #include "runtime/stop_signal.hpp"
 #include "source/replay_source.hpp"
 #include "source/replication/replication_stream.hpp"
@@ -56,6 +58,8 @@ int run(const Options& options) {
     return 0;
   }
   const config::PipelineConfig config = config::load_pipeline_config(env);
+  // From here on no log line or error shows the DSN's password or a secret producer_config value.
+  runtime::hide_secrets(config::secrets_of(config));
   if (options.drop_slot) {
     source::drop_slot(config.database);
     spdlog::info("dropped replication slot '{}'", config.database.slot_name);
@@ -108,11 +112,11 @@ int main(int argc, char** argv) {
     return run(options);
   } catch (const popyka::pipeline::PipelineAbort& abort) {
     spdlog::error("stopped: the pipeline aborted: {}", abort.what());
-    std::cerr << "popyka-host: stopped: " << abort.what() << "\n";
+    std::cerr << "popyka-host: stopped: " << runtime::redact_secrets(abort.what()) << "\n";
     return 2;
   } catch (const std::exception& error) {
     spdlog::error("stopped: {}", error.what());
-    std::cerr << "popyka-host: error: " << error.what() << "\n";
+    std::cerr << "popyka-host: error: " << runtime::redact_secrets(error.what()) << "\n";
     return 1;
   }
 }

@@ -1,15 +1,20 @@
 #include "runtime/logging.hpp"
 
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 
 #include "runtime/json_log_formatter.hpp"
+#include "runtime/redaction.hpp"
 
 namespace popyka::runtime {
 
 void configure_logging(const std::string& level, bool json) {
   auto logger = spdlog::stderr_logger_mt("popyka");
-  if (json) logger->set_formatter(std::make_unique<JsonLogFormatter>());
-  else logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+  // Every line is scrubbed of the config's secrets (runtime::hide_secrets) before formatting.
+  std::unique_ptr<spdlog::formatter> format;
+  if (json) format = std::make_unique<JsonLogFormatter>();
+  else format = std::make_unique<spdlog::pattern_formatter>("%Y-%m-%dT%H:%M:%S.%e %l %v");
+  logger->set_formatter(std::make_unique<RedactingFormatter>(std::move(format)));
   logger->set_level(level == "debug" ? spdlog::level::debug : level == "warning" ? spdlog::level::warn
                     : level == "error"                        ? spdlog::level::err
                                                               : spdlog::level::info);

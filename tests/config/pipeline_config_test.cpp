@@ -253,7 +253,10 @@ TEST_CASE("pipeline config checks the database timings", "[pipeline_config]") {
 }
 
 TEST_CASE("pipeline config checks the slot name before connecting", "[pipeline_config]") {
-  for (const std::string& slot : std::vector<std::string>{"My-Slot", "''", "a b", std::string(64, 'a')}) {
+  // Also what would inject into the replication commands the slot name is written into.
+  for (const std::string& slot : std::vector<std::string>{"My-Slot", "''", "a b", std::string(64, 'a'),
+                                                          "'x; DROP_REPLICATION_SLOT other'", "'popyka\" LOGICAL x'",
+                                                          "'sl\u00f6t'"}) {
     INFO(slot);
     CHECK_THROWS_WITH(parse("database: {connect_url: x, slot_name: " + slot + "}\n" + kFilters + kProcessors),
                       Contains("my.yaml: database.slot_name: must be 1 to 63 lower-case letters, digits or "

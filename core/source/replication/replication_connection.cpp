@@ -5,6 +5,9 @@
 
 #include <cctype>
 
+#include "config/secrets.hpp"
+#include "runtime/redaction.hpp"
+
 namespace popyka::source::replication {
 namespace {
 
@@ -47,7 +50,8 @@ ReplicationConnection::ReplicationConnection(const std::string& connect_url, boo
   conn_ = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (conn_ == nullptr) throw ConnectionLost("libpq could not allocate a connection");
   if (PQstatus(conn_) != CONNECTION_OK) {
-    std::string reason = one_line(PQerrorMessage(conn_));
+    // libpq may quote the connection string it could not parse: never its password.
+    std::string reason = runtime::redact(one_line(PQerrorMessage(conn_)), config::dsn_passwords(connect_url));
     PQfinish(conn_);
     throw ConnectionLost(reason);
   }
