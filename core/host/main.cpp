@@ -88,7 +88,7 @@ int run(const Options& options) {
     spdlog::info("metrics on http://{}/metrics, health on /healthz", listen);
   }
   const metrics::ProgressLog progress(std::chrono::seconds(10));
-  spdlog::info("popyka-host {} streaming slot '{}'", POPYKA_SDK_VERSION_STRING, config.database.slot_name);
+  spdlog::info("popyka-host {} starting on slot '{}'", POPYKA_SDK_VERSION_STRING, config.database.slot_name);
   source::stream_changes(config.database, pipeline);
   spdlog::info("stopped: {}", runtime::stop_reason());
   return 0;

@@ -97,7 +97,7 @@ TEST_CASE("contract workload end to end: complete, values as wal2json emits them
   const auto config = dir.write("popyka.yaml", database_yaml(kSlot) + "filters: []\nprocessors:\n" +
                                                    kafka_processor_yaml("{schema}.{table}", kNoTable));
   HostProcess host(dir / "host.log", host_env(config, cluster, kafka.bootstrap_servers()));
-  REQUIRE(host.wait_for_log("streaming slot"));
+  REQUIRE(host.wait_for_log("streaming replication slot"));
   for (const auto& statement : contract_workload) cluster.exec(statement);
 
   const auto reference = cluster.query("SELECT lsn::text, xid::text, data FROM pg_logical_slot_peek_changes('" +
@@ -189,7 +189,7 @@ TEST_CASE("brokers down for 10 s in the middle of a 50k-change stream: the slot 
   TempDir dir;
   const auto config = dir.write("popyka.yaml", rows_config());
   HostProcess host(dir / "host.log", host_env(config, cluster, kafka.bootstrap_servers()));
-  REQUIRE(host.wait_for_log("streaming slot"));
+  REQUIRE(host.wait_for_log("streaming replication slot"));
 
   std::atomic<bool> writer_waiting{false}, outage_started{false};
   std::chrono::steady_clock::time_point down_at, up_at;
@@ -258,7 +258,7 @@ TEST_CASE("produce errors injected while streaming: retried, none lost") {
   TempDir dir;
   const auto config = dir.write("popyka.yaml", rows_config());
   HostProcess host(dir / "host.log", host_env(config, cluster, kafka.bootstrap_servers()));
-  REQUIRE(host.wait_for_log("streaming slot"));
+  REQUIRE(host.wait_for_log("streaming replication slot"));
   insert_rows(cluster, 1'000'000, 10);  // the topic's metadata is known before the errors come
   REQUIRE(all_messages(kafka.bootstrap_servers(), kTopic, 10, 20s).size() == 10);
 
@@ -292,7 +292,7 @@ TEST_CASE("kill -9 of popyka-host in the middle of a 50k-change stream, then a r
   const auto config = dir.write("popyka.yaml", rows_config());
   const Lsn created_at = confirmed_flush_lsn(cluster, kSlot);
   auto first = std::make_unique<HostProcess>(dir / "first.log", host_env(config, cluster, kafka.bootstrap_servers()));
-  REQUIRE(first->wait_for_log("streaming slot"));
+  REQUIRE(first->wait_for_log("streaming replication slot"));
   BatchWriter writer(cluster, kBatches, kBatchSize, 20ms);
   REQUIRE(writer.wait_written(kBatches / 3));
   // Kill once Kafka holds some of the stream (a confirmed position alone can come from a

@@ -59,7 +59,7 @@ TEST_CASE("kill -9 in the middle of a 50k-change stream, then a restart: every c
   const Lsn created_at = confirmed_flush_lsn(cluster, kSlot);
 
   auto first = std::make_unique<HostProcess>(dir / "first.log", host_env(config, cluster));
-  REQUIRE(first->wait_for_log("streaming slot"));
+  REQUIRE(first->wait_for_log("streaming replication slot"));
   BatchWriter writer(cluster, kBatches, kBatchSize, 20ms);
   REQUIRE(writer.wait_written(kBatches / 3));
   REQUIRE(wait_confirmed(cluster, kSlot, created_at + 1));
@@ -101,7 +101,7 @@ TEST_CASE("PostgreSQL restarted in the middle of a stream: popyka-host reconnect
   TempDir dir;
   const auto config = dir.write("popyka.yaml", database_yaml(kSlot) + kIgnoreTx + "processors:\n" + kLogChange);
   HostProcess host(dir / "host.log", host_env(config, cluster));
-  REQUIRE(host.wait_for_log("streaming slot"));
+  REQUIRE(host.wait_for_log("streaming replication slot"));
 
   constexpr int kHalf = kBatches / 2;
   std::vector<std::string> xids;
@@ -138,7 +138,7 @@ TEST_CASE("SIGTERM in the middle of a stream: exit 0 within a few seconds, the s
   auto env = host_env(config, cluster, kafka.bootstrap_servers());
   env["E2E_TOPIC"] = "first";
   HostProcess first(dir / "first.log", env);
-  REQUIRE(first.wait_for_log("streaming slot"));
+  REQUIRE(first.wait_for_log("streaming replication slot"));
   BatchWriter writer(cluster, kBatches, kBatchSize, 20ms);
   REQUIRE(writer.wait_written(kBatches / 2));
 
@@ -187,7 +187,7 @@ TEST_CASE("the original's default config (POPYKA_CONFIG unset) runs unchanged wi
   MockKafkaProcess kafka({"--topic", "popyka:3"});
   TempDir dir;
   HostProcess host(dir / "host.log", host_env({}, cluster, kafka.bootstrap_servers()));
-  REQUIRE(host.wait_for_log("streaming slot 'popyka'"));
+  REQUIRE(host.wait_for_log("streaming replication slot \"popyka\""));
   const std::string log_at_start = host.log();
   CHECK_THAT(log_at_start, Catch::Contains("IgnoreTxFilter"));
   CHECK_THAT(log_at_start, Catch::Contains("LogChangeProcessor"));
