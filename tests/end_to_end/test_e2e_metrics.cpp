@@ -1,0 +1,90 @@
+// Issue 8: a running popyka-host's /metrics and /healthz, scraped over HTTP, against what the
+// test made PostgreSQL send it.
+#include <catch2/catch.hpp>
+
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <csignal>
+
+#include "e2e_support.hpp"
+
+using namespace popyka::test;
+using namespace popyka::test::e2e;
+using namespace std::chrono_literals;
+
+namespace {
+
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t size = sizeof address;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+// The value of the sample `name_and_labels` (exactly as written before the value), or -1.
+double sample(const std::string& text, const std::string& name_and_labels) {
+  const std::string prefix = "\n" + name_and_labels + " ";
+  const auto at = ("\n" + text).find(prefix);
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + prefix.size() - 1));
+}
+
+}  // namespace
+
+TEST_CASE("a running host's /metrics counts what it was sent, /healthz says it streams") {
+  auto& cluster = PostgresCluster::shared();
+  create_rows_table(cluster);
+  TempDir dir;
+  const auto config = dir.write("popyka.yaml", database_yaml("metrics_slot") +
+                                                    "filters: [{class: popyka.builtin.filters.IgnoreTxFilter}]\n"
+                                                    "processors: [{class: popyka.builtin.processors.LogChangeProcessor}]\n");
+  const int port = free_port();
+  auto env = host_env(config, cluster);
+  env["POPYKA_METRICS_LISTEN"] = "127.0.0.1:" + std::to_string(port);
+  HostProcess host(dir / "host.log", env);
+  REQUIRE(host.wait_for_log("streaming replication slot"));
+
+  httplib::Client client("127.0.0.1", port);
+  auto health = client.Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  CHECK(health->body == "streaming\n");
+
+  insert_rows(cluster, 1, 500);  // one transaction: B, 500 I, C
+  const std::string processed = R"(popyka_changes_processed_total{processor="processors[0]:popyka.builtin.processors.LogChangeProcessor",action="I"})";
+  std::string text;
+  const auto give_up = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < give_up) {
+    auto response = client.Get("/metrics");
+    REQUIRE(response);
+    text = response->body;
+    if (sample(text, processed) == 500 && sample(text, "popyka_confirmed_lsn") >= sample(text, "popyka_processed_lsn")) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  INFO(text);
+  CHECK(sample(text, processed) == 500);
+  CHECK(sample(text, R"(popyka_changes_received_total{action="I"})") == 500);
+  CHECK(sample(text, R"(popyka_changes_received_total{action="B"})") == 1);
+  CHECK(sample(text, R"(popyka_changes_filtered_total{action="B"})") == 1);
+  CHECK(sample(text, R"(popyka_changes_filtered_total{action="C"})") == 1);
+  CHECK(sample(text, "popyka_received_bytes_total") > 500 * 50);
+  // Everything done is confirmed, and the server agrees.
+  const double confirmed = sample(text, "popyka_confirmed_lsn");
+  CHECK(confirmed >= sample(text, "popyka_processed_lsn"));
+  CHECK(confirmed <= static_cast<double>(confirmed_flush_lsn(cluster, "metrics_slot")));
+  CHECK(sample(text, "popyka_slot_retained_wal_bytes") >= 0);
+  CHECK(sample(text, "popyka_replication_lag_seconds") >= 0);
+  CHECK(sample(text, "popyka_reconnects_total") == 0);
+
+  host.signal(SIGTERM);
+  CHECK(host.wait_exit(10s) == 0);
+  CHECK_THAT(host.log(), Catch::Contains("stopped: SIGTERM"));
+}
