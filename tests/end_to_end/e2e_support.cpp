@@ -107,6 +107,12 @@ void create_rows_table(const PostgresCluster& cluster) {
   cluster.exec("CREATE TABLE " + std::string(rows_table) + "(id int PRIMARY KEY, payload text)");
 }
 
+void prepare_rows_and_slots(const PostgresCluster& cluster) {
+  create_rows_table(cluster);
+  cluster.exec("SELECT pg_create_logical_replication_slot('" + kSlot + "', 'wal2json')");
+  cluster.exec("SELECT pg_create_logical_replication_slot('" + kReferenceSlot + "', 'wal2json')");
+}
+
 std::string insert_rows(const PostgresCluster& cluster, int first, int count) {
   const std::string sql = "WITH ins AS (INSERT INTO " + std::string(rows_table) + " SELECT g, 'row ' || g FROM generate_series(" +
                           std::to_string(first) + ", " + std::to_string(first + count - 1) +

@@ -62,6 +62,15 @@ bool wait_slot_active(const PostgresCluster& cluster, const std::string& slot,
 // batches of one INSERT ... SELECT generate_series each, one transaction per batch.
 inline constexpr std::string_view rows_table = "e2e_rows";
 void create_rows_table(const PostgresCluster& cluster);
+
+// The 50k-change stream of the fault tests, the host's slot and a reference slot.
+inline constexpr int kBatches = 100;
+inline constexpr int kBatchSize = 500;  // 100 x 500 = 50k row changes
+inline constexpr int kRows = kBatches * kBatchSize;
+inline const std::string kSlot = "e2e";
+inline const std::string kReferenceSlot = "e2e_reference";
+// The rows table, then both slots at the same point of the WAL.
+void prepare_rows_and_slots(const PostgresCluster& cluster);
 // Inserts ids [first, first + count) in one transaction; returns its xid.
 std::string insert_rows(const PostgresCluster& cluster, int first, int count);
 

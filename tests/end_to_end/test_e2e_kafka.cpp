@@ -18,11 +18,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr int kBatches = 100;
-constexpr int kBatchSize = 500;  // 100 x 500 = 50k row changes
-constexpr int kRows = kBatches * kBatchSize;
-const std::string kSlot = "e2e";
-const std::string kReferenceSlot = "e2e_reference";
 const std::string kTopic = "e2e";
 
 std::string rows_config(std::string_view topic = kTopic) {
@@ -33,11 +28,6 @@ std::string rows_config(std::string_view topic = kTopic) {
          kafka_processor_yaml(topic);
 }
 
-void prepare_rows(const PostgresCluster& cluster) {
-  create_rows_table(cluster);
-  cluster.exec("SELECT pg_create_logical_replication_slot('" + kSlot + "', 'wal2json')");
-  cluster.exec("SELECT pg_create_logical_replication_slot('" + kReferenceSlot + "', 'wal2json')");
-}
 
 std::string text_field(simdjson::dom::element e, const char* key) {
   std::string_view v;
@@ -184,7 +174,7 @@ TEST_CASE("brokers down for 10 s in the middle of a 50k-change stream: the slot 
   // is the tightest the test can prove, and it is tight when the host keeps up with the writer.)
   constexpr int kOutageAt = 30;
   auto& cluster = PostgresCluster::shared();
-  prepare_rows(cluster);
+  prepare_rows_and_slots(cluster);
   MockKafkaProcess kafka({"--brokers", "3", "--topic", kTopic + ":8"});
   TempDir dir;
   const auto config = dir.write("popyka.yaml", rows_config());
@@ -253,7 +243,7 @@ TEST_CASE("produce errors injected while streaming: retried, none lost") {
     cluster.exec("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots");
     cluster.exec("DROP TABLE e2e_rows");
   }
-  prepare_rows(cluster);
+  prepare_rows_and_slots(cluster);
   MockKafkaProcess kafka({"--topic", kTopic + ":8"});
   TempDir dir;
   const auto config = dir.write("popyka.yaml", rows_config());
@@ -286,7 +276,7 @@ TEST_CASE("produce errors injected while streaming: retried, none lost") {
 TEST_CASE("kill -9 of popyka-host in the middle of a 50k-change stream, then a restart: every row change is in "
           "Kafka at least once") {
   auto& cluster = PostgresCluster::shared();
-  prepare_rows(cluster);
+  prepare_rows_and_slots(cluster);
   MockKafkaProcess kafka({"--topic", kTopic + ":8"});
   TempDir dir;
   const auto config = dir.write("popyka.yaml", rows_config());

@@ -13,24 +13,12 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr int kBatches = 100;
-constexpr int kBatchSize = 500;  // 100 x 500 = 50k row changes
-constexpr int kRows = kBatches * kBatchSize;
-const std::string kSlot = "e2e";
-const std::string kReferenceSlot = "e2e_reference";
-
 const std::string kIgnoreTx =
     "filters:\n"
     "  - class: popyka.builtin.filters.IgnoreTxFilter\n";
 const std::string kLogChange =
     "  - class: popyka.builtin.processors.LogChangeProcessor\n";
 
-// The rows table, then the host's slot and a reference slot at the same point of the WAL.
-void prepare(const PostgresCluster& cluster) {
-  create_rows_table(cluster);
-  cluster.exec("SELECT pg_create_logical_replication_slot('" + kSlot + "', 'wal2json')");
-  cluster.exec("SELECT pg_create_logical_replication_slot('" + kReferenceSlot + "', 'wal2json')");
-}
 
 Lsn last_commit(const std::map<std::string, TransactionLsns>& lsns, const std::vector<std::string>& xids) {
   return lsns.at(xids.back()).commit;
@@ -53,7 +41,7 @@ std::vector<RowChange> committed_by(const std::vector<RowChange>& after, const s
 TEST_CASE("kill -9 in the middle of a 50k-change stream, then a restart: every change at least once, "
           "nothing confirmed before the kill comes again") {
   auto& cluster = PostgresCluster::shared();
-  prepare(cluster);
+  prepare_rows_and_slots(cluster);
   TempDir dir;
   const auto config = dir.write("popyka.yaml", database_yaml(kSlot) + kIgnoreTx + "processors:\n" + kLogChange);
   const Lsn created_at = confirmed_flush_lsn(cluster, kSlot);
@@ -97,7 +85,7 @@ TEST_CASE("kill -9 in the middle of a 50k-change stream, then a restart: every c
 
 TEST_CASE("PostgreSQL restarted in the middle of a stream: popyka-host reconnects by itself, nothing is lost") {
   auto& cluster = PostgresCluster::shared();
-  prepare(cluster);
+  prepare_rows_and_slots(cluster);
   TempDir dir;
   const auto config = dir.write("popyka.yaml", database_yaml(kSlot) + kIgnoreTx + "processors:\n" + kLogChange);
   HostProcess host(dir / "host.log", host_env(config, cluster));
@@ -129,7 +117,7 @@ TEST_CASE("PostgreSQL restarted in the middle of a stream: popyka-host reconnect
 
 TEST_CASE("SIGTERM in the middle of a stream: exit 0 within a few seconds, the slot covers the last change processed") {
   auto& cluster = PostgresCluster::shared();
-  prepare(cluster);
+  prepare_rows_and_slots(cluster);
   MockKafkaProcess kafka({"--topic", "first:8", "--topic", "second:8"});
   TempDir dir;
   // Both processors: the last change processed is the last one Kafka acknowledged.

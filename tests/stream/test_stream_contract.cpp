@@ -7,22 +7,12 @@
 #include <vector>
 
 #include "background_stream.hpp"
+#include "stream_checks.hpp"
 #include "contract_workload.hpp"
 #include "popyka/sdk/change.hpp"
 
 using namespace popyka;
 using namespace popyka::test;
-
-namespace {
-
-bool any_contains(const std::vector<ReceivedMessage>& messages, std::string_view text) {
-  for (const auto& message : messages) {
-    if (message.json.find(text) != std::string::npos) return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 TEST_CASE("the consumer receives exactly what wal2json emits change for change with each change's LSN") {
   auto& cluster = PostgresCluster::shared();

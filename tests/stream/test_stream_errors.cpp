@@ -5,27 +5,10 @@
 #include <string>
 
 #include "background_stream.hpp"
+#include "stream_checks.hpp"
 
 using namespace popyka;
 using namespace popyka::test;
-
-namespace {
-
-// The message stream_changes() fails with, checked to be one line.
-std::string replication_error(const config::DatabaseSpec& spec) {
-  RecordingConsumer consumer;
-  try {
-    source::stream_changes(spec, consumer);
-  } catch (const source::ReplicationError& e) {
-    const std::string message = e.what();
-    CHECK(message.find('\n') == std::string::npos);
-    return message;
-  }
-  FAIL("stream_changes() did not fail");
-  return {};
-}
-
-}  // namespace
 
 TEST_CASE("a server without wal_level=logical is a one-line error") {
   PostgresCluster replica_level({.wal_level = "replica"});

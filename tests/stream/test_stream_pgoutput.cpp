@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "background_stream.hpp"
+#include "stream_checks.hpp"
 #include "contract_workload.hpp"
 #include "popyka/sdk/change.hpp"
 
@@ -57,25 +58,7 @@ std::vector<ReceivedMessage> without_empty_transactions(const std::vector<Receiv
   return kept;
 }
 
-bool any_contains(const std::vector<ReceivedMessage>& messages, std::string_view text) {
-  for (const auto& message : messages) {
-    if (message.json.find(text) != std::string::npos) return true;
-  }
-  return false;
-}
 
-std::string replication_error(const config::DatabaseSpec& spec) {
-  RecordingConsumer consumer;
-  try {
-    source::stream_changes(spec, consumer);
-  } catch (const source::ReplicationError& e) {
-    const std::string message = e.what();
-    CHECK(message.find('\n') == std::string::npos);
-    return message;
-  }
-  FAIL("stream_changes() did not fail");
-  return {};
-}
 
 // After the contract workload: unchanged TOAST and ALTER TABLE mid-stream.
 const std::vector<std::string> extra_workload = {
