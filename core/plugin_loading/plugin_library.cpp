@@ -1,6 +1,11 @@
 #include "plugin_loading/plugin_library.hpp"
 
 #include <dlfcn.h>
+#include <elf.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
 
 #include <boost/dll/shared_library.hpp>
 #include <fmt/format.h>
@@ -36,9 +41,35 @@ void check_descriptor(const std::filesystem::path& path, const sdk::PluginDescri
   }
 }
 
+
+// dlopen maps a file shorter than its segments say without complaint, and the process then dies
+// with SIGBUS on the first touch past the end: refuse a truncated 64-bit ELF file before that.
+void check_not_truncated(const std::filesystem::path& path) {
+  std::error_code error;
+  const std::uintmax_t size = std::filesystem::file_size(path, error);
+  if (error) return;  // dlopen says what is wrong
+  std::ifstream in(path, std::ios::binary);
+  Elf64_Ehdr header{};
+  if (!in.read(reinterpret_cast<char*>(&header), sizeof header) || std::memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 ||
+      header.e_ident[EI_CLASS] != ELFCLASS64)
+    return;  // not a 64-bit ELF file (too short for its header included): dlopen refuses it by itself
+  std::uintmax_t needed = header.e_phoff + std::uintmax_t{header.e_phnum} * header.e_phentsize;
+  if (needed <= size && header.e_phentsize >= sizeof(Elf64_Phdr)) {
+    for (unsigned i = 0; i < header.e_phnum; ++i) {
+      Elf64_Phdr segment{};
+      in.seekg(static_cast<std::streamoff>(header.e_phoff + std::uintmax_t{i} * header.e_phentsize));
+      if (!in.read(reinterpret_cast<char*>(&segment), sizeof segment)) break;
+      if (segment.p_type == PT_LOAD) needed = std::max<std::uintmax_t>(needed, segment.p_offset + segment.p_filesz);
+    }
+  }
+  if (needed > size)
+    refuse(path, fmt::format("cannot be loaded: the file is truncated ({} bytes, its ELF headers need {}): copy or build it again", size, needed));
+}
+
 }  // namespace
 
 PluginLibrary load_plugin_library(const std::filesystem::path& path) {
+  check_not_truncated(path);
   boost::dll::shared_library library;
   boost::dll::fs::error_code error;
   ::dlerror();  // clear, so the message below is this load's
