@@ -22,7 +22,9 @@ void append_json_string(std::string& out, std::string_view text) {
 
 std::optional<std::string> message_key(const sdk::Change& change) {
   const sdk::Action a = change.action();
-  if (a != sdk::Action::Insert && a != sdk::Action::Update && a != sdk::Action::Delete) return std::nullopt;
+  // R (a snapshot row) is keyed like an insert: on the partition of the row's later changes.
+  if (a != sdk::Action::Insert && a != sdk::Action::Update && a != sdk::Action::Delete && a != sdk::Action::Read)
+    return std::nullopt;
   const auto key_columns = change.primary_key().empty() ? change.identity() : change.primary_key();
   if (key_columns.empty()) return std::nullopt;
 

@@ -6,12 +6,13 @@
 
 namespace popyka::kafka {
 
-// The key of a row change (I, U, D): a compact JSON object of the key columns, in key order, each
-// value exactly as wal2json wrote it: `{"id":1}`, `{"tenant":"acme","id":7}`. Equal keys give equal
-// bytes, so every change of one row lands on one partition, in order.
+// The key of a row change (I, U, D, and R, an initial snapshot's row): a compact JSON object of
+// the key columns, in key order, each value exactly as wal2json wrote it: `{"id":1}`,
+// `{"tenant":"acme","id":7}`. Equal keys give equal bytes, so every change of one row, its R row
+// included, lands on one partition, in order.
 //
 // Key columns: the primary key (`pk`, from wal2json's include-pk), or else every identity column.
-// Values: the new row's columns for I and U (an UPDATE that changes the key moves to the new
+// Values: the new row's columns for I, U and R (an UPDATE that changes the key moves to the new
 // key), the identity for D. No key (nullopt) for other actions, or when a key column's value is
 // missing from the change.
 std::optional<std::string> message_key(const sdk::Change& change);
