@@ -47,11 +47,8 @@ std::vector<FilterStage> build_filters(const std::vector<config::ComponentSpec>&
   return filters;
 }
 
-}  // namespace
-
-PipelineStages build_stages(const config::PipelineConfig& config, const plugin_loading::PluginRegistry& registry, bool check_only,
-                            const std::function<ComponentHost::Deliveries(std::size_t)>& deliveries_for) {
-  const StageContext context{registry, check_only};
+PipelineStages build_all_stages(const config::PipelineConfig& config, const StageContext& context,
+                                const std::function<ComponentHost::Deliveries(std::size_t)>& deliveries_for) {
   PipelineStages stages;
   stages.filters = build_filters(config.filters, context);
   for (std::size_t i = 0; i < config.processors.size(); ++i) {
@@ -64,6 +61,17 @@ PipelineStages build_stages(const config::PipelineConfig& config, const plugin_l
     stages.processors.push_back(std::move(processor));
   }
   return stages;
+}
+
+}  // namespace
+
+PipelineStages build_stages(const config::PipelineConfig& config, const plugin_loading::PluginRegistry& registry, bool check_only,
+                            const std::function<ComponentHost::Deliveries(std::size_t)>& deliveries_for) {
+  try {
+    return build_all_stages(config, StageContext{registry, check_only}, deliveries_for);
+  } catch (const sdk::ConfigError& error) {
+    throw sdk::ConfigError(config.source + ": " + error.what());  // name the file, as the YAML checks do
+  }
 }
 
 }  // namespace popyka::pipeline

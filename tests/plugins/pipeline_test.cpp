@@ -188,7 +188,7 @@ TEST_CASE("components are checked when the pipeline is built") {
   CHECK_THROWS_WITH(fx.make("[{class: test.processors.BadSetup}]"),
                     Contains("processors[0] (test.processors.BadSetup): setup failed: cannot reach the moon"));
   CHECK_THROWS_WITH(fx.make("[{class: nope.Processor}]"),
-                    Contains("processors[0].class: unknown processor class 'nope.Processor' (known: ") &&
+                    Catch::StartsWith("test.yaml: processors[0].class: unknown processor class 'nope.Processor' (known: ") &&
                         Contains("popyka.builtin.processors.LogChangeProcessor"));
   CHECK_THROWS_WITH(fx.make("[{class: popyka.builtin.filters.IgnoreTxFilter}]"), Contains("'popyka.builtin.filters.IgnoreTxFilter' is a filter, not a processor"));
   CHECK_THROWS_WITH(fx.make("[" + record() + "]", "[{class: popyka.builtin.filters.IgnoreTxFilter, config: {a: 1}}]"),

@@ -12,6 +12,8 @@ inline namespace v1 {
 // POPYKA_PLUGIN generates); the host never deletes a component itself. The plugin's .so stays
 // loaded for as long as the host runs.
 // THREADING: every call comes from the one pipeline thread, in change order.
+// DESTRUCTOR: must not throw. Destructors are noexcept in C++: an exception escaping one ends the
+// whole process in std::terminate() before the host can catch it. Report trouble from flush().
 class POPYKA_SDK_VISIBLE Component {
  public:
   virtual ~Component() = default;
