@@ -2,12 +2,25 @@
 // and the benchmarks. Prints a libpq URI for the superuser on the first line of stdout, runs
 // until SIGINT/SIGTERM, then stops the server and removes its directory. The same cluster the
 // tests use (PostgresCluster).
+//
+//   popyka-throwaway-postgres [--set 'name = value']...   # more postgresql.conf settings
 #include <csignal>
 #include <iostream>
+#include <string>
 
 #include "postgres_cluster.hpp"
 
-int main() {
+int main(int argc, char** argv) {
+  popyka::test::PostgresCluster::Options options;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--set" && i + 1 < argc) {
+      options.settings.emplace_back(argv[++i]);
+    } else {
+      std::cerr << "popyka-throwaway-postgres: unknown argument '" << arg << "' (usage: popyka-throwaway-postgres [--set 'name = value']...)\n";
+      return 2;
+    }
+  }
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
@@ -16,7 +29,7 @@ int main() {
   // Blocked before the server starts, so a stop is never lost; sigwait() takes it below.
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   try {
-    popyka::test::PostgresCluster cluster;
+    popyka::test::PostgresCluster cluster(options);
     std::cout << cluster.uri() << std::endl;
     std::cerr << "popyka-throwaway-postgres: PostgreSQL 15 in " << cluster.directory().string() << ", stop with SIGTERM\n";
     int signal = 0;

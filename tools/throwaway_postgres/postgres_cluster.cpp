@@ -126,6 +126,7 @@ void PostgresCluster::init_data_directory(const Options& options) {
     write_file(data_ / "postgresql.conf", "output_plugin_libraries = 'pgoutput, test_decoding, wal2json'\n",
                std::ios::app);
   }
+  for (const std::string& setting : options.settings) write_file(data_ / "postgresql.conf", setting + "\n", std::ios::app);
 }
 
 bool PostgresCluster::server_has_setting(const std::string& name) const {

@@ -20,6 +20,8 @@ class PostgresCluster {
     // PostgreSQL 15.19 and later load only the output plugins listed in
     // output_plugin_libraries (default 'pgoutput, test_decoding'): add wal2json there.
     bool allow_wal2json = true;
+    // More postgresql.conf lines (`name = value`), after ours: the last setting of a name wins.
+    std::vector<std::string> settings;
   };
 
   explicit PostgresCluster(Options options);
