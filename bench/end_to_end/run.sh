@@ -8,8 +8,8 @@
 # What it does, all under one `mktemp -d` directory removed at the end:
 #  1. builds popyka-host, the built-in plugins and popyka-mock-kafka (Release, in
 #     $POPYKA_BENCH_BUILD_DIR, default build-bench; POPYKA_BENCH_NO_BUILD=1 skips it);
-#  2. starts a throwaway PostgreSQL 15 (initdb/pg_ctl as the `postgres` OS user when run as
-#     root; 127.0.0.1 only; wal_level=logical);
+#  2. starts a throwaway PostgreSQL 15 (popyka-throwaway-postgres, the tests' cluster, with
+#     settings for a big workload; 127.0.0.1 only; wal_level=logical);
 #  3. creates 2 x RUNS wal2json slots, then runs the workload: >= 500,000 row changes, inserts,
 #     updates and deletes in transactions of mixed sizes (1 to 50 rows, 50,000, 200,000);
 #  4. counts the row changes and finds the LSN of the workload's last commit with a third kind
@@ -57,66 +57,40 @@ say() { echo "bench: $*" >&2; }
 if [ -z "${POPYKA_BENCH_NO_BUILD:-}" ]; then
   say "building popyka-host, plugins and popyka-mock-kafka in $build"
   cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$build" -j"$(nproc)" --target popyka-host popyka-mock-kafka popyka_kafka_plugin \
+  cmake --build "$build" -j"$(nproc)" --target popyka-host popyka-mock-kafka popyka-throwaway-postgres popyka_kafka_plugin \
     popyka-builtin-filters popyka-builtin-error-handlers popyka-log-change >/dev/null
   if [ "$PROCESSOR" = noop ]; then
     cmake -S "$repo" -B "$build" -DPOPYKA_BUILD_BENCH=ON >/dev/null
     cmake --build "$build" -j"$(nproc)" --target popyka-bench-components >/dev/null
   fi
 fi
-for f in "$build/bin/popyka-host" "$build/bin/popyka-mock-kafka" "$pgbin/pg_recvlogical" "$pgbin/initdb"; do
+for f in "$build/bin/popyka-host" "$build/bin/popyka-mock-kafka" "$build/bin/popyka-throwaway-postgres" "$pgbin/pg_recvlogical"; do
   [ -x "$f" ] || { say "missing $f"; exit 1; }
 done
 
 work=$(mktemp -d /tmp/popyka-bench-XXXXXX)
-chmod 755 "$work"
-as_pg=()
-if [ "$(id -u)" = 0 ]; then
-  chown postgres: "$work"
-  as_pg=(runuser -u postgres --)
-fi
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-pgdata=$work/pgdata
 bg_pids=()
 kafka_pid=""
+postgres_pid=""
 
 cleanup() {
   trap - EXIT INT TERM
-  for pid in "${bg_pids[@]}" $kafka_pid; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${bg_pids[@]}" $kafka_pid; do wait "$pid" 2>/dev/null || true; done
-  if [ -f "$pgdata/postmaster.pid" ]; then "${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdata" -m immediate stop >/dev/null 2>&1 || true; fi
+  for pid in "${bg_pids[@]}" $kafka_pid $postgres_pid; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${bg_pids[@]}" $kafka_pid $postgres_pid; do wait "$pid" 2>/dev/null || true; done
   if [ -n "${POPYKA_BENCH_KEEP:-}" ]; then say "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT INT TERM
 
 # --- PostgreSQL ---------------------------------------------------------------------------
-say "starting PostgreSQL 15 on 127.0.0.1:$port in $pgdata"
-"${as_pg[@]}" "$pgbin/initdb" -D "$pgdata" -U postgres -A trust --no-sync >"$work/initdb.log" 2>&1
-cat >>"$pgdata/postgresql.conf" <<EOF
-listen_addresses = '127.0.0.1'
-port = $port
-unix_socket_directories = '$work'
-wal_level = logical
-max_wal_senders = 20
-max_replication_slots = 20
-shared_buffers = 512MB
-max_wal_size = 16GB
-checkpoint_timeout = 1h
-# A throwaway cluster: loading the workload fast does not change how it decodes.
-fsync = off
-synchronous_commit = off
-full_page_writes = off
-EOF
-cat >"$pgdata/pg_hba.conf" <<EOF
-local all all trust
-host all all 127.0.0.1/32 trust
-host replication all 127.0.0.1/32 trust
-EOF
-# Newer PostgreSQL 15 minor releases only let REPLICATION users use the listed output plugins.
-if "$pgbin/postgres" --describe-config 2>/dev/null | grep '^output_plugin_libraries' >/dev/null; then
-  echo "output_plugin_libraries = 'pgoutput, test_decoding, wal2json'" >>"$pgdata/postgresql.conf"
-fi
-"${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdata" -l "$work/postgres.log" -w start >/dev/null
+# The tests' throwaway cluster (wal_level=logical, 127.0.0.1, wal2json allowed), tuned for a
+# big workload: loading it fast does not change how the server decodes it.
+"$build/bin/popyka-throwaway-postgres" --set "shared_buffers = 512MB" --set "max_wal_size = 16GB" \
+  --set "checkpoint_timeout = 1h" --set "synchronous_commit = off" >"$work/postgres.out" 2>"$work/postgres.log" &
+postgres_pid=$!
+for _ in $(seq 300); do [ -s "$work/postgres.out" ] && break; sleep 0.1; done
+[ -s "$work/postgres.out" ] || { say "PostgreSQL did not start:"; cat "$work/postgres.log" >&2; exit 1; }
+port=$(sed -E 's|.*:([0-9]+)/.*|\1|' "$work/postgres.out")
+say "PostgreSQL 15 on 127.0.0.1:$port"
 psql_admin() { "$pgbin/psql" -X -h 127.0.0.1 -p "$port" -U postgres -v ON_ERROR_STOP=1 -Atq "$@"; }
 psql_admin -d postgres -c "create database bench"
 sql() { psql_admin -d bench "$@"; }
