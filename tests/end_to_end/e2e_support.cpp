@@ -10,24 +10,6 @@
 
 namespace popyka::test::e2e {
 
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "popyka-e2e-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  if (std::getenv("POPYKA_E2E_KEEP") != nullptr) return;  // to read the logs of a failed run
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
-std::filesystem::path TempDir::write(std::string_view name, const std::string& text) const {
-  const std::filesystem::path file = path_ / name;
-  std::ofstream(file, std::ios::binary) << text;
-  return file;
-}
-
 Lsn parse_lsn(std::string_view text) {
   const auto slash = text.find('/');
   if (slash == std::string_view::npos) throw std::invalid_argument("not an LSN: " + std::string(text));

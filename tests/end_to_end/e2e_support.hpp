@@ -19,24 +19,10 @@
 #include "host_process.hpp"
 #include "kafka_consumer.hpp"
 #include "postgres_cluster.hpp"
+#include "temp_dir.hpp"
 
 namespace popyka::test::e2e {
 
-// A directory removed with everything in it by the destructor.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const noexcept { return path_; }
-  std::filesystem::path operator/(std::string_view name) const { return path_ / name; }
-  // Writes `text` to `name` in this directory; returns the path.
-  std::filesystem::path write(std::string_view name, const std::string& text) const;
-
- private:
-  std::filesystem::path path_;
-};
 
 using Lsn = std::uint64_t;
 Lsn parse_lsn(std::string_view text);  // "16/B374D848"

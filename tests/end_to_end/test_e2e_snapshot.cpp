@@ -259,7 +259,8 @@ TEST_CASE("initial snapshot through Kafka, kill -9 in the middle of it, restart:
     for (const auto& [partition, records] : partitions) {
       std::map<std::string, Rank> last_rank_of_key;  // within this partition
       for (const Record& record : records) {
-        Message m{table};
+        Message m;
+        m.table = table;
         simdjson::dom::element change;
         simdjson::dom::array columns, identity;
         const auto header = record.headers.find("lsn");

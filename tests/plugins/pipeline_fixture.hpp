@@ -8,22 +8,11 @@
 #include "config/runtime_settings.hpp"
 #include "pipeline/pipeline.hpp"
 #include "plugin_loading/plugin_registry.hpp"
+#include "temp_dir.hpp"
 
 namespace popyka::testing {
 
-// A temporary directory, removed with everything in it.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const noexcept { return path_; }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = popyka::test::TempDir;
 
 std::vector<std::string> read_lines(const std::string& file);
 
