@@ -41,7 +41,6 @@ void check_descriptor(const std::filesystem::path& path, const sdk::PluginDescri
   }
 }
 
-
 // dlopen maps a file shorter than its segments say without complaint, and the process then dies
 // with SIGBUS on the first touch past the end: refuse a truncated 64-bit ELF file before that.
 void check_not_truncated(const std::filesystem::path& path) {
