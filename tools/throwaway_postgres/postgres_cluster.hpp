@@ -21,7 +21,7 @@ class PostgresCluster {
     // output_plugin_libraries (default 'pgoutput, test_decoding'): add wal2json there.
     bool allow_wal2json = true;
     // More postgresql.conf lines (`name = value`), after ours: the last setting of a name wins.
-    std::vector<std::string> settings;
+    std::vector<std::string> settings = {};
   };
 
   explicit PostgresCluster(Options options);
