@@ -1,4 +1,5 @@
 #pragma once
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +18,9 @@ struct ComponentSpec {
 struct ProcessorSpec : ComponentSpec {
   std::vector<ComponentSpec> filters;         // the processor's own filters
   std::vector<ComponentSpec> error_handlers;  // asked in order when the processor fails
+  // `timeout_s`: the longest one call into this processor (or its filters and handlers) may
+  // take before popyka-host stops; 0: no bound; absent: POPYKA_CALL_TIMEOUT_S.
+  std::optional<double> timeout_s;
 };
 
 // `database:`

@@ -23,7 +23,7 @@ constexpr std::array<std::string_view, 11> kDatabaseKeys = {
     "reconnect_max_s", "snapshot",  "snapshot_tables",  "heartbeat_interval_s", "output_plugin",
     "publication"};
 constexpr std::array<std::string_view, 2> kComponentKeys = {"class", "config"};
-constexpr std::array<std::string_view, 4> kProcessorKeys = {"class", "config", "filters", "error_handlers"};
+constexpr std::array<std::string_view, 5> kProcessorKeys = {"class", "config", "filters", "error_handlers", "timeout_s"};
 
 std::string join(Keys keys) { return fmt::format("{}", fmt::join(keys, ", ")); }
 
@@ -119,6 +119,13 @@ std::vector<std::pair<std::string, std::string>> read_wal2json_options(const sdk
   return out;
 }
 
+// A number of seconds >= 0, where 0 means "off".
+double seconds_or_off(const sdk::Config& node) {
+  const double value = node.as_double();
+  if (!std::isfinite(value) || value < 0) node.fail("must be a number of seconds >= 0 (0: off), found '" + node.as_string() + "'");
+  return value;
+}
+
 DatabaseSpec read_database(const sdk::Config& database) {
   check_mapping(database, kDatabaseKeys);
   DatabaseSpec spec;
@@ -133,12 +140,7 @@ DatabaseSpec read_database(const sdk::Config& database) {
   spec.snapshot_tables = read_snapshot_tables(find_given(database, "snapshot_tables"));
   if (!spec.snapshot_tables.empty() && spec.snapshot != DatabaseSpec::Snapshot::initial)
     database.at("snapshot_tables").fail("only means something with snapshot: initial");
-  if (const sdk::Config* heartbeat = find_given(database, "heartbeat_interval_s")) {
-    const double value = heartbeat->as_double();
-    if (!std::isfinite(value) || value < 0)
-      heartbeat->fail("must be a number of seconds >= 0 (0: off), found '" + heartbeat->as_string() + "'");
-    spec.heartbeat_interval_s = value;
-  }
+  if (const sdk::Config* heartbeat = find_given(database, "heartbeat_interval_s")) spec.heartbeat_interval_s = seconds_or_off(*heartbeat);
   spec.output_plugin = read_output_plugin(find_given(database, "output_plugin"));
   if (const sdk::Config* publication = find_given(database, "publication")) {
     if (spec.output_plugin != DatabaseSpec::OutputPlugin::pgoutput)
@@ -176,8 +178,10 @@ std::vector<ComponentSpec> read_components(const sdk::Config* list) {
 
 ProcessorSpec read_processor(const sdk::Config& entry) {
   ComponentSpec component = read_component(entry, kProcessorKeys);
-  return ProcessorSpec{std::move(component), read_components(find_given(entry, "filters")),
-                       read_components(find_given(entry, "error_handlers"))};
+  ProcessorSpec spec{std::move(component), read_components(find_given(entry, "filters")),
+                     read_components(find_given(entry, "error_handlers")), std::nullopt};
+  if (const sdk::Config* timeout = find_given(entry, "timeout_s")) spec.timeout_s = seconds_or_off(*timeout);
+  return spec;
 }
 
 PipelineConfig read_checked(const sdk::Config& root, const std::string& source) {

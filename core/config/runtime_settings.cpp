@@ -1,6 +1,7 @@
 #include "config/runtime_settings.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <initializer_list>
 #include <string_view>
 #include <optional>
@@ -18,6 +19,17 @@ int positive_integer(const Environment& env, const std::string& name, int fallba
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
   if (ec != std::errc{} || end != text->data() + text->size() || value <= 0)
     throw ConfigFileError(name + ": must be an integer > 0, found '" + *text + "'");
+  return value;
+}
+
+// A number of seconds >= 0 from `name`, or `fallback` when it is unset or empty.
+double seconds_or_zero(const Environment& env, const std::string& name, double fallback) {
+  const std::optional<std::string> text = non_empty_variable(env, name);
+  if (!text) return fallback;
+  double value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc{} || end != text->data() + text->size() || !std::isfinite(value) || value < 0)
+    throw ConfigFileError(name + ": must be a number of seconds >= 0 (0: no bound), found '" + *text + "'");
   return value;
 }
 
@@ -60,6 +72,7 @@ RuntimeSettings load_runtime_settings(const Environment& env) {
   settings.log_level = one_of(env, "POPYKA_LOG_LEVEL", {"debug", "info", "warning", "error"}, settings.debug ? "debug" : "info");
   settings.log_json = one_of(env, "POPYKA_LOG_FORMAT", {"text", "json"}, "text") == "json";
   settings.metrics_listen = non_empty_variable(env, "POPYKA_METRICS_LISTEN").value_or("");
+  settings.call_timeout_s = seconds_or_zero(env, "POPYKA_CALL_TIMEOUT_S", settings.call_timeout_s);
   return settings;
 }
 

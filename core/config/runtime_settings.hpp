@@ -16,6 +16,9 @@ struct RuntimeSettings {
   std::string log_level = "info";        // POPYKA_LOG_LEVEL: debug, info, warning, error (POPYKA_DEBUG: debug)
   bool log_json = false;                 // POPYKA_LOG_FORMAT=json: one JSON object per line, for log shippers
   std::string metrics_listen;            // POPYKA_METRICS_LISTEN (`host:port`), wins over the config's metrics.listen
+  // POPYKA_CALL_TIMEOUT_S: the longest one call into a plugin may take before popyka-host stops
+  // (a processor's `timeout_s` overrides it for that processor); 0: no bound.
+  double call_timeout_s = 60;
 };
 
 // Throws ConfigFileError naming the variable, e.g.

@@ -111,9 +111,8 @@ int main(int argc, char** argv) {
   try {
     return run(options);
   } catch (const popyka::pipeline::PipelineAbort& abort) {
-    spdlog::error("stopped: the pipeline aborted: {}", abort.what());
-    std::cerr << "popyka-host: stopped: " << runtime::redact_secrets(abort.what()) << "\n";
-    return 2;
+    popyka::pipeline::report_abort(abort.what());
+    return popyka::pipeline::kAbortExitCode;
   } catch (const std::exception& error) {
     spdlog::error("stopped: {}", error.what());
     std::cerr << "popyka-host: error: " << runtime::redact_secrets(error.what()) << "\n";

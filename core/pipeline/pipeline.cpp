@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <cmath>
+#include <cstdlib>
+
 #include "pipeline/pipeline_abort.hpp"
 
 namespace popyka::pipeline {
@@ -23,13 +26,25 @@ std::optional<std::string> failure_of(Call&& call) {
 
 std::string at_lsn(const sdk::Change& change) { return change.lsn() != 0 ? " at LSN " + sdk::format_lsn(change.lsn()) : ""; }
 
+// Seconds from the config to a limit; past ~30 years is as good as none.
+std::chrono::milliseconds limit_of(double seconds) { return std::chrono::milliseconds(std::llround(std::min(seconds, 1e9) * 1000)); }
+
 }  // namespace
 
+void Pipeline::exit_on_overrun(const std::string& description) {
+  report_abort(description +
+               "; a blocked call cannot be cancelled, so popyka-host exits without confirming this change, which comes again "
+               "after a restart (if the call is only slow, raise the processor's timeout_s or POPYKA_CALL_TIMEOUT_S)");
+  std::_Exit(kAbortExitCode);
+}
+
 Pipeline::Pipeline(const config::PipelineConfig& config, const plugin_loading::PluginRegistry& registry,
-                   const config::RuntimeSettings& settings, bool check_only)
-    : settings_(settings) {
-  for (const auto& processor : config.processors)
+                   const config::RuntimeSettings& settings, bool check_only, CallWatchdog::Overrun on_overrun)
+    : settings_(settings), filter_limit_(limit_of(settings.call_timeout_s)), watchdog_(std::move(on_overrun)) {
+  for (const auto& processor : config.processors) {
     processor_metrics_.push_back(&metrics_.add_processor(processor.path + ":" + processor.class_name));
+    processor_limits_.push_back(limit_of(processor.timeout_s.value_or(settings.call_timeout_s)));
+  }
   stages_ = build_stages(config, registry, check_only, [this](std::size_t index) {
     metrics::ProcessorMetrics& counters = *processor_metrics_[index];
     return ComponentHost::Deliveries{[this, index] { return defer_current(index); },
@@ -55,9 +70,9 @@ void Pipeline::consume(std::string_view json, sdk::Lsn lsn) {
   metrics_.received_bytes.add(json.size());
   metrics_.received_lsn.set(static_cast<std::int64_t>(change.lsn()));
   const auto sequence = progress_.begin(change.lsn());
-  if (accepted_by(stages_.filters, change)) {
+  if (accepted_by(stages_.filters, change, filter_limit_)) {
     for (std::size_t i = 0; i < stages_.processors.size(); ++i) {
-      if (!accepted_by(stages_.processors[i].filters, change)) continue;
+      if (!accepted_by(stages_.processors[i].filters, change, processor_limits_[i])) continue;
       change.set_retries(0);
       if (run_processor(i, change, sequence, 0) == Next::Message) break;
     }
@@ -78,10 +93,19 @@ void Pipeline::count_done(const sdk::Change& change) {
   if (auto micros = metrics::parse_timestamp_us(timestamp.substr(1, timestamp.size() - 2))) metrics_.last_commit_unix_us.set(*micros);
 }
 
-bool Pipeline::accepted_by(std::vector<FilterStage>& filters, const sdk::Change& change) {
+template <class T, class Call>
+std::optional<std::string> Pipeline::guarded(const Stage<T>& stage, const char* function, sdk::Lsn lsn, std::chrono::milliseconds limit,
+                                             Call&& call) {
+  watchdog_.begin({&stage.path, &stage.class_name, function, lsn, limit});
+  auto error = failure_of(std::forward<Call>(call));
+  watchdog_.end();
+  return error;
+}
+
+bool Pipeline::accepted_by(std::vector<FilterStage>& filters, const sdk::Change& change, std::chrono::milliseconds limit) {
   for (FilterStage& filter : filters) {
     sdk::FilterResult result = sdk::FilterResult::Continue;
-    if (auto error = failure_of([&] { result = filter.component->filter(change); }))
+    if (auto error = guarded(filter, "filter()", change.lsn(), limit, [&] { result = filter.component->filter(change); }))
       throw PipelineAbort(fmt::format("{} ({}) failed on the change{}: {}", filter.path, filter.class_name, at_lsn(change), *error));
     if (result == sdk::FilterResult::Process) return true;
     if (result == sdk::FilterResult::Ignore) return false;
@@ -96,7 +120,7 @@ Pipeline::Next Pipeline::run_processor(std::size_t index, decode::DecodedChange&
     if (attempts > settings_.max_processing_attempts)
       abort_on(processor, change, fmt::format("gave up after {} attempts (POPYKA_MAX_PROCESSING_ATTEMPTS)", settings_.max_processing_attempts));
     current_ = CurrentCall{true, index, sequence, &change, attempts};
-    auto error = failure_of([&] { processor.component->process(change); });
+    auto error = guarded(processor, "process()", change.lsn(), processor_limits_[index], [&] { processor.component->process(change); });
     current_.active = false;
     metrics::ProcessorMetrics& counters = *processor_metrics_[index];
     const std::size_t action = metrics::action_index(change.action());
@@ -126,9 +150,11 @@ sdk::ErrorAction Pipeline::decide(ProcessorStage& processor, const sdk::Change& 
 
 sdk::ErrorAction Pipeline::decide_unrecorded(ProcessorStage& processor, const sdk::Change& change, std::string_view error) {
   spdlog::warn("{} ({}) failed on the change{}: {}", processor.path, processor.class_name, at_lsn(change), error);
+  const std::chrono::milliseconds limit = processor_limits_[static_cast<std::size_t>(&processor - stages_.processors.data())];
   for (ErrorHandlerStage& handler : processor.error_handlers) {
     sdk::ErrorAction action = sdk::ErrorAction::Abort;
-    if (auto failure = failure_of([&] { action = handler.component->handle_error(change, sdk::Failure{processor.class_name, error}); }))
+    if (auto failure = guarded(handler, "handle_error()", change.lsn(), limit,
+                               [&] { action = handler.component->handle_error(change, sdk::Failure{processor.class_name, error}); }))
       throw PipelineAbort(fmt::format("{} ({}) failed while handling an error: {}", handler.path, handler.class_name, *failure));
     switch (action) {
       case sdk::ErrorAction::NextErrorHandler: continue;
@@ -185,9 +211,13 @@ void Pipeline::handle_async_failures() {
 }
 
 void Pipeline::poll(std::chrono::milliseconds wait) {
-  for (ProcessorStage& processor : stages_.processors)
-    if (auto error = failure_of([&] { processor.component->poll(wait); }))
+  for (std::size_t i = 0; i < stages_.processors.size(); ++i) {
+    ProcessorStage& processor = stages_.processors[i];
+    // poll() may wait up to `wait` on purpose; only what goes past that counts.
+    const auto limit = processor_limits_[i].count() > 0 ? processor_limits_[i] + wait : processor_limits_[i];
+    if (auto error = guarded(processor, "poll()", 0, limit, [&] { processor.component->poll(wait); }))
       throw PipelineAbort(fmt::format("{} ({}) failed while polling: {}", processor.path, processor.class_name, *error));
+  }
   handle_async_failures();
 }
 
@@ -195,9 +225,11 @@ sdk::Lsn Pipeline::checkpoint() {
   // Read before flushing: what was done before the flush is what the flush made durable.
   handle_async_failures();
   const sdk::Lsn done = progress_.confirmable();
-  for (ProcessorStage& processor : stages_.processors)
-    if (auto error = failure_of([&] { processor.component->flush(); }))
+  for (std::size_t i = 0; i < stages_.processors.size(); ++i) {
+    ProcessorStage& processor = stages_.processors[i];
+    if (auto error = guarded(processor, "flush()", 0, processor_limits_[i], [&] { processor.component->flush(); }))
       throw PipelineAbort(fmt::format("{} ({}) failed to flush: {}", processor.path, processor.class_name, *error));
+  }
   handle_async_failures();
   return done;
 }

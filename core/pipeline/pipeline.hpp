@@ -6,6 +6,7 @@
 #include "decode/wal2json_decoder.hpp"
 #include "metrics/metrics_registry.hpp"
 #include "pipeline/async_deliveries.hpp"
+#include "pipeline/call_watchdog.hpp"
 #include "pipeline/pipeline_stages.hpp"
 #include "pipeline/progress_tracker.hpp"
 #include "source/change_consumer.hpp"
@@ -15,12 +16,18 @@ namespace popyka::pipeline {
 // Runs each message through the global filters, then each processor (behind its own filters),
 // with the processor's error handlers deciding on failures, exactly as the original popyka's
 // documented semantics (ORIGINAL.md), and tracks which LSN may be confirmed.
-// Everything runs on the caller's thread.
+// Everything runs on the caller's thread. A call into a plugin that outlasts its time limit
+// (a processor's `timeout_s`, else POPYKA_CALL_TIMEOUT_S) cannot be cancelled, and the change it
+// holds cannot be handed on while it does: `on_overrun` is told, and by default reports it and
+// ends the process with exit code 2, confirming nothing more (the change comes again on restart).
 class Pipeline final : public source::ChangeConsumer {
  public:
   // Builds every component; `check_only` (for --check-config) tells them to connect nowhere.
   Pipeline(const config::PipelineConfig& config, const plugin_loading::PluginRegistry& registry, const config::RuntimeSettings& settings,
-           bool check_only = false);
+           bool check_only = false, CallWatchdog::Overrun on_overrun = exit_on_overrun);
+
+  // The default reaction to a call over its time limit: the abort report, then _Exit(2).
+  [[noreturn]] static void exit_on_overrun(const std::string& description);
 
   void consume(std::string_view json, sdk::Lsn lsn) override;
   void poll(std::chrono::milliseconds wait) override;
@@ -32,7 +39,11 @@ class Pipeline final : public source::ChangeConsumer {
  private:
   enum class Next { Processor, Message };
 
-  bool accepted_by(std::vector<FilterStage>& filters, const sdk::Change& change);
+  // Runs `call` into `stage`'s component under the watchdog; an exception becomes its message.
+  template <class T, class Call>
+  std::optional<std::string> guarded(const Stage<T>& stage, const char* function, sdk::Lsn lsn, std::chrono::milliseconds limit,
+                                     Call&& call);
+  bool accepted_by(std::vector<FilterStage>& filters, const sdk::Change& change, std::chrono::milliseconds limit);
   Next run_processor(std::size_t index, decode::DecodedChange& change, ProgressTracker::Sequence sequence, int attempts_so_far);
   // What the processor's error handlers decide (counted per outcome).
   sdk::ErrorAction decide(ProcessorStage& processor, const sdk::Change& change, std::string_view error);
@@ -59,7 +70,10 @@ class Pipeline final : public source::ChangeConsumer {
   CurrentCall current_;
   metrics::Registry& metrics_ = metrics::registry();
   std::vector<metrics::ProcessorMetrics*> processor_metrics_;  // by processor index
-  PipelineStages stages_;  // last, so components go before the state they report into
+  std::chrono::milliseconds filter_limit_;                // POPYKA_CALL_TIMEOUT_S, for the global filters
+  std::vector<std::chrono::milliseconds> processor_limits_;  // by processor index
+  PipelineStages stages_;  // after the state components report into, so they go first
+  CallWatchdog watchdog_;  // last: stopped before the stages whose names it reports
 };
 
 }  // namespace popyka::pipeline

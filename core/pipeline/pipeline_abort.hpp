@@ -1,5 +1,6 @@
 #pragma once
 #include <stdexcept>
+#include <string_view>
 
 namespace popyka::pipeline {
 
@@ -10,5 +11,12 @@ class PipelineAbort : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// popyka-host's exit code when the pipeline stops on a change it could not get done.
+inline constexpr int kAbortExitCode = 2;
+
+// Says why the pipeline stopped: an error in the log and `popyka-host: stopped: <why>` on
+// stderr (secrets masked), the one line a user reads first.
+void report_abort(std::string_view why);
 
 }  // namespace popyka::pipeline

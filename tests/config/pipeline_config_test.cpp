@@ -91,6 +91,17 @@ TEST_CASE("pipeline config has defaults for the optional database keys and proce
   CHECK(config.filters.empty());
   CHECK(config.processors.at(0).filters.empty());
   CHECK(config.processors.at(0).error_handlers.empty());
+  CHECK_FALSE(config.processors.at(0).timeout_s.has_value());
+}
+
+TEST_CASE("pipeline config reads a processor's timeout_s and refuses a bad one, naming the path", "[pipeline_config]") {
+  const PipelineConfig config = parse(kDatabase + kFilters + "processors: [{class: P, timeout_s: 2.5}, {class: Q, timeout_s: 0}]\n");
+  CHECK(config.processors.at(0).timeout_s == 2.5);
+  CHECK(config.processors.at(1).timeout_s == 0);
+  CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: P}, {class: Q, timeout_s: -1}]\n"),
+                    "my.yaml: processors[1].timeout_s: must be a number of seconds >= 0 (0: off), found '-1'");
+  CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: P, timeout_s: soon}]\n"),
+                    Contains("my.yaml: processors[0].timeout_s: "));
 }
 
 TEST_CASE("pipeline config interpolates strings everywhere, config mappings included", "[pipeline_config]") {
@@ -163,7 +174,7 @@ TEST_CASE("pipeline config refuses unknown keys, naming the path and the keys it
                     "my.yaml: filters[0].confg: unknown key (expected one of: class, config)");
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: P}, {class: Q, filterz: []}]\n"),
                     "my.yaml: processors[1].filterz: unknown key (expected one of: class, config, filters, "
-                    "error_handlers)");
+                    "error_handlers, timeout_s)");
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: P, error_handlers: [{class: H, filters: []}]}]\n"),
                     "my.yaml: processors[0].error_handlers[0].filters: unknown key (expected one of: class, config)");
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: P, filters: [{class: F, x: 1}]}]\n"),
@@ -216,7 +227,7 @@ TEST_CASE("pipeline config names the path and the expected type of a wrong value
   CHECK_THROWS_WITH(parse(kDatabase + "filters:\n" + kProcessors), "my.yaml: filters: expected a list");
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: P\n"), "my.yaml: processors: expected a list");
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [P]\n"),
-                    "my.yaml: processors[0]: expected a mapping with the keys class, config, filters, error_handlers");
+                    "my.yaml: processors[0]: expected a mapping with the keys class, config, filters, error_handlers, timeout_s");
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: P, config: [a]}]\n"),
                     "my.yaml: processors[0].config: expected a mapping");
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: P, config: text}]\n"),

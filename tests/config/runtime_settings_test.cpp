@@ -89,3 +89,14 @@ TEST_CASE("runtime settings read the log level, the log format and the metrics a
   CHECK_THROWS_WITH(load_runtime_settings(fake_environment({{"POPYKA_LOG_FORMAT", "xml"}})),
                     "POPYKA_LOG_FORMAT: must be one of text, json, found 'xml'");
 }
+
+TEST_CASE("runtime settings read POPYKA_CALL_TIMEOUT_S, 60 s by default, 0 for no bound", "[runtime_settings]") {
+  CHECK(load_runtime_settings(fake_environment({})).call_timeout_s == 60);
+  CHECK(load_runtime_settings(fake_environment({{"POPYKA_CALL_TIMEOUT_S", "2.5"}})).call_timeout_s == 2.5);
+  CHECK(load_runtime_settings(fake_environment({{"POPYKA_CALL_TIMEOUT_S", "0"}})).call_timeout_s == 0);
+  for (const std::string value : {"-1", "x", "5s", "inf", "nan"}) {
+    INFO(value);
+    CHECK_THROWS_WITH(load_runtime_settings(fake_environment({{"POPYKA_CALL_TIMEOUT_S", value}})),
+                      "POPYKA_CALL_TIMEOUT_S: must be a number of seconds >= 0 (0: no bound), found '" + value + "'");
+  }
+}

@@ -26,7 +26,16 @@ std::unique_ptr<pipeline::Pipeline> PipelineFixture::make(const std::string& pro
     if (found == variables.end()) return std::nullopt;
     return found->second;
   };
-  return std::make_unique<pipeline::Pipeline>(config::parse_pipeline_config(yaml, "test.yaml", env), registry, settings);
+  return std::make_unique<pipeline::Pipeline>(config::parse_pipeline_config(yaml, "test.yaml", env), registry, settings, false,
+                                              [this](const std::string& description) {
+                                                std::lock_guard lock(overruns_mutex_);
+                                                overruns_.push_back(description);
+                                              });
+}
+
+std::vector<std::string> PipelineFixture::overruns() const {
+  std::lock_guard lock(overruns_mutex_);
+  return overruns_;
 }
 
 std::string insert_into(const std::string& table, int id) {

@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -23,11 +24,17 @@ class PipelineFixture {
   PipelineFixture();
   std::unique_ptr<pipeline::Pipeline> make(const std::string& processors_yaml, const std::string& filters_yaml = "[]");
   std::vector<std::string> output() const { return read_lines(out); }
+  // What the pipelines' watchdogs reported (instead of ending the test process).
+  std::vector<std::string> overruns() const;
 
   TempDir dir;
   std::string out;
   config::RuntimeSettings settings;
   plugin_loading::PluginRegistry registry;
+
+ private:
+  mutable std::mutex overruns_mutex_;
+  std::vector<std::string> overruns_;
 };
 
 // A wal2json v2 row change of `table` at `lsn`.

@@ -200,3 +200,40 @@ TEST_CASE("components are checked when the pipeline is built") {
   CHECK_THROWS_WITH(fx.make("[" + record() + "]", "[{class: popyka.builtin.filters.TableNameIgnoreFilter, config: {ignore_regex: '('}}]"),
                     Contains("filters[0].config.ignore_regex: not a valid regular expression"));
 }
+
+TEST_CASE("a processor call that outlasts its timeout_s is reported, naming the processor, the call and the change") {
+  PipelineFixture fx;
+  auto pipeline = fx.make("[" + record() + ", {class: test.processors.Sleep, config: {process_ms: 700}, timeout_s: 0.2}]");
+  pipeline->consume(insert_into("t", 1), 0x2A);
+  REQUIRE(fx.overruns() == std::vector<std::string>{
+                               "processors[1] (test.processors.Sleep) has been in process() for more than 0.2 s on the change at LSN 0/2A"});
+  CHECK(fx.output().size() == 1);  // the processor before it ran
+}
+
+TEST_CASE("flush() is bounded too; poll() only past the wait it was given") {
+  PipelineFixture fx;
+  auto pipeline = fx.make("[{class: test.processors.Sleep, config: {flush_ms: 700}, timeout_s: 0.2}]");
+  pipeline->poll(std::chrono::milliseconds(500));  // the Sleep processor returns at once; the wait is its own
+  pipeline->consume(insert_into("t", 1), 1);
+  CHECK(fx.overruns().empty());
+  pipeline->checkpoint();
+  CHECK(fx.overruns() == std::vector<std::string>{"processors[0] (test.processors.Sleep) has been in flush() for more than 0.2 s"});
+}
+
+TEST_CASE("calls within their limit are never reported, however long they take together; timeout_s 0 means no bound") {
+  PipelineFixture fx;
+  auto pipeline = fx.make("[{class: test.processors.Sleep, config: {process_ms: 50}, timeout_s: 0.3},"
+                          " {class: test.processors.Sleep, config: {process_ms: 400}, timeout_s: 0}]");
+  for (int i = 1; i <= 3; ++i) pipeline->consume(insert_into("t", i), i);  // 1.35 s in all
+  CHECK(fx.overruns().empty());
+}
+
+TEST_CASE("POPYKA_CALL_TIMEOUT_S bounds the global filters and processors without a timeout_s of their own") {
+  PipelineFixture fx;
+  fx.settings.call_timeout_s = 0.2;
+  auto pipeline = fx.make("[{class: test.processors.Sleep, config: {process_ms: 700}}]", "[{class: test.filters.Sleep, config: {filter_ms: 700}}]");
+  pipeline->consume(insert_into("t", 1), 1);
+  CHECK(fx.overruns() == std::vector<std::string>{
+                             "filters[0] (test.filters.Sleep) has been in filter() for more than 0.2 s on the change at LSN 0/1",
+                             "processors[0] (test.processors.Sleep) has been in process() for more than 0.2 s on the change at LSN 0/1"});
+}
