@@ -17,6 +17,10 @@ inline namespace v1 {
 // ASYNCHRONOUS: process() calls `Ticket t = host.defer()` and returns at once; later, from
 // process(), poll() or flush(), the processor calls host.delivered(t) or host.failed(t, why).
 // PostgreSQL is told a change is done only when every processor is done with it.
+//
+// TIME: each call must return within the processor's `timeout_s` (default 60 s; poll() gets its
+// `wait` on top). A call that does not is reported and the host exits without confirming the
+// change; it cannot be cancelled, so put your own, shorter timeouts on network calls.
 class POPYKA_SDK_VISIBLE Processor : public Component {
  public:
   virtual void process(const Change& change) = 0;
