@@ -37,6 +37,17 @@ milliseconds until(Clock::time_point deadline) {
   return std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(deadline - Clock::now()));
 }
 
+// Why the server ended the COPY, `end` being its result: the server's error, else libpq's. A
+// walsender that finishes on a server shutdown sends a plain CommandComplete ("COPY 0") with
+// neither: that gets words of its own instead of an empty reason.
+std::string stream_end_reason(const QueryResult& end, PGconn* conn) {
+  const std::string_view primary = end.error_field(PG_DIAG_MESSAGE_PRIMARY);
+  if (!primary.empty()) return std::string(primary);
+  if (std::string message = one_line(PQerrorMessage(conn)); !message.empty()) return message;
+  if (end.status() == PGRES_COMMAND_OK) return "without an error, as PostgreSQL does when it shuts down";
+  return fmt::format("{}, no error message", PQresStatus(end.status()));
+}
+
 }  // namespace
 
 ReplicationSession::ReplicationSession(const config::DatabaseSpec& database, bool may_create_slot)
@@ -158,9 +169,8 @@ void ReplicationSession::receive_available(ChangeConsumer& consumer) {
     if (size == 0) return;  // nothing more buffered
     if (size == -1) {
       QueryResult end(PQgetResult(connection_.native()));
-      std::string_view reason = end.error_field(PG_DIAG_MESSAGE_PRIMARY);
-      throw ConnectionLost(fmt::format("the server ended the replication stream ({})",
-                                       reason.empty() ? one_line(PQerrorMessage(connection_.native())) : reason));
+      throw ConnectionLost(
+          fmt::format("the server ended the replication stream ({})", stream_end_reason(end, connection_.native())));
     }
     if (size < 0) connection_.throw_lost("the replication stream broke");
     std::unique_ptr<char, PqFree> buffer(raw);
