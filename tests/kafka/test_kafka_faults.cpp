@@ -200,7 +200,7 @@ TEST_CASE("by default librdkafka's queue holds 10,000 messages: memory stays bou
   CHECK(host.delivered_tickets().size() == sent.size());
 }
 
-TEST_CASE("flush() does not wait for deliveries in flight; poll() reports them", "[kafka][faults]") {
+TEST_CASE("flush() does not wait for deliveries in flight, poll() reports them", "[kafka][faults]") {
   MockKafkaProcess kafka({"--topic", "t:1"});
   RecordingHost host;
   ProcessorPtr processor = create_kafka_processor();

@@ -108,7 +108,7 @@ TEST_CASE("without error handlers a failure aborts and the change is not confirm
   CHECK(pipeline->checkpoint() == 0);
 }
 
-TEST_CASE("ContinueNextMessage skips the remaining processors; the change counts as done") {
+TEST_CASE("ContinueNextMessage skips the remaining processors, the change counts as done") {
   PipelineFixture fx;
   auto pipeline = fx.make("[" + fail_times(1, "[" + kNextMessage + "]") + ", " + record() + "]");
   pipeline->consume(insert_into("t", 1), 7);
@@ -210,7 +210,7 @@ TEST_CASE("a processor call that outlasts its timeout_s is reported, naming the 
   CHECK(fx.output().size() == 1);  // the processor before it ran
 }
 
-TEST_CASE("flush() is bounded too; poll() only past the wait it was given") {
+TEST_CASE("flush() is bounded too, poll() only past the wait it was given") {
   PipelineFixture fx;
   auto pipeline = fx.make("[{class: test.processors.Sleep, config: {flush_ms: 700}, timeout_s: 0.2}]");
   pipeline->poll(std::chrono::milliseconds(500));  // the Sleep processor returns at once; the wait is its own
@@ -220,7 +220,7 @@ TEST_CASE("flush() is bounded too; poll() only past the wait it was given") {
   CHECK(fx.overruns() == std::vector<std::string>{"processors[0] (test.processors.Sleep) has been in flush() for more than 0.2 s"});
 }
 
-TEST_CASE("calls within their limit are never reported, however long they take together; timeout_s 0 means no bound") {
+TEST_CASE("calls within their limit are never reported, however long they take together, and timeout_s 0 means no bound") {
   PipelineFixture fx;
   auto pipeline = fx.make("[{class: test.processors.Sleep, config: {process_ms: 50}, timeout_s: 0.3},"
                           " {class: test.processors.Sleep, config: {process_ms: 400}, timeout_s: 0}]");
