@@ -154,6 +154,26 @@ TEST_CASE("a plugin that throws from flush: exit 2 with the reason", "[faults][p
   CHECK_THAT(run.log, !Contains("replayed"));  // the run is not reported as done
 }
 
+TEST_CASE("a processor that blocks: exit 2 once its timeout_s has passed, naming it and the call, nothing past the change", "[faults][plugin]") {
+  TempDir dir;
+  const auto started = std::chrono::steady_clock::now();
+  std::string blocker = processor("BlockInProcess", dir, "blocker", ", block_at: 2");
+  blocker.insert(blocker.size() - 1, ", timeout_s: 1");
+  const Run run = replay(dir, "[" + processor("Record", dir, "before") + ", " + blocker + ", " + processor("Record", dir, "after") + "]", 4);
+  const auto took = std::chrono::steady_clock::now() - started;
+  INFO(run.log);
+  CHECK(run.exit_code == 2);
+  // without the timeout the run would still be blocked when run_host gives up (20 s)
+  CHECK(took < std::chrono::seconds(20));
+  CHECK_THAT(run.error_line(), StartsWith("popyka-host: stopped: processors[1] (test.faults.BlockInProcess) has been in process() "
+                                          "for more than 1 s; a blocked call cannot be cancelled, so popyka-host exits without "
+                                          "confirming this change"));
+  CHECK(seen_by(dir, "before") == 2);
+  CHECK(seen_by(dir, "blocker") == 1);
+  CHECK(seen_by(dir, "after") == 1);
+  CHECK_THAT(run.log, !Contains("replayed"));
+}
+
 // A destructor is noexcept: a plugin whose destructor throws calls std::terminate inside the
 // plugin, and the host cannot catch it. This documents what happens: every change was processed
 // and flushed, then popyka-host dies with SIGABRT while tearing the pipeline down.
@@ -446,4 +466,66 @@ TEST_CASE("PostgreSQL stopped for 60 s while popyka-host streams to Kafka: the s
 
   host.signal(SIGTERM);
   CHECK(host.wait_exit(10s) == 0);
+}
+
+namespace {
+
+// The ids of the row changes the faulty processors named `name` recorded in `dir`'s out file.
+std::set<int> ids_recorded_by(const TempDir& dir, const std::string& name) {
+  std::set<int> ids;
+  for (const auto& line : read_lines(dir.file("out")))
+    if (line.rfind(name + " ", 0) == 0)
+      if (auto change = e2e::parse_row_change(std::string_view(line).substr(name.size() + 1))) ids.insert(change->id);
+  return ids;
+}
+
+}  // namespace
+
+// A stuck processor while streaming: the watchdog ends popyka-host after timeout_s, the slot is
+// not confirmed up to the change it was stuck on, and the next run is sent that change again.
+TEST_CASE("a processor that blocks while streaming: exit 2 naming the change's LSN, which is not confirmed and comes again",
+          "[faults][postgres]") {
+  using namespace std::chrono_literals;
+  auto& cluster = PostgresCluster::shared();
+  e2e::prepare_rows_and_slots(cluster);
+  TempDir dir;
+  // One processor that records each row change, stuck for good on its `block_at`-th (0: never).
+  const auto run_blocking_at = [&](int block_at, const std::string& name) {
+    const auto config = dir.write(name + ".yaml", e2e::database_yaml(e2e::kSlot) +
+                                                      "filters:\n  - class: popyka.builtin.filters.IgnoreTxFilter\nprocessors:\n"
+                                                      "  - {class: test.faults.BlockInProcess, timeout_s: 1, config: {file: '" +
+                                                      dir.file("out") + "', name: " + name + ", block_at: " + std::to_string(block_at) +
+                                                      "}}\n");
+    auto env = e2e::host_env(config, cluster);
+    env["POPYKA_PLUGIN_PATH"] = POPYKA_FAULTY_PLUGIN;
+    return std::make_unique<HostProcess>(dir / (name + ".log"), env);
+  };
+
+  auto first = run_blocking_at(15, "first");
+  REQUIRE(first->wait_for_log("streaming replication slot"));
+  const std::string xid1 = e2e::insert_rows(cluster, 1, 10);
+  const std::string xid2 = e2e::insert_rows(cluster, 11, 10);  // the 15th row change is id 15, in here
+  CHECK(first->wait_exit(30s) == 2);
+  const std::string log = first->log();
+  INFO(log);
+  const std::string stuck = "popyka-host: stopped: processors[0] (test.faults.BlockInProcess) has been in process() for more than 1 s "
+                            "on the change at LSN ";
+  const auto lines = lines_with(log, stuck);
+  REQUIRE(lines.size() == 1);
+  const std::string lsn_text = lines[0].substr(stuck.size(), lines[0].find(';') - stuck.size());
+  const e2e::Lsn blocked_at = e2e::parse_lsn(lsn_text);
+  const auto lsns = e2e::transaction_lsns(cluster, e2e::kReferenceSlot);
+  CHECK(blocked_at > lsns.at(xid2).begin);
+  CHECK(blocked_at < lsns.at(xid2).commit);
+  CHECK(e2e::confirmed_flush_lsn(cluster, e2e::kSlot) < blocked_at);
+  const std::set<int> first_ids = ids_recorded_by(dir, "first");
+  CHECK(e2e::missing_ids(first_ids, 1, 14) == "");
+  CHECK(first_ids.count(15) == 0);
+
+  // The next run (not stuck this time) is sent the change again, and the rest of its transaction.
+  auto second = run_blocking_at(0, "second");
+  REQUIRE(e2e::wait_confirmed(cluster, e2e::kSlot, lsns.at(xid2).commit, 30s));
+  second->signal(SIGTERM);
+  CHECK(second->wait_exit(10s) == 0);
+  CHECK(e2e::missing_ids(ids_recorded_by(dir, "second"), 15, 6) == "");
 }
