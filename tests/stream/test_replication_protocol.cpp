@@ -6,6 +6,7 @@
 
 #include "source/replication/confirmed_position.hpp"
 #include "source/replication/reconnect_backoff.hpp"
+#include "source/replication/replication_connection.hpp"
 #include "source/replication/replication_protocol.hpp"
 #include "source/replication/replication_slot.hpp"
 #include "source/replication/wal2json_options.hpp"
@@ -141,4 +142,14 @@ TEST_CASE("reconnect waits double from the initial wait up to the cap and start 
   CHECK(backoff.next_wait().count() == 5);
   backoff.reset();
   CHECK(backoff.next_wait().count() == 1);
+}
+
+TEST_CASE("libpq's multi-line messages become one line that keeps where a sentence ended") {
+  CHECK(one_line("connection to server at \"127.0.0.1\", port 5 failed: Connection refused\n"
+                 "\tIs the server running on that host and accepting TCP/IP connections?\n") ==
+        "connection to server at \"127.0.0.1\", port 5 failed: Connection refused; Is the server running on that host and "
+        "accepting TCP/IP connections?");
+  CHECK(one_line("FATAL:  password authentication failed\n") == "FATAL: password authentication failed");
+  CHECK(one_line("ERROR:\n  detail here.\nHINT:  x") == "ERROR: detail here. HINT: x");
+  CHECK(one_line("  \n") == "");
 }

@@ -25,14 +25,17 @@ bool means_connection_lost(std::string_view sqlstate) {
 
 std::string one_line(std::string_view message) {
   std::string line;
-  bool pending_space = false;
+  bool pending_space = false, pending_break = false;
   for (char c : message) {
     if (std::isspace(static_cast<unsigned char>(c))) {
       pending_space = !line.empty();
+      pending_break = pending_break || (pending_space && c == '\n');
       continue;
     }
+    // A line break between two sentences ("refused\n\tIs the server running") keeps a mark.
+    if (pending_break && std::string_view(".:;,").find(line.back()) == std::string_view::npos) line += ';';
     if (pending_space) line += ' ';
-    pending_space = false;
+    pending_space = pending_break = false;
     line += c;
   }
   return line;
