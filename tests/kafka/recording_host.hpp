@@ -1,5 +1,6 @@
 #pragma once
 #include <iostream>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -8,11 +9,19 @@
 
 namespace popyka::test {
 
-// An sdk::Host that hands out tickets and records what the processor reported.
+// An sdk::Host that hands out tickets and records what the processor reported and logged.
 class RecordingHost final : public sdk::Host {
  public:
+  // Locked: a plugin may log from any thread (the Kafka one logs from poll(), but need not).
   void log(sdk::LogLevel level, std::string_view message) noexcept override {
-    if (level >= sdk::LogLevel::Warning) std::clog << "[processor] " << message << "\n";
+    if (level < sdk::LogLevel::Warning) return;
+    std::clog << "[processor] " << message << "\n";
+    std::lock_guard lock(log_mutex_);
+    logged_.emplace_back(level, std::string(message));
+  }
+  std::vector<std::pair<sdk::LogLevel, std::string>> logged() const {
+    std::lock_guard lock(log_mutex_);
+    return logged_;
   }
   bool log_enabled(sdk::LogLevel level) const noexcept override { return level >= sdk::LogLevel::Warning; }
 
@@ -36,6 +45,8 @@ class RecordingHost final : public sdk::Host {
   sdk::Ticket next_ticket_ = kFirstTicket;
   std::vector<sdk::Ticket> delivered_;
   std::vector<std::pair<sdk::Ticket, std::string>> failed_;
+  mutable std::mutex log_mutex_;
+  std::vector<std::pair<sdk::LogLevel, std::string>> logged_;
 };
 
 }  // namespace popyka::test

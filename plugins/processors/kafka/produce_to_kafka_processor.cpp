@@ -116,8 +116,9 @@ void ProduceToKafkaProcessor::on_delivery(rd_kafka_t*, const rd_kafka_message_t*
 }
 
 void ProduceToKafkaProcessor::on_log(const rd_kafka_t* rk, int level, const char* facility, const char* text) {
-  static_cast<const ProduceToKafkaProcessor*>(rd_kafka_opaque(rk))
-      ->log(level_of(level), std::string("librdkafka ") + facility + ": " + text);
+  // A broker connection failing (FAIL) also reaches on_error, which says it once, as a warning.
+  const sdk::LogLevel mapped = std::string_view(facility) == "FAIL" ? sdk::LogLevel::Debug : level_of(level);
+  static_cast<const ProduceToKafkaProcessor*>(rd_kafka_opaque(rk))->log(mapped, std::string("librdkafka ") + facility + ": " + text);
 }
 
 void ProduceToKafkaProcessor::on_error(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
