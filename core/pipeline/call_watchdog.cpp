@@ -17,6 +17,9 @@ CallWatchdog::~CallWatchdog() {
 }
 
 void CallWatchdog::begin(const Call& call) noexcept {
+  // Seqlock writer: running_ went to 0 at the previous end(); this fence keeps the stores below
+  // from being seen before it, so a reader that still finds the old number has the old call.
+  std::atomic_thread_fence(std::memory_order_release);
   path_.store(call.path, std::memory_order_relaxed);
   class_name_.store(call.class_name, std::memory_order_relaxed);
   function_.store(call.function, std::memory_order_relaxed);

@@ -129,7 +129,7 @@ Pipeline::Next Pipeline::run_processor(std::size_t index, decode::DecodedChange&
       return Next::Processor;
     }
     counters.failed[action].add();
-    switch (decide(processor, change, *error)) {
+    switch (decide(index, change, *error)) {
       case sdk::ErrorAction::RetryProcessor:
         counters.retries.add();
         change.set_retries(change.retries() + 1);
@@ -141,19 +141,18 @@ Pipeline::Next Pipeline::run_processor(std::size_t index, decode::DecodedChange&
   }
 }
 
-sdk::ErrorAction Pipeline::decide(ProcessorStage& processor, const sdk::Change& change, std::string_view error) {
-  const sdk::ErrorAction action = decide_unrecorded(processor, change, error);
-  const auto index = static_cast<std::size_t>(&processor - stages_.processors.data());
+sdk::ErrorAction Pipeline::decide(std::size_t index, const sdk::Change& change, std::string_view error) {
+  const sdk::ErrorAction action = decide_unrecorded(index, change, error);
   processor_metrics_[index]->handler_outcomes[static_cast<std::size_t>(action)].add();
   return action;
 }
 
-sdk::ErrorAction Pipeline::decide_unrecorded(ProcessorStage& processor, const sdk::Change& change, std::string_view error) {
+sdk::ErrorAction Pipeline::decide_unrecorded(std::size_t index, const sdk::Change& change, std::string_view error) {
+  ProcessorStage& processor = stages_.processors[index];
   spdlog::warn("{} ({}) failed on the change{}: {}", processor.path, processor.class_name, at_lsn(change), error);
-  const std::chrono::milliseconds limit = processor_limits_[static_cast<std::size_t>(&processor - stages_.processors.data())];
   for (ErrorHandlerStage& handler : processor.error_handlers) {
     sdk::ErrorAction action = sdk::ErrorAction::Abort;
-    if (auto failure = guarded(handler, "handle_error()", change.lsn(), limit,
+    if (auto failure = guarded(handler, "handle_error()", change.lsn(), processor_limits_[index],
                                [&] { action = handler.component->handle_error(change, sdk::Failure{processor.class_name, error}); }))
       throw PipelineAbort(fmt::format("{} ({}) failed while handling an error: {}", handler.path, handler.class_name, *failure));
     switch (action) {
@@ -195,7 +194,7 @@ void Pipeline::handle_async_failures() {
       decode::DecodedChange& change = retry_decoder_.current();
       change.set_retries(delivery.retries);
       ProcessorStage& processor = stages_.processors[delivery.processor];
-      switch (decide(processor, change, failure.error)) {
+      switch (decide(delivery.processor, change, failure.error)) {
         case sdk::ErrorAction::RetryProcessor:
           processor_metrics_[delivery.processor]->retries.add();
           change.set_retries(change.retries() + 1);
