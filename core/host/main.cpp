@@ -14,6 +14,7 @@
 #include "metrics/progress_log.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/pipeline_abort.hpp"
+#include "pipeline/terminate_report.hpp"
 #include "plugin_loading/plugin_registry.hpp"
 #include "popyka/sdk/version.hpp"
 #include "runtime/logging.hpp"
@@ -108,6 +109,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("popyka-host ") + POPYKA_SDK_VERSION_STRING + " (SDK ABI " +
                                         std::to_string(POPYKA_SDK_ABI_VERSION) + ")");
   CLI11_PARSE(app, argc, argv);
+  popyka::pipeline::install_terminate_report();
   try {
     return run(options);
   } catch (const popyka::pipeline::PipelineAbort& abort) {

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "pipeline/pipeline_abort.hpp"
+#include "pipeline/terminate_report.hpp"
 
 namespace popyka::pipeline {
 namespace {
@@ -17,10 +18,8 @@ std::optional<std::string> failure_of(Call&& call) {
   try {
     call();
     return std::nullopt;
-  } catch (const std::exception& error) {
-    return std::string(error.what());
   } catch (...) {
-    return std::string("an exception that is not a std::exception");
+    return exception_text(std::current_exception());
   }
 }
 
@@ -33,8 +32,8 @@ std::chrono::milliseconds limit_of(double seconds) { return std::chrono::millise
 
 void Pipeline::exit_on_overrun(const std::string& description) {
   report_abort(description +
-               "; a blocked call cannot be cancelled, so popyka-host exits without confirming this change, which comes again "
-               "after a restart (if the call is only slow, raise the processor's timeout_s or POPYKA_CALL_TIMEOUT_S)");
+               "; a blocked call cannot be cancelled, so popyka-host exits, confirming nothing more: a change the call holds "
+               "comes again after a restart (if the call is only slow, raise the processor's timeout_s or POPYKA_CALL_TIMEOUT_S)");
   std::_Exit(kAbortExitCode);
 }
 
@@ -58,6 +57,27 @@ Pipeline::Pipeline(const config::PipelineConfig& config, const plugin_loading::P
                                        deliveries_.failed(ticket, std::string(error));
                                      }};
   });
+}
+
+Pipeline::~Pipeline() {
+  // The order the members would go in (ProcessorStage's own before its base, processors before
+  // the global filters), but under the watchdog: a destructor that blocks at stop is reported.
+  for (std::size_t i = 0; i < stages_.processors.size(); ++i) {
+    ProcessorStage& processor = stages_.processors[i];
+    for (ErrorHandlerStage& handler : processor.error_handlers) destroy(handler, processor_limits_[i]);
+    for (FilterStage& filter : processor.filters) destroy(filter, processor_limits_[i]);
+    destroy(processor, processor_limits_[i]);
+  }
+  for (FilterStage& filter : stages_.filters) destroy(filter, filter_limit_);
+}
+
+template <class T>
+void Pipeline::destroy(Stage<T>& stage, std::chrono::milliseconds limit) {
+  if (!stage.component) return;
+  const TerminateContext context(stage.path, stage.class_name, "its destructor");
+  watchdog_.begin({&stage.path, &stage.class_name, "its destructor", 0, limit});
+  stage.component.reset();
+  watchdog_.end();
 }
 
 void Pipeline::consume(std::string_view json, sdk::Lsn lsn) {
@@ -96,6 +116,7 @@ void Pipeline::count_done(const sdk::Change& change) {
 template <class T, class Call>
 std::optional<std::string> Pipeline::guarded(const Stage<T>& stage, const char* function, sdk::Lsn lsn, std::chrono::milliseconds limit,
                                              Call&& call) {
+  const TerminateContext context(stage.path, stage.class_name, function);
   watchdog_.begin({&stage.path, &stage.class_name, function, lsn, limit});
   auto error = failure_of(std::forward<Call>(call));
   watchdog_.end();

@@ -26,6 +26,11 @@ class Pipeline final : public source::ChangeConsumer {
   Pipeline(const config::PipelineConfig& config, const plugin_loading::PluginRegistry& registry, const config::RuntimeSettings& settings,
            bool check_only = false, CallWatchdog::Overrun on_overrun = exit_on_overrun);
 
+  // Destroys the components one by one, each bounded like its calls and named if it throws.
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
   // The default reaction to a call over its time limit: the abort report, then _Exit(2).
   [[noreturn]] static void exit_on_overrun(const std::string& description);
 
@@ -43,6 +48,8 @@ class Pipeline final : public source::ChangeConsumer {
   template <class T, class Call>
   std::optional<std::string> guarded(const Stage<T>& stage, const char* function, sdk::Lsn lsn, std::chrono::milliseconds limit,
                                      Call&& call);
+  template <class T>
+  void destroy(Stage<T>& stage, std::chrono::milliseconds limit);
   bool accepted_by(std::vector<FilterStage>& filters, const sdk::Change& change, std::chrono::milliseconds limit);
   Next run_processor(std::size_t index, decode::DecodedChange& change, ProgressTracker::Sequence sequence, int attempts_so_far);
   // What the processor's error handlers decide (counted per outcome).

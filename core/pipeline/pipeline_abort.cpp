@@ -14,4 +14,14 @@ void report_abort(std::string_view why) {
   std::cerr << "popyka-host: stopped: " << runtime::redact_secrets(why) << std::endl;
 }
 
+std::string exception_text(const std::exception_ptr& exception) {
+  try {
+    std::rethrow_exception(exception);
+  } catch (const std::exception& error) {
+    return error.what();
+  } catch (...) {
+    return "an exception that is not a std::exception";
+  }
+}
+
 }  // namespace popyka::pipeline

@@ -1,5 +1,7 @@
 #pragma once
+#include <exception>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 
 namespace popyka::pipeline {
@@ -18,5 +20,8 @@ inline constexpr int kAbortExitCode = 2;
 // Says why the pipeline stopped: an error in the log and `popyka-host: stopped: <why>` on
 // stderr (secrets masked), the one line a user reads first.
 void report_abort(std::string_view why);
+
+// An exception's message: what() of a std::exception, else a line saying it is none.
+std::string exception_text(const std::exception_ptr& exception);
 
 }  // namespace popyka::pipeline

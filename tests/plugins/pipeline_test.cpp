@@ -220,6 +220,15 @@ TEST_CASE("flush() is bounded too, poll() only past the wait it was given") {
   CHECK(fx.overruns() == std::vector<std::string>{"processors[0] (test.processors.Sleep) has been in flush() for more than 0.2 s"});
 }
 
+TEST_CASE("a destructor is bounded like the calls: one that outlasts its timeout_s is reported when the pipeline goes") {
+  PipelineFixture fx;
+  auto pipeline = fx.make("[" + record() + ", {class: test.processors.Sleep, config: {destroy_ms: 700}, timeout_s: 0.2}]");
+  pipeline->consume(insert_into("t", 1), 1);
+  CHECK(fx.overruns().empty());
+  pipeline.reset();
+  CHECK(fx.overruns() == std::vector<std::string>{"processors[1] (test.processors.Sleep) has been in its destructor for more than 0.2 s"});
+}
+
 TEST_CASE("calls within their limit are never reported, however long they take together, and timeout_s 0 means no bound") {
   PipelineFixture fx;
   auto pipeline = fx.make("[{class: test.processors.Sleep, config: {process_ms: 50}, timeout_s: 0.3},"

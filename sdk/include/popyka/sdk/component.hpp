@@ -13,7 +13,9 @@ inline namespace v1 {
 // loaded for as long as the host runs.
 // THREADING: every call comes from the one pipeline thread, in change order.
 // DESTRUCTOR: must not throw. Destructors are noexcept in C++: an exception escaping one ends the
-// whole process in std::terminate() before the host can catch it. Report trouble from flush().
+// whole process in std::terminate() before the host can catch it (popyka-host then names the
+// component and the exception and exits 2). Report trouble from flush(). It is bounded in time
+// like the other calls (the processor's `timeout_s`, see Processor).
 class POPYKA_SDK_VISIBLE Component {
  public:
   virtual ~Component() = default;
