@@ -153,3 +153,9 @@ TEST_CASE("libpq's multi-line messages become one line that keeps where a senten
   CHECK(one_line("ERROR:\n  detail here.\nHINT:  x") == "ERROR: detail here. HINT: x");
   CHECK(one_line("  \n") == "");
 }
+
+TEST_CASE("a lost connection's error gives libpq's reason on one line, and says so when libpq gave none") {
+  CHECK(with_libpq_reason("lost the replication connection", "server closed the connection unexpectedly\n") ==
+        "lost the replication connection: server closed the connection unexpectedly");
+  CHECK(with_libpq_reason("lost the replication connection", "") == "lost the replication connection (libpq gave no reason)");
+}

@@ -90,7 +90,12 @@ std::string ReplicationConnection::quote_literal(std::string_view text) const {
 }
 
 void ReplicationConnection::throw_lost(std::string_view what) const {
-  throw ConnectionLost(fmt::format("{}: {}", what, one_line(PQerrorMessage(conn_))));
+  throw ConnectionLost(with_libpq_reason(what, PQerrorMessage(conn_)));
+}
+
+std::string with_libpq_reason(std::string_view what, std::string_view libpq_message) {
+  const std::string reason = one_line(libpq_message);
+  return reason.empty() ? fmt::format("{} (libpq gave no reason)", what) : fmt::format("{}: {}", what, reason);
 }
 
 }  // namespace popyka::source::replication

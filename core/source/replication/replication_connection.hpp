@@ -75,4 +75,7 @@ class ReplicationConnection {
 // libpq's messages span lines ("...failed: FATAL:  ...\n"); logs and errors want one line.
 std::string one_line(std::string_view message);
 
+// `what: <libpq's message, on one line>`, or `what` alone (saying so) when libpq gave none.
+std::string with_libpq_reason(std::string_view what, std::string_view libpq_message);
+
 }  // namespace popyka::source::replication
