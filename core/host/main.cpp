@@ -68,7 +68,7 @@ int run(const Options& options) {
   }
   pipeline::Pipeline pipeline(config, registry, settings, options.check_only);
   if (options.check_only) {
-    host::print_pipeline(std::cout, config, registry);
+    host::print_pipeline(std::cout, config, registry, settings.call_timeout_s);
     return 0;
   }
   runtime::install_stop_handlers();
@@ -78,7 +78,7 @@ int run(const Options& options) {
     return 0;
   }
   std::stringstream resolved;
-  host::print_pipeline(resolved, config, registry);
+  host::print_pipeline(resolved, config, registry, settings.call_timeout_s);
   for (std::string line; std::getline(resolved, line);) spdlog::info("pipeline: {}", line);
 
   // POPYKA_METRICS_LISTEN wins over the config's metrics.listen.

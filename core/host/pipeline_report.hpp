@@ -6,8 +6,11 @@
 
 namespace popyka::host {
 
-// `--check-config`: the resolved pipeline, each component with the plugin file it comes from.
-void print_pipeline(std::ostream& out, const config::PipelineConfig& config, const plugin_loading::PluginRegistry& registry);
+// `--check-config`: the resolved pipeline, each component with the plugin file it comes from,
+// and the time limit on calls (`call_timeout_s`: POPYKA_CALL_TIMEOUT_S; a processor's own
+// timeout_s shown where it has one).
+void print_pipeline(std::ostream& out, const config::PipelineConfig& config, const plugin_loading::PluginRegistry& registry,
+                    double call_timeout_s);
 
 // `--list-plugins`: every class found, with its kind, name and file.
 void print_plugins(std::ostream& out, const plugin_loading::PluginRegistry& registry);
