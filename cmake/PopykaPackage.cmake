@@ -3,7 +3,7 @@ include(CMakePackageConfigHelpers)
 set(POPYKA_CMAKE_INSTALL_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/Popyka")
 
 install(TARGETS popyka_sdk EXPORT PopykaTargets)
-install(DIRECTORY sdk/include/popyka DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+install(DIRECTORY sdk/include/popyka "${PROJECT_BINARY_DIR}/sdk/include/popyka" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
 install(EXPORT PopykaTargets NAMESPACE Popyka:: DESTINATION "${POPYKA_CMAKE_INSTALL_DIR}")
 
 configure_package_config_file(cmake/PopykaConfig.cmake.in

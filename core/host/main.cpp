@@ -89,7 +89,7 @@ int run(const Options& options) {
     spdlog::info("metrics on http://{}/metrics, health on /healthz", listen);
   }
   const metrics::ProgressLog progress(std::chrono::seconds(10));
-  spdlog::info("popyka-host {} starting on slot '{}'", POPYKA_SDK_VERSION_STRING, config.database.slot_name);
+  spdlog::info("popyka-host {} starting on slot '{}'", POPYKA_VERSION_STRING, config.database.slot_name);
   source::stream_changes(config.database, pipeline);
   spdlog::info("stopped: {}", runtime::stop_reason());
   return 0;
@@ -106,8 +106,8 @@ int main(int argc, char** argv) {
   app.add_option("--replay", options.replay_file, "Run wal2json v2 JSON lines from FILE (- for stdin) through the pipeline, no database")
       ->type_name("FILE");
   app.add_flag("--drop-slot", options.drop_slot, "Drop the configured replication slot and exit");
-  app.set_version_flag("--version", std::string("popyka-host ") + POPYKA_SDK_VERSION_STRING + " (SDK ABI " +
-                                        std::to_string(POPYKA_SDK_ABI_VERSION) + ")");
+  app.set_version_flag("--version", std::string("popyka-host ") + POPYKA_VERSION_STRING + " (SDK ABI " +
+                                        std::to_string(popyka::sdk::kAbiVersion) + ")");
   CLI11_PARSE(app, argc, argv);
   popyka::pipeline::install_terminate_report();
   try {
