@@ -30,6 +30,7 @@ using namespace popyka;
 struct Options {
   bool check_only = false;  // --check-config
   bool list_plugins = false;
+  std::string describe;  // --describe CLASS
   bool drop_slot = false;
   std::string replay_file;
 };
@@ -56,6 +57,10 @@ int run(const Options& options) {
   const plugin_loading::PluginRegistry registry = load_plugins(settings);
   if (options.list_plugins) {
     host::print_plugins(std::cout, registry);
+    return 0;
+  }
+  if (!options.describe.empty()) {
+    host::describe_class(std::cout, registry, options.describe);
     return 0;
   }
   const config::PipelineConfig config = config::load_pipeline_config(env);
@@ -103,6 +108,8 @@ int main(int argc, char** argv) {
   Options options;
   app.add_flag("--check-config", options.check_only, "Load the config and plugins, print the pipeline, exit without connecting");
   app.add_flag("--list-plugins", options.list_plugins, "List every class the plugins provide: kind, name, file");
+  app.add_option("--describe", options.describe, "Print a class's config keys (type, required or default, help) and exit")
+      ->type_name("CLASS");
   app.add_option("--replay", options.replay_file, "Run wal2json v2 JSON lines from FILE (- for stdin) through the pipeline, no database")
       ->type_name("FILE");
   app.add_flag("--drop-slot", options.drop_slot, "Drop the configured replication slot and exit");
