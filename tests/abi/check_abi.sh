@@ -28,7 +28,7 @@ baseline="$baseline_dir/abi$abi.abi"
 
 # The flags popyka_add_plugin() uses, plus -g -O0 so every type is described the same way.
 "$cxx" -std=c++20 -g -O0 -shared -fPIC -fvisibility=hidden -fvisibility-inlines-hidden \
-  "${include_flags[@]}" "$here/reference_plugin.cpp" -o "$work/popyka-abi-reference.so"
+  -fdebug-prefix-map="$PWD"=. "${include_flags[@]}" "$here/reference_plugin.cpp" -o "$work/popyka-abi-reference.so"
 # Paths would differ between checkouts; the ABI does not.
 abidw --no-corpus-path --short-locs "$work/popyka-abi-reference.so" >"$work/current.abi"
 
