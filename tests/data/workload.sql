@@ -1,9 +1,6 @@
 -- The workload behind the wal2json samples (tests/data/regenerate.sh): every action wal2json
 -- emits (B, C, I, U, D, T, M), every kind of column value, REPLICA IDENTITY DEFAULT and FULL,
 -- a table without a primary key, a transactional and a non-transactional message.
-create table demo(id serial primary key, name varchar not null, price numeric(10,2), ok boolean,
-                  tags text[], doc jsonb, big text, ts timestamptz default '2024-01-02 03:04:05+00');
-create table nopk(name text);
 insert into demo(name,price,ok,tags,doc,big) values ('a',1.50,true,'{x,y}','{"k":1}',repeat('z',10)),
                                                    ('b',null,false,null,null,null);
 update demo set name='a2' where id=1;
