@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
-#include <cstdio>
 
 #include "runtime/stop_signal.hpp"
 #include "source/replication/replication_stream.hpp"
@@ -272,30 +271,6 @@ OutputSettings read_output_settings(ReplicationConnection& walsender) {
 
 bool read_initial_snapshot(const InitialSnapshot& snapshot, ChangeConsumer& consumer) {
   return SnapshotReader(snapshot, consumer).run();
-}
-
-void append_json_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (char c : text) {
-    switch (c) {
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      default:
-        if (static_cast<unsigned char>(c) < ' ') {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-          out += escaped;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
 }
 
 void append_wal2json_type(std::string& out, std::string_view type_name) {
