@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "source/replication/pgoutput/pgoutput_decoder.hpp"
+#include "source/replication/output_plugin/pgoutput/pgoutput_decoder.hpp"
 
 using namespace popyka::source::replication::pgoutput;
 

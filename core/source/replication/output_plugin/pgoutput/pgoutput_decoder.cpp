@@ -1,4 +1,4 @@
-#include "source/replication/pgoutput/pgoutput_decoder.hpp"
+#include "source/replication/output_plugin/pgoutput/pgoutput_decoder.hpp"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <optional>
 
-#include "source/replication/initial_snapshot.hpp"  // append_json_string, append_wal2json_type/value
+#include "source/replication/snapshot/initial_snapshot.hpp"  // append_json_string, append_wal2json_type/value
 
 namespace popyka::source::replication::pgoutput {
 namespace {

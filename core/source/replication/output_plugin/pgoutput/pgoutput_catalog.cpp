@@ -1,4 +1,4 @@
-#include "source/replication/pgoutput/pgoutput_catalog.hpp"
+#include "source/replication/output_plugin/pgoutput/pgoutput_catalog.hpp"
 
 #include <fmt/format.h>
 

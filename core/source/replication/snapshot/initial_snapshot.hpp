@@ -9,7 +9,7 @@
 #include "config/pipeline_config.hpp"
 #include "popyka/sdk/change.hpp"
 #include "source/change_consumer.hpp"
-#include "source/replication/replication_connection.hpp"
+#include "source/replication/transport/replication_connection.hpp"
 
 namespace popyka::source::replication {
 

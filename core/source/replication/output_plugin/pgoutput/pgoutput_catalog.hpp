@@ -2,8 +2,8 @@
 #include <memory>
 #include <string>
 
-#include "source/replication/pgoutput/pgoutput_decoder.hpp"
-#include "source/replication/replication_connection.hpp"
+#include "source/replication/output_plugin/pgoutput/pgoutput_decoder.hpp"
+#include "source/replication/transport/replication_connection.hpp"
 
 namespace popyka::source::replication::pgoutput {
 
