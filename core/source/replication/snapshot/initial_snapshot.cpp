@@ -1,4 +1,4 @@
-#include "source/replication/initial_snapshot.hpp"
+#include "source/replication/snapshot/initial_snapshot.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -9,7 +9,7 @@
 
 #include "runtime/stop_signal.hpp"
 #include "source/replication/replication_stream.hpp"
-#include "source/replication/wal2json_options.hpp"
+#include "source/replication/output_plugin/wal2json_plugin.hpp"
 
 namespace popyka::source::replication {
 namespace {

@@ -10,7 +10,7 @@
 #include "popyka/sdk/change.hpp"
 #include "popyka/sdk/json.hpp"
 #include "source/change_consumer.hpp"
-#include "source/replication/replication_connection.hpp"
+#include "source/replication/transport/replication_connection.hpp"
 
 namespace popyka::source::replication {
 
