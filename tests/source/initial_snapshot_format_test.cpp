@@ -1,9 +1,9 @@
 // wal2json's value formatting for R rows, without a server.
 #include <catch2/catch.hpp>
 
-#include "source/replication/heartbeat.hpp"
-#include "source/replication/initial_snapshot.hpp"
-#include "source/replication/replication_slot.hpp"
+#include "source/replication/heartbeat/heartbeat.hpp"
+#include "source/replication/snapshot/initial_snapshot.hpp"
+#include "source/replication/slot/replication_slot.hpp"
 
 using namespace popyka::source::replication;
 

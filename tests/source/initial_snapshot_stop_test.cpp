@@ -5,7 +5,7 @@
 
 #include "background_stream.hpp"
 #include "runtime/stop_signal.hpp"
-#include "source/replication/replication_slot.hpp"
+#include "source/replication/slot/replication_slot.hpp"
 
 using namespace popyka;
 using namespace popyka::test;

@@ -15,7 +15,7 @@
 #include "wait_until.hpp"
 #include "decode/wal2json_decoder.hpp"
 #include "popyka/sdk/change.hpp"
-#include "source/replication/replication_slot.hpp"
+#include "source/replication/slot/replication_slot.hpp"
 
 using namespace popyka;
 using namespace popyka::test;

@@ -4,10 +4,11 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
-#include "source/replication/pgoutput/pgoutput_decoder.hpp"
+#include "source/replication/output_plugin/pgoutput/pgoutput_decoder.hpp"
 
 using namespace popyka::source::replication::pgoutput;
 
@@ -15,16 +16,22 @@ namespace {
 
 class FakeCatalog final : public Catalog {
  public:
-  Description describe(std::uint32_t relation_oid, const std::vector<RelationColumn>& columns) override {
+  Description describe(std::uint32_t relation_oid, const std::vector<RelationColumn>& columns,
+                       bool with_primary_key) override {
     ++describes;
+    asked_primary_key = with_primary_key;
     Description description;
     for (const auto& column : columns) {
+      if (column.sent_type && dropped_types.contains(column.type_oid)) {
+        description.type_names.push_back(column.sent_type->schema + "." + column.sent_type->name);
+        continue;
+      }
       std::string name = column.type_oid == 23 ? "integer" : column.type_oid == 25 ? "text"
                        : column.type_oid == 1700 ? "numeric(10,2)" : column.type_oid == 16 ? "boolean"
                        : column.type_oid == 1009 ? "text[]" : column.type_oid == 20 ? "bigint" : "\"My Type\"";
       description.type_names.push_back(name);
     }
-    description.primary_key = primary_keys[relation_oid];
+    if (with_primary_key) description.primary_key = primary_keys[relation_oid];
     return description;
   }
   std::int32_t utc_offset(std::int64_t unix_seconds) override {
@@ -33,7 +40,9 @@ class FakeCatalog final : public Catalog {
     return offset;
   }
 
-  std::map<std::uint32_t, std::vector<std::string>> primary_keys;
+  std::map<std::uint32_t, std::vector<std::string>> primary_keys;  // as of now
+  std::set<std::uint32_t> dropped_types;
+  bool asked_primary_key = false;
   std::int32_t offset = 0;
   int describes = 0, offset_queries = 0;
   std::int64_t last_offset_query = 0;
@@ -193,6 +202,50 @@ TEST_CASE("pgoutput: a new Relation message replaces the cached one (ALTER TABLE
       R"("pk":[{"name":"id","type":"bigint"}]})"});
   // A tuple of the old shape no longer fits.
   CHECK_THROWS_AS(decoder.decode(Message('I').i32(9).u8('N').i16(1).text("5").bytes()), DecodeError);
+}
+
+TEST_CASE("pgoutput: pk is the Relation message's key under the default replica identity, the catalog's otherwise") {
+  FakeCatalog catalog;
+  Decoder decoder(catalog);
+  decode(decoder, Message('B').i64(0).i64(commit_us).i32(1));
+  // The key as of the change (a, d), though the catalog knows another one now (or none).
+  catalog.primary_keys[3] = {"a"};
+  Message composite('R');
+  composite.i32(3).str("public").str("r1").u8('d').i16(3);
+  composite.u8(1).str("a").i32(23).i32(-1).u8(0).str("v").i32(25).i32(-1).u8(1).str("d").i32(16).i32(-1);
+  decode(decoder, composite);
+  CHECK_FALSE(catalog.asked_primary_key);
+  CHECK(decode(decoder, Message('I').i32(3).u8('N').i16(3).text("1").text("x").text("t"))[0].ends_with(
+      R"("pk":[{"name":"a","type":"integer"},{"name":"d","type":"boolean"}]})"));
+  // No key at the time of the change: none, whatever the catalog says now.
+  catalog.primary_keys[4] = {"id"};
+  Message keyless('R');
+  keyless.i32(4).str("public").str("k").u8('d').i16(1).u8(0).str("id").i32(23).i32(-1);
+  decode(decoder, keyless);
+  CHECK(decode(decoder, Message('I').i32(4).u8('N').i16(1).text("1"))[0].ends_with(R"("pk":[]})"));
+  // REPLICA IDENTITY USING INDEX: the flags are the index's columns, the key is the catalog's.
+  catalog.primary_keys[5] = {"id"};
+  Message by_index('R');
+  by_index.i32(5).str("public").str("i").u8('i').i16(2).u8(0).str("id").i32(23).i32(-1).u8(1).str("u").i32(25).i32(-1);
+  decode(decoder, by_index);
+  CHECK(catalog.asked_primary_key);
+  CHECK(decode(decoder, Message('I').i32(5).u8('N').i16(2).text("1").text("u1"))[0].ends_with(
+      R"("pk":[{"name":"id","type":"integer"}]})"));
+}
+
+TEST_CASE("pgoutput: a type dropped since the change is named by its Type message") {
+  FakeCatalog catalog;
+  Decoder decoder(catalog);
+  decode(decoder, Message('B').i64(0).i64(commit_us).i32(1));
+  CHECK(decode(decoder, Message('Y').i32(70001).str("").str("int8")).empty());  // a domain: its base type
+  CHECK(decode(decoder, Message('Y').i32(70002).str("app").str("mood")).empty());
+  catalog.dropped_types = {70001, 70002};
+  Message rel('R');
+  rel.i32(8).str("public").str("t").u8('d').i16(2).u8(1).str("d").i32(70001).i32(-1).u8(0).str("m").i32(70002).i32(-1);
+  decode(decoder, rel);
+  CHECK(decode(decoder, Message('I').i32(8).u8('N').i16(2).text("3").text("ok"))[0].find(
+            R"("columns":[{"name":"d","type":"pg_catalog.int8","value":"3"},{"name":"m","type":"app.mood","value":"ok"}])") !=
+        std::string::npos);
 }
 
 TEST_CASE("pgoutput: malformed messages are DecodeErrors") {

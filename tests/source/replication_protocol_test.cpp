@@ -5,11 +5,11 @@
 #include <string>
 
 #include "source/replication/confirmed_position.hpp"
-#include "source/replication/reconnect_backoff.hpp"
-#include "source/replication/replication_connection.hpp"
-#include "source/replication/replication_protocol.hpp"
-#include "source/replication/replication_slot.hpp"
-#include "source/replication/wal2json_options.hpp"
+#include "source/replication/transport/reconnect_backoff.hpp"
+#include "source/replication/transport/replication_connection.hpp"
+#include "source/replication/transport/replication_protocol.hpp"
+#include "source/replication/slot/replication_slot.hpp"
+#include "source/replication/output_plugin/wal2json_plugin.hpp"
 
 using namespace popyka::source::replication;
 using popyka::source::ReplicationError;

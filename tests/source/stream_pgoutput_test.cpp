@@ -9,56 +9,14 @@
 #include <string>
 #include <vector>
 
-#include "background_stream.hpp"
-#include "stream_checks.hpp"
 #include "contract_workload.hpp"
-#include "popyka/sdk/change.hpp"
+#include "plugin_comparison.hpp"
+#include "stream_checks.hpp"
 
 using namespace popyka;
 using namespace popyka::test;
 
 namespace {
-
-using Plugin = config::DatabaseSpec::OutputPlugin;
-
-config::DatabaseSpec spec_for(const PostgresCluster& cluster, const std::string& database, const std::string& slot,
-                              Plugin plugin) {
-  auto spec = database_spec(cluster, slot);
-  spec.connect_url = cluster.dsn("postgres", "", database);
-  spec.output_plugin = plugin;
-  return spec;
-}
-
-// Streams the (existing) slot until the end-of-stream message.
-std::vector<ReceivedMessage> stream_slot(config::DatabaseSpec spec) {
-  RecordingConsumer consumer;
-  BackgroundStream stream(std::move(spec), consumer);
-  const auto ending = stream.wait();
-  INFO(stream.error());
-  REQUIRE(ending == BackgroundStream::Ending::end_of_stream_message);
-  return consumer.received();
-}
-
-bool is_action(const ReceivedMessage& message, char action) {
-  return message.json.starts_with(std::string(R"({"action":")") + action + '"');
-}
-
-// Allowed difference 1: PostgreSQL 15's pgoutput skips transactions without a published change
-// (DDL only, writes to no table, a transactional message's rolled-back transaction...), where
-// wal2json still sends their B and C. Such B/C pairs are left out of wal2json's list.
-std::vector<ReceivedMessage> without_empty_transactions(const std::vector<ReceivedMessage>& messages) {
-  std::vector<ReceivedMessage> kept;
-  for (std::size_t i = 0; i < messages.size(); ++i) {
-    if (is_action(messages[i], 'B') && i + 1 < messages.size() && is_action(messages[i + 1], 'C')) {
-      ++i;
-      continue;
-    }
-    kept.push_back(messages[i]);
-  }
-  return kept;
-}
-
-
 
 // After the contract workload: unchanged TOAST and ALTER TABLE mid-stream.
 const std::vector<std::string> extra_workload = {
@@ -83,44 +41,17 @@ const std::vector<std::string> extra_workload = {
 }  // namespace
 
 TEST_CASE("pgoutput gives the consumer what wal2json gives for the contract workload, ALTER TABLE and TOAST") {
-  auto& cluster = PostgresCluster::shared();
-  const std::string db = "pgoutput_contract";
-  cluster.create_database(db);
-  for (const auto& statement : contract_schema) cluster.exec(statement, db);
-  // Allowed difference 2 (not in the output, in the workload): under a publication that
-  // publishes updates and deletes, PostgreSQL refuses UPDATE/DELETE on a table without a replica
-  // identity; the keyless table gets REPLICA IDENTITY FULL, for both plugins (same WAL).
-  cluster.exec("ALTER TABLE no_key REPLICA IDENTITY FULL", db);
-  cluster.exec("CREATE PUBLICATION popyka FOR ALL TABLES", db);
-  cluster.exec("SELECT pg_create_logical_replication_slot('via_wal2json', 'wal2json')", db);
-  cluster.exec("SELECT pg_create_logical_replication_slot('via_pgoutput', 'pgoutput')", db);
-  for (const auto& statement : contract_workload) cluster.exec(statement, db);
-  for (const auto& statement : extra_workload) cluster.exec(statement, db);
-  cluster.exec(end_of_stream_sql, db);
-
+  std::vector<std::string> schema = contract_schema;
+  // Not in the output, in the workload: under a publication that publishes updates and deletes,
+  // PostgreSQL refuses UPDATE/DELETE on a table without a replica identity (allowed difference
+  // 4); the keyless table gets REPLICA IDENTITY FULL, for both plugins (same WAL).
+  schema.push_back("ALTER TABLE no_key REPLICA IDENTITY FULL");
+  std::vector<std::string> workload = contract_workload;
+  workload.insert(workload.end(), extra_workload.begin(), extra_workload.end());
   // A walsender TimeZone that is not UTC: commit times must print alike too.
-  auto wal2json_spec = spec_for(cluster, db, "via_wal2json", Plugin::wal2json);
-  auto pgoutput_spec = spec_for(cluster, db, "via_pgoutput", Plugin::pgoutput);
-  wal2json_spec.connect_url += " options='-c TimeZone=Asia/Kolkata'";
-  pgoutput_spec.connect_url += " options='-c TimeZone=Asia/Kolkata'";
-  const auto expected = without_empty_transactions(stream_slot(wal2json_spec));
-  const auto received = stream_slot(pgoutput_spec);
-
-  REQUIRE(received.size() == expected.size());
-  for (std::size_t i = 0; i < received.size(); ++i) {
-    INFO("message " << i << "\nwal2json: " << expected[i].json << "\npgoutput: " << received[i].json);
-    CHECK(received[i].json == expected[i].json);
-    if (is_action(received[i], 'B')) {
-      // Allowed difference 3: pgoutput (PostgreSQL 15) sends BEGIN only with the transaction's
-      // first published change, at that change's LSN; wal2json at the transaction's first WAL
-      // record. B's LSN may be later, never past the first change.
-      CHECK(received[i].lsn >= expected[i].lsn);
-      REQUIRE(i + 1 < received.size());
-      CHECK(received[i].lsn <= expected[i + 1].lsn);
-    } else {
-      CHECK(sdk::format_lsn(received[i].lsn) == sdk::format_lsn(expected[i].lsn));
-    }
-  }
+  const auto streams = stream_through_both("pgoutput_contract", schema, workload, "Asia/Kolkata");
+  const auto& received = streams.pgoutput;
+  check_same_messages(streams.wal2json, received);
 
   // The workload reached the stream: its hard cases, decoded by pgoutput.
   CHECK(any_contains(received, R"("table":"trunc_b")"));

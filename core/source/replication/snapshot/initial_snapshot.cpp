@@ -1,4 +1,4 @@
-#include "source/replication/initial_snapshot.hpp"
+#include "source/replication/snapshot/initial_snapshot.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -6,11 +6,10 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
-#include <cstdio>
 
 #include "runtime/stop_signal.hpp"
 #include "source/replication/replication_stream.hpp"
-#include "source/replication/wal2json_options.hpp"
+#include "source/replication/output_plugin/wal2json_plugin.hpp"
 
 namespace popyka::source::replication {
 namespace {
@@ -272,30 +271,6 @@ OutputSettings read_output_settings(ReplicationConnection& walsender) {
 
 bool read_initial_snapshot(const InitialSnapshot& snapshot, ChangeConsumer& consumer) {
   return SnapshotReader(snapshot, consumer).run();
-}
-
-void append_json_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (char c : text) {
-    switch (c) {
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      default:
-        if (static_cast<unsigned char>(c) < ' ') {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-          out += escaped;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
 }
 
 void append_wal2json_type(std::string& out, std::string_view type_name) {

@@ -1,4 +1,4 @@
-#include "source/replication/stop_aware_wait.hpp"
+#include "source/replication/transport/stop_aware_wait.hpp"
 
 #include <poll.h>
 

@@ -1,4 +1,4 @@
-#include "source/replication/pgoutput/pgoutput_setup.hpp"
+#include "source/replication/output_plugin/pgoutput/pgoutput_plugin.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>

@@ -16,23 +16,36 @@ class DecodeError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A type as pgoutput's Type message names it (sent before the first Relation message that uses
+// a type outside the built-in ones). For a domain PostgreSQL 15 sends its base type's name.
+struct SentTypeName {
+  std::string schema;  // pg_catalog when the protocol sends ""
+  std::string name;
+};
+
 // A column as a Relation message describes it.
 struct RelationColumn {
   std::string name;
   std::uint32_t type_oid = 0;
   std::int32_t typmod = -1;
   bool replica_identity = false;  // part of the replica identity (flag 1)
+  const SentTypeName* sent_type = nullptr;  // what a Type message said of type_oid, if one did
 };
 
 // What the decoder asks the database (an ordinary connection, see pgoutput_catalog.hpp).
 class Catalog {
  public:
   struct Description {
-    std::vector<std::string> type_names;   // format_type(type_oid, typmod) of each column, in order
+    // format_type(type_oid, typmod) of each column, in order; for a type dropped since the
+    // change, the name its Type message gave.
+    std::vector<std::string> type_names;
     std::vector<std::string> primary_key;  // the primary key's column names (any order); empty: none
   };
-  // Asked once per Relation message (so an ALTER TABLE mid-stream is seen).
-  virtual Description describe(std::uint32_t relation_oid, const std::vector<RelationColumn>& columns) = 0;
+  // Asked once per Relation message (so an ALTER TABLE mid-stream is seen). The primary key only
+  // when `with_primary_key`: the Relation message says it itself under the default replica
+  // identity, as of the change; the catalog can only say it as of now.
+  virtual Description describe(std::uint32_t relation_oid, const std::vector<RelationColumn>& columns,
+                               bool with_primary_key) = 0;
   // Seconds east of UTC of the walsender's TimeZone at `unix_seconds` (to print commit times
   // exactly as wal2json's timestamptz_to_str does).
   virtual std::int32_t utc_offset(std::int64_t unix_seconds) = 0;
@@ -44,7 +57,9 @@ class Catalog {
 // Turns pgoutput's binary messages into wal2json format-version 2 messages, as wal2json 2.5
 // writes them with the options popyka-host sets (include-xids, include-timestamp, include-pk):
 // same actions, fields, type names and value formatting, so the pipeline reads them unchanged.
-// Relation metadata is cached by relation OID and replaced by each new Relation message.
+// Relation metadata is cached by relation OID and replaced by each new Relation message. `pk` is
+// the Relation message's replica identity columns under the default replica identity (the
+// primary key as of the change, like wal2json's); the catalog's primary key otherwise.
 //
 // Unchanged TOASTed values ('u' in TupleData) are left out of `columns` and `identity`, as
 // wal2json leaves them out; with REPLICA IDENTITY FULL the old tuple carries every value.
@@ -77,6 +92,7 @@ class Decoder {
   std::string& next_message();
   void on_begin(Reader& in);
   void on_relation(Reader& in);
+  void on_type(Reader& in);
   void on_change(char action, Reader& in);
   void on_truncate(Reader& in);
   void on_message(Reader& in);
@@ -89,6 +105,7 @@ class Decoder {
 
   Catalog& catalog_;
   std::unordered_map<std::uint32_t, Relation> relations_;
+  std::unordered_map<std::uint32_t, SentTypeName> sent_types_;  // from Type messages, by type OID
   std::string transaction_;  // ,"xid":..,"timestamp":".." of the open transaction
   std::unordered_map<std::int64_t, std::int32_t> utc_offsets_;  // by 15-minute bucket
   std::vector<Value> new_tuple_, old_tuple_;

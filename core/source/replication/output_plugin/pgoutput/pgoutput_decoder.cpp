@@ -1,4 +1,4 @@
-#include "source/replication/pgoutput/pgoutput_decoder.hpp"
+#include "source/replication/output_plugin/pgoutput/pgoutput_decoder.hpp"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <optional>
 
-#include "source/replication/initial_snapshot.hpp"  // append_json_string, append_wal2json_type/value
+#include "source/replication/snapshot/initial_snapshot.hpp"  // append_json_string, append_wal2json_type/value
 
 namespace popyka::source::replication::pgoutput {
 namespace {
@@ -82,7 +82,8 @@ std::span<const std::string> Decoder::decode(std::string_view message) {
     case 'I': case 'U': case 'D': on_change(message[0], in); break;
     case 'T': on_truncate(in); break;
     case 'M': on_message(in); break;
-    case 'Y': case 'O': break;  // types: names come from format_type; origins: wal2json leaves them out too
+    case 'Y': on_type(in); break;
+    case 'O': break;  // origins: wal2json leaves them out too
     default:
       throw DecodeError(fmt::format("pgoutput message: unknown type '{}' (0x{:02x})", std::isprint(static_cast<unsigned char>(message[0])) ? message[0] : '?',
                                     static_cast<unsigned char>(message[0])));
@@ -108,12 +109,23 @@ void Decoder::on_begin(Reader& in) {
   out += '}';
 }
 
+void Decoder::on_type(Reader& in) {
+  const auto oid = static_cast<std::uint32_t>(in.i32());
+  SentTypeName type;
+  type.schema = in.cstring();
+  if (type.schema.empty()) type.schema = "pg_catalog";  // the protocol sends pg_catalog as ""
+  type.name = in.cstring();
+  sent_types_.insert_or_assign(oid, std::move(type));
+}
+
 void Decoder::on_relation(Reader& in) {
   const auto oid = static_cast<std::uint32_t>(in.i32());
   std::string_view schema = in.cstring();
   if (schema.empty()) schema = "pg_catalog";  // the protocol sends pg_catalog as ""
   const std::string_view table = in.cstring();
-  in.u8();  // replica identity setting: the columns' flags say which are part of it
+  // Under the default replica identity the flagged columns are the primary key as of the change
+  // (none without one); under FULL, USING INDEX or NOTHING the stream does not say.
+  const bool identity_is_primary_key = in.u8() == 'd';
   const int count = in.i16();
   std::vector<RelationColumn> described(static_cast<std::size_t>(std::max(count, 0)));
   for (auto& column : described) {
@@ -121,8 +133,9 @@ void Decoder::on_relation(Reader& in) {
     column.name = in.cstring();
     column.type_oid = static_cast<std::uint32_t>(in.i32());
     column.typmod = in.i32();
+    if (auto sent = sent_types_.find(column.type_oid); sent != sent_types_.end()) column.sent_type = &sent->second;
   }
-  const Catalog::Description description = catalog_.describe(oid, described);
+  const Catalog::Description description = catalog_.describe(oid, described, !identity_is_primary_key);
   if (description.type_names.size() != described.size())
     throw DecodeError(fmt::format("relation {}: the catalog described {} of {} columns", oid, description.type_names.size(),
                                   described.size()));
@@ -145,8 +158,11 @@ void Decoder::on_relation(Reader& in) {
     column.replica_identity = described[i].replica_identity;
     relation.columns.push_back(std::move(column));
     // wal2json lists the key's columns in the table's column order.
-    if (std::find(description.primary_key.begin(), description.primary_key.end(), described[i].name) !=
-        description.primary_key.end()) {
+    const bool in_primary_key =
+        identity_is_primary_key ? described[i].replica_identity
+                                : std::find(description.primary_key.begin(), description.primary_key.end(),
+                                            described[i].name) != description.primary_key.end();
+    if (in_primary_key) {
       relation.primary_key += first_key ? R"({"name":)" : R"(,{"name":)";
       first_key = false;
       append_json_string(relation.primary_key, described[i].name);

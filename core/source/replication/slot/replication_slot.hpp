@@ -4,7 +4,7 @@
 
 #include "config/pipeline_config.hpp"
 #include "popyka/sdk/change.hpp"
-#include "source/replication/replication_connection.hpp"
+#include "source/replication/transport/replication_connection.hpp"
 #include "source/replication/replication_stream.hpp"
 
 namespace popyka::source::replication {

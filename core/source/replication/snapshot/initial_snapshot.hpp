@@ -8,8 +8,9 @@
 
 #include "config/pipeline_config.hpp"
 #include "popyka/sdk/change.hpp"
+#include "popyka/sdk/json.hpp"
 #include "source/change_consumer.hpp"
-#include "source/replication/replication_connection.hpp"
+#include "source/replication/transport/replication_connection.hpp"
 
 namespace popyka::source::replication {
 
@@ -35,8 +36,8 @@ struct InitialSnapshot {
 bool read_initial_snapshot(const InitialSnapshot& snapshot, ChangeConsumer& consumer);
 
 // wal2json's own formatting, for the rows above (exposed for tests).
-// PostgreSQL's escape_json(): quotes, \b \f \n \r \t \" \\, other control characters \u00XX.
-void append_json_string(std::string& out, std::string_view text);
+// Strings are written with the SDK's append_json_string (PostgreSQL's escape_json(), as wal2json).
+using sdk::append_json_string;
 // A format_type() name as wal2json writes it: as it is when already a quoted identifier (not an
 // array), else as a JSON string.
 void append_wal2json_type(std::string& out, std::string_view type_name);

@@ -1,4 +1,4 @@
-#include "source/replication/wal2json_options.hpp"
+#include "source/replication/output_plugin/wal2json_plugin.hpp"
 
 #include <fmt/format.h>
 

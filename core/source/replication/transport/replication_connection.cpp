@@ -1,4 +1,4 @@
-#include "source/replication/replication_connection.hpp"
+#include "source/replication/transport/replication_connection.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>

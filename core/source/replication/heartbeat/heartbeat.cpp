@@ -1,4 +1,4 @@
-#include "source/replication/heartbeat.hpp"
+#include "source/replication/heartbeat/heartbeat.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -6,7 +6,7 @@
 #include <memory>
 #include <optional>
 
-#include "source/replication/replication_connection.hpp"
+#include "source/replication/transport/replication_connection.hpp"
 
 namespace popyka::source::replication {
 

@@ -1,4 +1,4 @@
-#include "source/replication/replication_slot.hpp"
+#include "source/replication/slot/replication_slot.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>

@@ -1,8 +1,8 @@
 #pragma once
 #include <string_view>
 
-#include "source/replication/replication_connection.hpp"
-#include "source/replication/wal2json_options.hpp"
+#include "source/replication/transport/replication_connection.hpp"
+#include "source/replication/output_plugin/wal2json_plugin.hpp"
 
 namespace popyka::source::replication::pgoutput {
 

@@ -1,4 +1,4 @@
-#include "source/replication/replication_protocol.hpp"
+#include "source/replication/transport/replication_protocol.hpp"
 
 #include <fmt/format.h>
 
