@@ -34,15 +34,4 @@ struct InitialSnapshot {
 // Throws ConnectionLost, ReplicationError (a listed table missing), what the consumer throws.
 bool read_initial_snapshot(const InitialSnapshot& snapshot, ChangeConsumer& consumer);
 
-// wal2json's own formatting, for the rows above (exposed for tests).
-// PostgreSQL's escape_json(): quotes, \b \f \n \r \t \" \\, other control characters \u00XX.
-void append_json_string(std::string& out, std::string_view text);
-// A format_type() name as wal2json writes it: as it is when already a quoted identifier (not an
-// array), else as a JSON string.
-void append_wal2json_type(std::string& out, std::string_view type_name);
-// A value whose type output function printed `text` (std::nullopt: NULL): int2/4/8, oid,
-// float4/8 and numeric as JSON numbers (NaN and ±Infinity as null), bool as true/false, bytea's
-// hex without its \x, everything else as a JSON string.
-void append_wal2json_value(std::string& out, std::uint32_t type_oid, std::optional<std::string_view> text);
-
 }  // namespace popyka::source::replication
