@@ -4,13 +4,15 @@
 #include <string>
 #include <string_view>
 
+#include "popyka/sdk/json.hpp"
+
 namespace popyka::source::replication {
 
 // wal2json 2.5's formatting of names, types and values (pg_decode_write_value), for the messages
 // popyka writes itself in wal2json v2: the initial snapshot's R rows and pgoutput's changes.
 
-// PostgreSQL's escape_json(): quotes, \b \f \n \r \t \" \\, other control characters \u00XX.
-void append_json_string(std::string& out, std::string_view text);
+// Strings: the SDK's append_json_string (PostgreSQL's escape_json(), as wal2json).
+using sdk::append_json_string;
 // A format_type() name as wal2json writes it: as it is when already a quoted identifier (not an
 // array), else as a JSON string.
 void append_wal2json_type(std::string& out, std::string_view type_name);

@@ -11,9 +11,7 @@
 #include "plugin_loading/plugin_registry.hpp"
 #include "temp_dir.hpp"
 
-namespace popyka::testing {
-
-using TempDir = popyka::test::TempDir;
+namespace popyka::test {
 
 std::vector<std::string> read_lines(const std::string& file);
 
@@ -40,4 +38,4 @@ class PipelineFixture {
 // A wal2json v2 row change of `table` at `lsn`.
 std::string insert_into(const std::string& table, int id);
 
-}  // namespace popyka::testing
+}  // namespace popyka::test

@@ -5,7 +5,7 @@
 
 #include "config/config_loader.hpp"
 
-namespace popyka::testing {
+namespace popyka::test {
 
 std::vector<std::string> read_lines(const std::string& file) {
   std::ifstream in(file);
@@ -43,4 +43,4 @@ std::string insert_into(const std::string& table, int id) {
          std::to_string(id) + "}]}";
 }
 
-}  // namespace popyka::testing
+}  // namespace popyka::test

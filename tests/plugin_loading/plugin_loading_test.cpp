@@ -43,7 +43,7 @@ TEST_CASE("two plugins providing one class name are refused, naming both files")
 }
 
 TEST_CASE("a file the loader cannot load reports the loader's own error") {
-  popyka::testing::TempDir dir;
+  popyka::test::TempDir dir;
   std::ofstream(dir.file("broken.so")) << std::string(4096, 'x');  // long enough to be read, not ELF
   PluginRegistry registry;
   CHECK_THROWS_WITH(registry.load({dir.file("broken.so")}), Contains("broken.so: cannot be loaded: ") && Contains("invalid ELF header"));

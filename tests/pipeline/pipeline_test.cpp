@@ -4,8 +4,8 @@
 #include "pipeline_fixture.hpp"
 
 using popyka::pipeline::PipelineAbort;
-using popyka::testing::insert_into;
-using popyka::testing::PipelineFixture;
+using popyka::test::insert_into;
+using popyka::test::PipelineFixture;
 using Catch::Contains;
 
 namespace {
