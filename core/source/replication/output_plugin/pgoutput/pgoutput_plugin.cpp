@@ -1,0 +1,71 @@
+#include "source/replication/output_plugin/pgoutput/pgoutput_plugin.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <string>
+
+#include "popyka/sdk/change.hpp"
+#include "source/replication/replication_error.hpp"
+
+namespace popyka::source::replication::pgoutput {
+
+void ensure_publication(ReplicationConnection& connection, std::string_view publication) {
+  const std::string literal = connection.quote_literal(publication);
+  auto existing = connection.execute(
+      "SELECT puballtables, (SELECT count(*) FROM pg_publication_tables t WHERE t.pubname = p.pubname) "
+      "FROM pg_publication p WHERE pubname = " + literal);
+  if (existing.rows() > 0) {
+    spdlog::info("using publication \"{}\" ({})", publication,
+                 existing.value(0, 0) == "t" ? std::string("all tables")
+                                             : fmt::format("{} table(s)", existing.value(0, 1)));
+    return;
+  }
+  try {
+    connection.execute(fmt::format("CREATE PUBLICATION {} FOR ALL TABLES", publication));
+    spdlog::info("created publication \"{}\" FOR ALL TABLES", publication);
+  } catch (const ServerError& e) {
+    if (e.sqlstate() == "42710") return;  // duplicate_object: created just now by someone else
+    auto database = connection.execute("SELECT current_database()");
+    throw ReplicationError(fmt::format(
+        "publication \"{0}\" does not exist and popyka cannot create it ({1}): run "
+        "CREATE PUBLICATION {0} FOR ALL TABLES; as a superuser in database \"{2}\" (or set database.publication "
+        "to an existing one)",
+        publication, e.what(), database.value(0, 0)));
+  }
+}
+
+PluginOptions start_options(std::string_view publication, int server_version) {
+  PluginOptions options = {{"proto_version", "1"}, {"publication_names", std::string(publication)}};
+  if (server_version >= 140000) options.emplace_back("messages", "true");
+  return options;
+}
+
+PgoutputPlugin::PgoutputPlugin(const config::DatabaseSpec& database)
+    : connect_url_(database.connect_url), publication_(database.publication) {}
+
+PgoutputPlugin::~PgoutputPlugin() = default;
+
+void PgoutputPlugin::prepare(ReplicationConnection& connection, std::string_view slot_plugin) {
+  if (slot_plugin.empty() || slot_plugin == pgoutput_plugin) ensure_publication(connection, publication_);
+  std::string time_zone(connection.execute("SHOW TimeZone").value(0, 0));
+  catalog_ = std::make_unique<DatabaseCatalog>(connect_url_, std::move(time_zone));
+  decoder_ = std::make_unique<Decoder>(*catalog_);
+}
+
+PluginOptions PgoutputPlugin::start_options(int server_version) const {
+  return pgoutput::start_options(publication_, server_version);
+}
+
+std::span<const std::string_view> PgoutputPlugin::messages(std::string_view payload, sdk::Lsn lsn) {
+  std::span<const std::string> decoded;
+  try {
+    decoded = decoder_->decode(payload);
+  } catch (const DecodeError& e) {
+    throw ReplicationError(fmt::format("cannot decode pgoutput's message at {}: {}", sdk::format_lsn(lsn), e.what()));
+  }
+  messages_.assign(decoded.begin(), decoded.end());
+  return messages_;
+}
+
+}  // namespace popyka::source::replication::pgoutput

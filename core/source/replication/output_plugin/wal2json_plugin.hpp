@@ -1,0 +1,33 @@
+#pragma once
+#include <array>
+
+#include "source/replication/output_plugin/output_plugin.hpp"
+
+namespace popyka::source::replication {
+
+// The options START_REPLICATION hands to wal2json: the host's own (see the .cpp for why each),
+// with `database.wal2json_options` added or overriding them. Throws ReplicationError when the
+// user asks for a format-version other than 2, the only one the decoder reads.
+PluginOptions wal2json_options(const PluginOptions& user_options);
+
+// wal2json (format-version 2): its messages are already what the pipeline reads, passed on
+// without a copy.
+class Wal2jsonPlugin final : public OutputPlugin {
+ public:
+  // Throws ReplicationError (see wal2json_options()).
+  explicit Wal2jsonPlugin(const PluginOptions& user_options) : options_(wal2json_options(user_options)) {}
+
+  std::string_view name() const noexcept override { return wal2json_plugin; }
+  void prepare(ReplicationConnection&, std::string_view) override {}
+  PluginOptions start_options(int) const override { return options_; }
+  std::span<const std::string_view> messages(std::string_view payload, sdk::Lsn) override {
+    message_[0] = payload;
+    return message_;
+  }
+
+ private:
+  PluginOptions options_;
+  std::array<std::string_view, 1> message_;
+};
+
+}  // namespace popyka::source::replication

@@ -1,0 +1,250 @@
+// Faults: a broker down, injected produce errors, a full queue, stopping with messages in flight.
+// Whatever happens, every change is reported delivered or failed: none is silently lost.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <thread>
+
+#include <algorithm>
+#include <memory>
+#include <set>
+
+#include "kafka_consumer.hpp"
+#include "kafka_plugin.hpp"
+#include "mock_kafka_process.hpp"
+#include "recording_host.hpp"
+#include "test_change.hpp"
+
+using namespace popyka::test;
+namespace sdk = popyka::sdk;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::unique_ptr<TestChange> row(int id) {
+  return std::make_unique<TestChange>(TestChange::Fields{.action = sdk::Action::Insert, .schema = "public", .table = "demo",
+                                                         .columns = {{"id", "integer", std::to_string(id)}},
+                                                         .pk = {{"id", "integer", ""}}});
+}
+
+// Quick reconnects, so a broker that is back is used at once.
+const Pairs kFastReconnect = {{"reconnect.backoff.ms", "50"}, {"reconnect.backoff.max.ms", "200"}};
+
+Pairs with(Pairs a, const Pairs& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+// Polls for `duration`, whatever arrives.
+void poll_for(sdk::Processor& p, std::chrono::milliseconds duration) {
+  const auto end = std::chrono::steady_clock::now() + duration;
+  while (std::chrono::steady_clock::now() < end) p.poll(50ms);
+}
+
+std::set<std::string> values(const std::vector<Record>& records) {
+  std::set<std::string> out;
+  for (const Record& r : records) out.insert(r.value);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("broker down past message.timeout.ms: every change fails visibly, and resumes when it is back",
+          "[kafka][faults]") {
+  MockKafkaProcess kafka({"--topic", "t:1"});
+  RecordingHost host;
+  ProcessorPtr processor = create_kafka_processor();
+  processor->setup(kafka_config(kafka.bootstrap_servers(), {{"topic", "t"}},
+                                with(kFastReconnect, {{"message.timeout.ms", "1500"}})),
+                   host);
+  std::vector<std::unique_ptr<TestChange>> sent;
+  for (int i = 0; i < 11; ++i) sent.push_back(row(i));
+
+  processor->process(*sent[0]);
+  REQUIRE(wait_reported(*processor, host));
+  REQUIRE(host.delivered_tickets().size() == 1);
+
+  kafka.command("broker-down 1");
+  for (int i = 1; i <= 5; ++i) processor->process(*sent[static_cast<std::size_t>(i)]);
+  REQUIRE(wait_reported(*processor, host, 15s));
+  CHECK(host.delivered_tickets().size() == 1);
+  REQUIRE(host.failures().size() == 5);
+  for (const auto& [ticket, error] : host.failures()) CHECK_THAT(error, Catch::Contains("timed out"));
+
+  kafka.command("broker-up 1");
+  for (int i = 6; i <= 10; ++i) processor->process(*sent[static_cast<std::size_t>(i)]);
+  // What an error handler's RETRY_PROCESSOR does: the failed changes, again.
+  for (int i = 1; i <= 5; ++i) processor->process(*sent[static_cast<std::size_t>(i)]);
+  REQUIRE(wait_reported(*processor, host, 20s));
+  CHECK(host.failures().size() == 5);
+  CHECK(host.delivered_tickets().size() == 11);
+
+  const std::vector<Record> got = consume(kafka.bootstrap_servers(), "t", sent.size());
+  std::set<std::string> expected;
+  for (const auto& c : sent) expected.emplace(c->json());
+  CHECK(values(got) == expected);
+  CHECK(got.size() == sent.size());
+}
+
+TEST_CASE("broker down for a while: deliveries wait, nothing is reported early, all arrive", "[kafka][faults]") {
+  MockKafkaProcess kafka({"--topic", "t:1"});
+  RecordingHost host;
+  ProcessorPtr processor = create_kafka_processor();
+  processor->setup(kafka_config(kafka.bootstrap_servers(), {{"topic", "t"}}, kFastReconnect), host);
+  std::vector<std::unique_ptr<TestChange>> sent;
+  for (int i = 0; i < 6; ++i) sent.push_back(row(i));
+  processor->process(*sent[0]);
+  REQUIRE(wait_reported(*processor, host));
+
+  kafka.command("broker-down 1");
+  for (std::size_t i = 1; i < sent.size(); ++i) processor->process(*sent[i]);
+  poll_for(*processor, 2s);
+  CHECK(host.reported() == 1);  // nothing past the last delivered change
+  // Each failed connection is one warning (the error callback's), not also an error line from
+  // librdkafka's own log: a broker outage is something librdkafka waits out.
+  std::size_t connect_warnings = 0;
+  for (const auto& [level, message] : host.logged()) {
+    CHECK(level != popyka::sdk::LogLevel::Error);
+    if (level == popyka::sdk::LogLevel::Warning && message.find("Connect to") != std::string::npos) ++connect_warnings;
+  }
+  CHECK(connect_warnings >= 1);
+
+  kafka.command("broker-up 1");
+  REQUIRE(wait_reported(*processor, host, 30s));
+  CHECK(host.failures().empty());
+  CHECK(host.delivered_tickets().size() == sent.size());
+  const std::vector<Record> got = consume(kafka.bootstrap_servers(), "t", sent.size());
+  REQUIRE(got.size() == sent.size());
+  for (std::size_t i = 0; i < sent.size(); ++i) CHECK(got[i].value == sent[i]->json());
+}
+
+TEST_CASE("injected produce errors are retried by librdkafka: none lost, none duplicated, order kept",
+          "[kafka][faults]") {
+  const std::string error = GENERATE("NOT_ENOUGH_REPLICAS", "NOT_LEADER_FOR_PARTITION", "REQUEST_TIMED_OUT");
+  MockKafkaProcess kafka({"--topic", "t:1"});
+  RecordingHost host;
+  ProcessorPtr processor = create_kafka_processor();
+  processor->setup(kafka_config(kafka.bootstrap_servers(), {{"topic", "t"}}, {{"retry.backoff.ms", "50"}}), host);
+  std::vector<std::unique_ptr<TestChange>> sent;
+  for (int i = 0; i < 30; ++i) sent.push_back(row(i));
+
+  kafka.command("produce-errors 3 " + error);
+  for (const auto& c : sent) {
+    processor->process(*c);
+    processor->poll(5ms);  // spread the changes over several produce requests
+  }
+  REQUIRE(wait_reported(*processor, host));
+  CHECK(host.failures().empty());
+  CHECK(host.delivered_tickets().size() == sent.size());
+
+  const std::vector<Record> got = consume(kafka.bootstrap_servers(), "t", sent.size());
+  REQUIRE(got.size() == sent.size());
+  for (std::size_t i = 0; i < sent.size(); ++i) CHECK(got[i].value == sent[i]->json());
+}
+
+TEST_CASE("a produce error librdkafka does not retry is reported as a failure of that change", "[kafka][faults]") {
+  MockKafkaProcess kafka({"--topic", "t:1"});
+  RecordingHost host;
+  ProcessorPtr processor = create_kafka_processor();
+  processor->setup(kafka_config(kafka.bootstrap_servers(), {{"topic", "t"}}), host);
+  auto first = row(1);
+  processor->process(*first);
+  REQUIRE(wait_reported(*processor, host));
+
+  kafka.command("produce-errors 1 MSG_SIZE_TOO_LARGE");
+  auto second = row(2);
+  processor->process(*second);
+  REQUIRE(wait_reported(*processor, host));
+  REQUIRE(host.failures().size() == 1);
+  CHECK(host.failures()[0].first == 2);
+  CHECK_THAT(host.failures()[0].second, Catch::Contains("Kafka delivery to t failed"));
+
+  // What RETRY_PROCESSOR does: the same change again, delivered this time. (Some errors, e.g.
+  // TOPIC_AUTHORIZATION_FAILED, make librdkafka refuse the topic until its next metadata refresh:
+  // process() then reports failed() at once, and the host retries or aborts.)
+  processor->process(*second);
+  REQUIRE(wait_reported(*processor, host));
+  CHECK(host.delivered_tickets().size() == 2);
+  const std::set<std::string> expected{std::string(first->json()), std::string(second->json())};
+  CHECK(values(consume(kafka.bootstrap_servers(), "t", 2)) == expected);
+}
+
+TEST_CASE("a full librdkafka queue makes process() wait for room, never drop", "[kafka][faults]") {
+  MockKafkaProcess kafka({"--topic", "t:1"});
+  RecordingHost host;
+  ProcessorPtr processor = create_kafka_processor();
+  processor->setup(kafka_config(kafka.bootstrap_servers(), {{"topic", "t"}},
+                                {{"queue.buffering.max.messages", "5"}, {"linger.ms", "20"}}),
+                   host);
+  std::vector<std::unique_ptr<TestChange>> sent;
+  for (int i = 0; i < 100; ++i) sent.push_back(row(i));
+  for (const auto& c : sent) processor->process(*c);
+  REQUIRE(wait_reported(*processor, host));
+  CHECK(host.failures().empty());
+  CHECK(host.delivered_tickets().size() == sent.size());
+  CHECK(consume(kafka.bootstrap_servers(), "t", sent.size()).size() == sent.size());
+}
+
+TEST_CASE("by default librdkafka's queue holds 10,000 messages: memory stays bounded, the next one waits", "[kafka][faults]") {
+  using Clock = std::chrono::steady_clock;
+  MockKafkaProcess kafka({"--topic", "t:1"});
+  RecordingHost host;
+  host.record_from(sdk::LogLevel::Debug);  // to see the processor start waiting for room
+  ProcessorPtr processor = create_kafka_processor();
+  processor->setup(kafka_config(kafka.bootstrap_servers(), {{"topic", "t"}}), host);
+  kafka.command("broker-down 1");
+  std::vector<std::unique_ptr<TestChange>> sent;
+  for (int i = 0; i < 10001; ++i) sent.push_back(row(i));
+  for (int i = 0; i < 10000; ++i) processor->process(*sent[i]);  // room for all of these
+  CHECK_FALSE(host.logged_containing("queue is full"));
+  std::atomic<Clock::time_point> returned_at{Clock::time_point::max()};
+  std::thread last([&] {
+    processor->process(*sent.back());
+    returned_at = Clock::now();
+  });
+  // Waiting for room, not dropping: the call says it waits, and returns only once the broker
+  // is back and deliveries made room.
+  const auto give_up = Clock::now() + 30s;
+  while (!host.logged_containing("queue is full") && Clock::now() < give_up) std::this_thread::sleep_for(10ms);
+  REQUIRE(host.logged_containing("queue is full"));
+  const auto broker_up_at = Clock::now();
+  kafka.command("broker-up 1");
+  last.join();
+  CHECK(returned_at.load() > broker_up_at);
+  REQUIRE(wait_reported(*processor, host, 30s));
+  CHECK(host.failures().empty());
+  CHECK(host.delivered_tickets().size() == sent.size());
+}
+
+TEST_CASE("flush() does not wait for deliveries in flight, poll() reports them", "[kafka][faults]") {
+  MockKafkaProcess kafka({"--topic", "t:1"});
+  RecordingHost host;
+  ProcessorPtr processor = create_kafka_processor();
+  processor->setup(kafka_config(kafka.bootstrap_servers(), {{"topic", "t"}}, {{"linger.ms", "1000"}}), host);
+  auto change = row(1);
+  processor->process(*change);
+  const auto start = std::chrono::steady_clock::now();
+  processor->flush();
+  CHECK(std::chrono::steady_clock::now() - start < 500ms);  // linger.ms holds the message a second
+  CHECK(host.delivered_tickets().empty());
+  REQUIRE(wait_reported(*processor, host));
+  CHECK(host.delivered_tickets().size() == 1);
+}
+
+TEST_CASE("destroying the processor with the broker down does not hang and reports nothing", "[kafka][faults]") {
+  MockKafkaProcess kafka({"--topic", "t:1"});
+  RecordingHost host;
+  ProcessorPtr processor = create_kafka_processor();
+  processor->setup(kafka_config(kafka.bootstrap_servers(), {{"topic", "t"}}), host);
+  auto first = row(1);
+  processor->process(*first);
+  REQUIRE(wait_reported(*processor, host));
+
+  kafka.command("broker-down 1");
+  auto second = row(2);
+  processor->process(*second);
+  const auto start = std::chrono::steady_clock::now();
+  processor.reset();
+  CHECK(std::chrono::steady_clock::now() - start < 10s);
+  CHECK(host.reported() == 1);  // the host is not called from the destructor
+}
