@@ -4,7 +4,8 @@
 #     install: the prefix holds the SDK headers and the CMake package, nothing else;
 #  2. build tests/out_of_tree/plugin against that prefix with find_package(Popyka 1.0);
 #  3. build it again against the build tree's export (-DPopyka_DIR=<build dir>), no install;
-#  4. install the whole build: popyka-host and the built-in plugins, no popyka-mock-kafka (a test
+#  4. add popyka to a parent project with add_subdirectory(): it imposes no flag, test or install;
+#  5. install the whole build: popyka-host and the built-in plugins, no popyka-mock-kafka (a test
 #     tool), and run the plugin of step 2 in that popyka-host with --replay.
 #   run_test.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
@@ -35,7 +36,14 @@ cmake -S "$source_dir/tests/out_of_tree/plugin" -B "$work/plugin-from-build-tree
 cmake --build "$work/plugin-from-build-tree" >/dev/null
 [ -f "$work/plugin-from-build-tree/only-table-filter.so" ] || fail "no plugin built against the build tree's export"
 
-# 4. The whole install runs it.
+# 4. popyka as a subproject.
+cmake -S "$source_dir/tests/out_of_tree/parent" -B "$work/parent" -DPOPYKA_SOURCE_DIR="$source_dir" -DPOPYKA_BUILD_HOST=OFF \
+  >"$work/parent.log" 2>&1 || { cat "$work/parent.log"; fail "popyka as a subproject"; }
+cmake --build "$work/parent" >/dev/null
+cmake --install "$work/parent" --prefix "$work/parent-prefix" >/dev/null
+[ ! -e "$work/parent-prefix" ] || fail "popyka as a subproject installs files: $(find "$work/parent-prefix" -type f)"
+
+# 5. The whole install runs it.
 cmake --install "$build_dir" --prefix "$work/prefix" >/dev/null
 [ -x "$work/prefix/bin/popyka-host" ] || fail "popyka-host is not installed"
 [ ! -e "$work/prefix/bin/popyka-mock-kafka" ] || fail "popyka-mock-kafka, a test tool, is installed by default"

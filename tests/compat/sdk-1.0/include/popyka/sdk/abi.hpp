@@ -2,7 +2,8 @@
 #include <cstdint>
 
 // The binary interface between popyka-host and plugins, and the rule that keeps it. Not the
-// release version (version.hpp): it moves only when a plugin built against the previous headers could misbehave in a new host.
+// release version (version.hpp): it moves only when a plugin built against the previous
+// headers could misbehave in a new host.
 #define POPYKA_SDK_ABI_VERSION 1
 
 namespace popyka::sdk {
@@ -18,7 +19,8 @@ inline namespace v1 {
 //
 // Keeps ABI 1 (a plugin built against 1.0 loads and runs in every 1.x host):
 //   - new inline functions, new types, new headers (e.g. append_json_string);
-//   - new values of enums that only the host reads (a new ComponentKind, ConfigType);
+//   - a new value of an enum the host reads from a plugin (ComponentKind, ConfigType): an
+//     older host refuses the value by name when it loads the plugin;
 //   - a field appended to PluginDescriptor: descriptor_size says how much a plugin filled in.
 //     A host reads an older, smaller descriptor up to its size (the rest takes defaults) and
 //     refuses a newer, larger one by name: that plugin may rely on what this host lacks;
