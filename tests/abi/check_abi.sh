@@ -48,7 +48,7 @@ abidiff --suppressions "$here/allowed.suppr" --no-added-syms "$baseline" "$work/
 if [ "$status" -ne 0 ]; then
   cat "$work/report"
   echo "abi gate: FAILED: the SDK's ABI differs from ABI $abi's baseline ($baseline)."
-  echo "abi gate: keep the change out of frozen types (see version.hpp), or move kAbiVersion to $((abi + 1))"
+  echo "abi gate: keep the change out of frozen types (see popyka/sdk/abi.hpp), or move kAbiVersion to $((abi + 1))"
   echo "abi gate: and the inline namespace to v$((abi + 1)), then record its baseline (--update)."
   exit 1
 fi
