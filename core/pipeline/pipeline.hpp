@@ -15,7 +15,7 @@ namespace popyka::pipeline {
 
 // Runs each message through the global filters, then each processor (behind its own filters),
 // with the processor's error handlers deciding on failures, exactly as the original popyka's
-// documented semantics (ORIGINAL.md), and tracks which LSN may be confirmed.
+// documented semantics (README.md, "How a change flows"), and tracks which LSN may be confirmed.
 // Everything runs on the caller's thread. A call into a plugin that outlasts its time limit
 // (a processor's `timeout_s`, else POPYKA_CALL_TIMEOUT_S) cannot be cancelled, and the change it
 // holds cannot be handed on while it does: `on_overrun` is told, and by default reports it and

@@ -190,7 +190,7 @@ TEST_CASE("100,000 existing rows and a concurrent writer: R rows then the stream
   CHECK(received.front().json.starts_with(R"({"action":"R","schema":"public","table":"snap_a","columns":[{"name":"id","type":"integer","value":)"));
   CHECK(received.front().json.ends_with(R"("pk":[{"name":"id","type":"integer"}]})"));
   CHECK(cluster.query_value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" +
-                            source::replication::SlotManager::snapshot_marker_name("snap_main") + "'") == "0");
+                            source::replication::ReplicationSlot::snapshot_marker_name("snap_main") + "'") == "0");
 }
 
 TEST_CASE("R values are formatted exactly as wal2json formats the same row") {
@@ -256,7 +256,7 @@ TEST_CASE("a snapshot interrupted in the middle starts over on the next run") {
   cluster.exec("CREATE TABLE snap_restart(id int PRIMARY KEY, v text);"
                "INSERT INTO snap_restart SELECT g, 'v' || g FROM generate_series(1, 5000) g");
   const auto spec = snapshot_spec(cluster, "snap_restart", {"public.snap_restart"});
-  const std::string marker = source::replication::SlotManager::snapshot_marker_name("snap_restart");
+  const std::string marker = source::replication::ReplicationSlot::snapshot_marker_name("snap_restart");
   {
     CrashingConsumer crashing(1200);
     BackgroundStream stream(spec, crashing);
