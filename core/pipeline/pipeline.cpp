@@ -159,13 +159,13 @@ Pipeline::Next Pipeline::run_processor(std::size_t index, decode::DecodedChange&
   }
 }
 
-sdk::ErrorAction Pipeline::decide(std::size_t index, const sdk::Change& change, std::string_view error) {
+sdk::ErrorAction Pipeline::decide(std::size_t index, const decode::DecodedChange& change, std::string_view error) {
   const sdk::ErrorAction action = decide_unrecorded(index, change, error);
   processor_metrics_[index]->handler_outcomes[static_cast<std::size_t>(action)].add();
   return action;
 }
 
-sdk::ErrorAction Pipeline::decide_unrecorded(std::size_t index, const sdk::Change& change, std::string_view error) {
+sdk::ErrorAction Pipeline::decide_unrecorded(std::size_t index, const decode::DecodedChange& change, std::string_view error) {
   ProcessorStage& processor = stages_.processors[index];
   // Without handlers the abort's own line says it: one line per error.
   if (!processor.error_handlers.empty()) {
@@ -174,7 +174,7 @@ sdk::ErrorAction Pipeline::decide_unrecorded(std::size_t index, const sdk::Chang
   for (ErrorHandlerStage& handler : processor.error_handlers) {
     sdk::ErrorAction action = sdk::ErrorAction::Abort;
     if (auto failure = guarded(handler, "handle_error()", change.lsn(), processor_limits_[index],
-                               [&] { action = handler.component->handle_error(change, sdk::Failure{processor.class_name, error}); }))
+                               [&] { action = handler.component->handle_error(change, sdk::Failure{processor.class_name, error, change.retries()}); }))
       throw PipelineAbort(fmt::format("{} ({}) failed while handling an error: {}", handler.path, handler.class_name, *failure));
     switch (action) {
       case sdk::ErrorAction::NextErrorHandler: continue;
@@ -202,7 +202,7 @@ sdk::Ticket Pipeline::defer_current(std::size_t processor) {
     spdlog::error("{}: Host::defer() called outside process(); ignored", stages_.processors[processor].class_name);
     return 0;
   }
-  const sdk::Change& change = *current_.change;
+  const decode::DecodedChange& change = *current_.change;
   processor_metrics_[processor]->in_flight.add(1);
   return deliveries_.defer(
       PendingDelivery{current_.sequence, processor, std::string(change.json()), change.lsn(), change.retries(), current_.attempts});

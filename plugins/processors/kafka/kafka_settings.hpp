@@ -32,10 +32,11 @@ struct KafkaSettings {
 
 // The keys ProduceToKafkaProcessor accepts, for the host's validation and --list-plugins.
 inline constexpr sdk::ConfigKey kKafkaConfigKeys[] = {
-    {"topic", "Kafka topic; may contain {schema} and {table} (required)"},
-    {"producer_config", "librdkafka properties, as is; bootstrap.servers and client.id are required"},
-    {"key", "primary_key (default): the row's primary-key values as a JSON object; none: no key"},
-    {"topic_without_table", "topic for changes without a table (B, C, M); default: topic with {schema} and {table} empty"},
+    sdk::required_key("topic", sdk::ConfigType::String, "Kafka topic; may contain {schema} and {table}"),
+    sdk::required_key("producer_config", sdk::ConfigType::Map, "librdkafka properties, as is; bootstrap.servers and client.id are required"),
+    sdk::optional_key("key", sdk::ConfigType::String, "primary_key", "primary_key: the row's primary-key values as a JSON object; none: no key"),
+    sdk::optional_key("topic_without_table", sdk::ConfigType::String, nullptr,
+                      "topic for changes without a table (B, C, M); default: topic with {schema} and {table} empty"),
 };
 
 // Throws sdk::ConfigError naming the offending key.
