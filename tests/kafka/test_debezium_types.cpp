@@ -182,3 +182,96 @@ TEST_CASE("debezium: create, update, delete, tombstone and message as Debezium's
   CHECK(m.at("/source/txId") == "732");
   CHECK_FALSE(m.has("/before"));
 }
+
+TEST_CASE("debezium: schemas: true wraps key and value in JsonConverter's schema and payload", "[debezium][schemas]") {
+  auto settings = debezium_settings();
+  settings.schemas = true;
+  dbz::EventWriter writer(settings, &fixed_now_ms);
+  const auto insert = change_from_wal2json(kInsert, 22923816);
+  const auto records = writer.write(*insert);
+  REQUIRE(records.size() == 1);
+  const Json key(records[0].key);
+  CHECK(key.at("/schema") == minified(R"({"type":"struct","fields":[{"type":"int32","optional":false,"field":"pk"}],)"
+                                      R"("optional":false,"name":"dbserver1.public.t.Key"})"));
+  CHECK(key.at("/payload") == R"({"pk":1})");
+  const Json value(records[0].value);
+  CHECK(value.at("/schema/name") == R"("dbserver1.public.t.Envelope")");
+  CHECK(value.at("/schema/fields/0/field") == R"("before")");
+  CHECK(value.at("/schema/fields/1/field") == R"("after")");
+  CHECK(value.at("/schema/fields/1/name") == R"("dbserver1.public.t.Value")");
+  CHECK(value.at("/schema/fields/2/name") == R"("io.debezium.connector.postgresql.Source")");
+  CHECK(value.at("/schema/fields/3") == R"({"type":"string","optional":false,"field":"op"})");
+  CHECK(value.at("/schema/fields/5/name") == R"("event.block")");
+  // Per column, in the table's order: semantic types with Debezium's names and parameters.
+  const std::pair<const char*, const char*> fields[] = {
+      {"0", R"({"type":"int32","optional":false,"field":"pk"})"},
+      {"4", R"({"type":"int64","optional":true,"field":"o"})"},
+      {"5", R"({"type":"float","optional":true,"field":"r"})"},
+      {"15", R"({"type":"string","optional":true,"name":"io.debezium.data.Json","version":1,"field":"j"})"},
+      {"22", R"({"type":"bytes","optional":true,"field":"ba"})"},
+      {"24", R"({"type":"bytes","optional":true,"name":"io.debezium.data.Bits","version":1,"parameters":{"length":"2"},"field":"bs"})"},
+      {"28", R"({"type":"bytes","optional":true,"name":"org.apache.kafka.connect.data.Decimal","version":1,)"
+             R"("parameters":{"scale":"2","connect.decimal.precision":"3"},"field":"d"})"},
+      {"30", R"({"type":"struct","fields":[{"type":"int32","optional":false,"field":"scale"},{"type":"bytes","optional":false,"field":"value"}],)"
+             R"("optional":true,"name":"io.debezium.data.VariableScaleDecimal","version":1,"doc":"Variable scaled decimal","field":"dvs"})"},
+      {"34", R"({"type":"int32","optional":true,"name":"io.debezium.time.Date","version":1,"field":"dt"})"},
+      {"37", R"({"type":"int32","optional":true,"name":"io.debezium.time.Time","version":1,"field":"tip"})"},
+      {"41", R"({"type":"int64","optional":true,"name":"io.debezium.time.MicroTimestamp","version":1,"field":"ts"})"},
+      {"45", R"({"type":"string","optional":true,"name":"io.debezium.time.ZonedTimestamp","version":1,"field":"tz"})"},
+      {"49", R"({"type":"int64","optional":true,"name":"io.debezium.time.MicroDuration","version":1,"field":"it"})"},
+      {"61", R"({"type":"array","items":{"type":"int32","optional":true},"optional":true,"field":"ia"})"},
+  };
+  for (const auto& [index, schema] : fields) {
+    INFO("field " << index);
+    CHECK(value.at(std::string("/schema/fields/1/fields/") + index) == minified(schema));
+  }
+  CHECK(value.at("/payload/after/pk") == "1");
+  CHECK(value.at("/payload/op") == R"("c")");
+}
+
+TEST_CASE("debezium: truncates only when skipped_operations lets them through; tombstones can be turned off",
+          "[debezium][envelope]") {
+  const auto truncate = change_from_wal2json(R"({"action":"T","xid":9,"schema":"public","table":"t"})", 100);
+  const auto del = change_from_wal2json(kDelete, 200);
+  dbz::EventWriter by_default(debezium_settings(), &fixed_now_ms);
+  CHECK(by_default.write(*truncate).empty());  // Debezium's default skipped.operations=t
+  auto settings = debezium_settings();
+  settings.skip_truncate = false;
+  settings.tombstones_on_delete = false;
+  dbz::EventWriter writer(settings, &fixed_now_ms);
+  const auto records = writer.write(*truncate);
+  REQUIRE(records.size() == 1);
+  CHECK_FALSE(records[0].has_key);  // a truncate has no key
+  const Json t(records[0].value);
+  CHECK(t.at("/op") == R"("t")");
+  CHECK(t.at("/before") == "null");
+  CHECK(t.at("/after") == "null");
+  CHECK(t.at("/source/table") == R"("t")");
+  CHECK(writer.write(*del).size() == 1);  // no tombstone
+}
+
+TEST_CASE("debezium: an unchanged TOASTed value is Debezium's placeholder, or the old value under REPLICA IDENTITY FULL",
+          "[debezium][toast]") {
+  dbz::EventWriter writer(debezium_settings(), &fixed_now_ms);
+  const auto insert = change_from_wal2json(
+      R"({"action":"I","xid":1,"schema":"public","table":"docs","columns":[{"name":"id","type":"integer","value":1},)"
+      R"({"name":"body","type":"text","value":"long"},{"name":"blob","type":"bytea","value":"00"},{"name":"n","type":"integer","value":5}],)"
+      R"("pk":[{"name":"id","type":"integer"}]})");
+  writer.write(*insert);
+  // wal2json leaves body and blob out of the UPDATE: their values did not change and are TOASTed.
+  const auto update = change_from_wal2json(
+      R"({"action":"U","xid":2,"schema":"public","table":"docs","columns":[{"name":"id","type":"integer","value":1},)"
+      R"({"name":"n","type":"integer","value":6}],"identity":[{"name":"id","type":"integer","value":1}],"pk":[{"name":"id","type":"integer"}]})");
+  const Json placeholder(writer.write(*update)[0].value);
+  CHECK(placeholder.at("/after") ==
+        minified(R"({"id":1,"body":"__debezium_unavailable_value","blob":"X19kZWJleml1bV91bmF2YWlsYWJsZV92YWx1ZQ==","n":6})"));
+  // REPLICA IDENTITY FULL: the identity is the old row and has the value.
+  const auto full = change_from_wal2json(
+      R"({"action":"U","xid":3,"schema":"public","table":"docs","columns":[{"name":"id","type":"integer","value":1},)"
+      R"({"name":"n","type":"integer","value":7}],"identity":[{"name":"id","type":"integer","value":1},)"
+      R"({"name":"body","type":"text","value":"long"},{"name":"blob","type":"bytea","value":"00"},{"name":"n","type":"integer","value":6}],)"
+      R"("pk":[{"name":"id","type":"integer"}]})");
+  const Json filled(writer.write(*full)[0].value);
+  CHECK(filled.at("/after") == minified(R"({"id":1,"body":"long","blob":"AA==","n":7})"));
+  CHECK(filled.at("/before") == minified(R"({"id":1,"body":"long","blob":"AA==","n":6})"));
+}
