@@ -229,7 +229,7 @@ TEST_CASE("debezium: schemas: true wraps key and value in JsonConverter's schema
   CHECK(value.at("/payload/op") == R"("c")");
 }
 
-TEST_CASE("debezium: truncates only when skipped_operations lets them through; tombstones can be turned off",
+TEST_CASE("debezium: truncates only when skipped_operations lets them through, tombstones can be turned off",
           "[debezium][envelope]") {
   const auto truncate = change_from_wal2json(R"({"action":"T","xid":9,"schema":"public","table":"t"})", 100);
   const auto del = change_from_wal2json(kDelete, 200);
