@@ -275,3 +275,38 @@ TEST_CASE("debezium: an unchanged TOASTed value is Debezium's placeholder, or th
   CHECK(filled.at("/after") == minified(R"({"id":1,"body":"long","blob":"AA==","n":7})"));
   CHECK(filled.at("/before") == minified(R"({"id":1,"body":"long","blob":"AA==","n":6})"));
 }
+
+TEST_CASE("debezium: an UPDATE of the primary key is a delete under the old key, its tombstone and a create under the new",
+          "[debezium][envelope]") {
+  dbz::EventWriter writer(debezium_settings(), &fixed_now_ms);
+  // wal2json under REPLICA IDENTITY DEFAULT: the identity is the old key when the key changed.
+  const auto update = change_from_wal2json(
+      R"({"action":"U","xid":5,"schema":"public","table":"items","columns":[{"name":"id","type":"integer","value":2},)"
+      R"({"name":"name","type":"text","value":"a"}],"identity":[{"name":"id","type":"integer","value":1}],)"
+      R"("pk":[{"name":"id","type":"integer"}]})");
+  const auto records = writer.write(*update);
+  REQUIRE(records.size() == 3);
+  CHECK(records[0].key == R"({"id":1})");
+  const Json removed(records[0].value);
+  CHECK(removed.at("/op") == R"("d")");
+  CHECK(removed.at("/before/id") == "1");
+  CHECK(removed.at("/after") == "null");
+  CHECK(records[0].key_header == "__debezium.newkey");
+  CHECK(records[0].key_header_value == R"({"id":2})");
+  CHECK(records[1].key == R"({"id":1})");
+  CHECK_FALSE(records[1].has_value);
+  CHECK(records[2].key == R"({"id":2})");
+  const Json created(records[2].value);
+  CHECK(created.at("/op") == R"("c")");
+  CHECK(created.at("/before") == "null");
+  CHECK(created.at("/after") == minified(R"({"id":2,"name":"a"})"));
+  CHECK(records[2].key_header == "__debezium.oldkey");
+  CHECK(records[2].key_header_value == R"({"id":1})");
+
+  // An UPDATE that keeps its key stays one event.
+  const auto same_key = change_from_wal2json(
+      R"({"action":"U","xid":6,"schema":"public","table":"items","columns":[{"name":"id","type":"integer","value":2},)"
+      R"({"name":"name","type":"text","value":"b"}],"identity":[{"name":"id","type":"integer","value":2}],)"
+      R"("pk":[{"name":"id","type":"integer"}]})");
+  CHECK(writer.write(*same_key).size() == 1);
+}

@@ -81,6 +81,8 @@ void ProduceToKafkaProcessor::process_debezium(const sdk::Change& change) {
     Message message;
     if (r.has_key && key_mode_ == KeyMode::PrimaryKey) message.key = r.key;
     if (r.has_value) message.value = r.value;
+    message.extra_header = r.key_header;
+    message.extra_header_value = r.key_header_value;
     if (const rd_kafka_resp_err_t err = produce(change, topic, message, ticket)) {
       const std::string error = std::string("cannot produce to Kafka: ") + rd_kafka_err2str(err);
       if (records.size() == 1) return host_->failed(ticket, error);
@@ -106,6 +108,9 @@ rd_kafka_resp_err_t ProduceToKafkaProcessor::produce(const sdk::Change& change, 
   void* value_data = message.value ? const_cast<char*>(message.value->data()) : nullptr;  // no value: a tombstone
   const std::size_t value_size = message.value ? message.value->size() : 0;
   rd_kafka_headers_t* headers = make_headers(change);
+  if (!message.extra_header.empty())
+    rd_kafka_header_add(headers, message.extra_header.data(), static_cast<ssize_t>(message.extra_header.size()),
+                        message.extra_header_value.data(), static_cast<ssize_t>(message.extra_header_value.size()));
   bool waited = false;
   for (;;) {
     const rd_kafka_resp_err_t err = rd_kafka_producev(

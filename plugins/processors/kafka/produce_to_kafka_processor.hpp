@@ -46,6 +46,7 @@ class ProduceToKafkaProcessor : public sdk::Processor {
   struct Message {
     std::optional<std::string_view> key;
     std::optional<std::string_view> value;
+    std::string_view extra_header, extra_header_value;  // beside make_headers()'s; empty name: none
   };
   rd_kafka_resp_err_t produce(const sdk::Change& change, const std::string& topic, Message message, sdk::Ticket ticket);
   void process_debezium(const sdk::Change& change);

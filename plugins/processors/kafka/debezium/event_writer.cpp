@@ -72,24 +72,20 @@ std::span<const Record> EventWriter::write(const sdk::Change& change) {
     case sdk::Action::Begin:
       break;
     case sdk::Action::Insert:
-      if (!settings_.skip_create) write_row_event(change, 'c');
+      if (!settings_.skip_create) write_row_event(change, 'c', false);
       break;
     case sdk::Action::Read:
-      write_row_event(change, 'r');
+      write_row_event(change, 'r', false);
       break;
     case sdk::Action::Update:
-      if (!settings_.skip_update) write_row_event(change, 'u');
+      if (settings_.skip_update) break;
+      if (changes_key(change)) write_key_change(change);
+      else write_row_event(change, 'u', true);
       break;
     case sdk::Action::Delete:
       if (settings_.skip_delete) break;
-      write_row_event(change, 'd');
-      if (settings_.tombstones_on_delete && records_[0].has_key) {
-        Record& tombstone = records_[count_++];
-        tombstone.has_key = true;
-        tombstone.key = records_[0].key;
-        tombstone.has_value = false;
-        tombstone.value.clear();
-      }
+      write_row_event(change, 'd', false);
+      write_tombstone();
       break;
     case sdk::Action::Truncate:
       if (!settings_.skip_truncate) write_truncate(change);
@@ -101,15 +97,51 @@ std::span<const Record> EventWriter::write(const sdk::Change& change) {
   return std::span<const Record>(records_.data(), count_);
 }
 
-void EventWriter::write_row_event(const sdk::Change& change, char op) {
-  const bool complete = op == 'c' || op == 'r';
+void EventWriter::write_tombstone() {
+  const Record& event = records_[count_ - 1];
+  if (!settings_.tombstones_on_delete || !event.has_key) return;
+  Record& tombstone = records_[count_++];
+  tombstone.has_key = true;
+  tombstone.key = event.key;
+  tombstone.has_value = false;
+  tombstone.value.clear();
+  tombstone.key_header = {};
+}
+
+bool EventWriter::changes_key(const sdk::Change& change) const {
+  // The identity holds the old key when it changed (or the whole old row under FULL).
+  for (const sdk::Column& k : change.primary_key()) {
+    const sdk::Column* now = find(change.columns(), 0, k.name);
+    const sdk::Column* before = find(change.identity(), 0, k.name);
+    if (now != nullptr && before != nullptr && now->value.json() != before->value.json()) return true;
+  }
+  return false;
+}
+
+void EventWriter::write_key_change(const sdk::Change& change) {
+  // As Debezium: a delete under the old key, its tombstone, a create under the new key, each
+  // event naming the other key in a header.
+  write_row_event(change, 'd', false);
+  const std::size_t deleted = count_ - 1;
+  write_tombstone();
+  write_row_event(change, 'c', true);
+  Record& removed = records_[deleted];
+  Record& created = records_[count_ - 1];
+  removed.key_header = created.has_key ? "__debezium.newkey" : "";
+  removed.key_header_value = created.key;
+  created.key_header = removed.has_key ? "__debezium.oldkey" : "";
+  created.key_header_value = removed.key;
+}
+
+void EventWriter::write_row_event(const sdk::Change& change, char op, bool partial) {
   const auto columns = change.columns();
   const auto identity = change.identity();
-  TableShape& shape = shapes_.update(change.schema(), change.table(), op == 'd' ? identity : columns, complete);
+  TableShape& shape = shapes_.update(change.schema(), change.table(), op == 'd' ? identity : columns, !partial && op != 'd');
 
   Record& record = records_[count_++];
+  record.key_header = {};
   record.key.clear();
-  record.has_key = append_key(record.key, change);
+  record.has_key = append_key(record.key, change, op == 'd');
   record.value.clear();
   record.has_value = true;
   std::string& out = record.value;
@@ -122,7 +154,7 @@ void EventWriter::write_row_event(const sdk::Change& change, char op) {
   // An UPDATE leaves unchanged TOASTed values out: from the old row when it has them (FULL),
   // otherwise Debezium's placeholder.
   if (op == 'd') out += "null";
-  else append_row(out, shape, columns, identity, complete ? Missing::Null : Missing::Unavailable);
+  else append_row(out, shape, columns, identity, partial ? Missing::Unavailable : Missing::Null);
   out += ",\"source\":";
   append_source(out, change, op == 'r');
   out += ",\"op\":\"";
@@ -136,6 +168,7 @@ void EventWriter::write_row_event(const sdk::Change& change, char op) {
 void EventWriter::write_truncate(const sdk::Change& change) {
   TableShape& shape = shapes_.update(change.schema(), change.table(), {}, false);
   Record& record = records_[count_++];
+  record.key_header = {};
   record.has_key = false;  // Debezium: a truncate has no key
   record.key.clear();
   record.has_value = true;
@@ -152,6 +185,7 @@ void EventWriter::write_truncate(const sdk::Change& change) {
 
 void EventWriter::write_message(const sdk::Change& change) {
   Record& record = records_[count_++];
+  record.key_header = {};
   const std::string_view prefix = text_of(change.message_prefix(), scratch_);
   std::string& key = record.key;
   key.clear();
@@ -178,7 +212,7 @@ void EventWriter::write_message(const sdk::Change& change) {
   if (settings_.schemas) out += '}';
 }
 
-bool EventWriter::append_key(std::string& out, const sdk::Change& change) {
+bool EventWriter::append_key(std::string& out, const sdk::Change& change, bool old_key) {
   const auto pk = change.primary_key();
   if (pk.empty()) return false;
   const std::size_t start = out.size();
@@ -197,7 +231,7 @@ bool EventWriter::append_key(std::string& out, const sdk::Change& change) {
   out += '{';
   bool first = true;
   for (const sdk::Column& k : pk) {
-    const sdk::Column* c = change.find_column(k.name);  // new values first, then the identity
+    const sdk::Column* c = old_key ? find(change.identity(), 0, k.name) : change.find_column(k.name);  // new values first
     if (c == nullptr || !c->value.is_present()) {
       out.resize(start);
       return false;
