@@ -59,11 +59,11 @@ void append_java(std::string& out, T value) {
   out += std::to_string(exponent);
 }
 
-// The text of a JSON string token without copying when it has no escapes.
-std::string_view string_text(std::string_view json, std::string& buffer) {
-  if (json.size() >= 2 && json.find('\\') == std::string_view::npos) return json.substr(1, json.size() - 2);
-  buffer = sdk::Value(json).as_string();
-  return buffer;
+
+// Types whose JSON is their text as a JSON string, as wal2json writes it.
+bool passes_through(const PgType& type) {
+  return !type.array && (type.kind == Kind::Text || type.kind == Kind::Json || type.kind == Kind::Xml ||
+                         type.kind == Kind::Uuid || type.kind == Kind::Ltree);
 }
 
 bool is_integer_text(std::string_view text) {
@@ -104,6 +104,28 @@ void point_wkb(double x, double y, std::string& bytes) {
 
 }  // namespace
 
+std::string_view json_string_text(std::string_view json, std::string& buffer) {
+  if (json.size() < 2 || json.front() != '"') return json;
+  const std::string_view body = json.substr(1, json.size() - 2);
+  if (body.find('\\') == std::string_view::npos) return body;
+  buffer.clear();
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    if (body[i] != '\\' || i + 1 >= body.size()) {
+      buffer += body[i];
+      continue;
+    }
+    const char e = body[++i];
+    if (e != 'u') {
+      buffer += e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e == 'b' ? '\b' : e == 'f' ? '\f' : e;
+      continue;
+    }
+    // \uXXXX (and a surrogate pair): rare, let the SDK's decoder do it
+    buffer = sdk::Value(json).as_string();
+    return buffer;
+  }
+  return buffer;
+}
+
 void append_java_number(std::string& out, double value) { append_java(out, value); }
 void append_java_number(std::string& out, float value) { append_java(out, value); }
 
@@ -121,10 +143,14 @@ void ColumnValueWriter::append_value(std::string& out, const sdk::Column& column
     return;
   }
   if (type.array) {
-    append_array(out, type, string_text(json, text_));
+    append_array(out, type, json_string_text(json, text_));
     return;
   }
-  const std::string_view text = column.value.is_string() ? string_text(json, text_) : json;
+  if (passes_through(type) && column.value.is_string()) {  // wal2json's string is already Debezium's JSON
+    out += json;
+    return;
+  }
+  const std::string_view text = column.value.is_string() ? json_string_text(json, text_) : json;
   append_scalar(out, type, text, json);
 }
 

@@ -1,5 +1,6 @@
 #include "event_writer.hpp"
 
+#include <charconv>
 #include <chrono>
 
 #include "../message_key.hpp"
@@ -18,7 +19,12 @@ namespace {
 // source.version: which program wrote the event (Debezium writes its own version here).
 constexpr std::string_view kSourceVersion = "popyka-" POPYKA_VERSION;
 
-void append_number(std::string& out, std::uint64_t v) { out += std::to_string(v); }
+template <class T>
+void append_number(std::string& out, T v) {
+  char buf[24];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
+}
 
 // JsonConverter's `{"schema":...,"payload":` (closed after the payload).
 void open_schema_wrapper(std::string& out, std::string_view schema) {
@@ -38,14 +44,7 @@ void append_sequence_lsn(std::string& out, sdk::Lsn lsn) {
   out += "\\\"";
 }
 
-// A JSON string's text without copying when it has no escapes.
-std::string_view text_of(sdk::Value value, std::string& buffer) {
-  const std::string_view json = value.json();
-  if (!value.is_string()) return json;
-  if (json.find('\\') == std::string_view::npos) return json.substr(1, json.size() - 2);
-  buffer = value.as_string();
-  return buffer;
-}
+std::string_view text_of(sdk::Value value, std::string& buffer) { return json_string_text(value.json(), buffer); }
 
 const sdk::Column* find(std::span<const sdk::Column> row, std::size_t hint, std::string_view name) {
   if (hint < row.size() && row[hint].name == name) return &row[hint];
@@ -61,7 +60,15 @@ std::int64_t EventWriter::system_now_ms() {
 }
 
 EventWriter::EventWriter(DebeziumSettings settings, Clock now_ms)
-    : settings_(std::move(settings)), now_ms_(now_ms), values_(settings_.decimal_mode) {}
+    : settings_(std::move(settings)), now_ms_(now_ms), values_(settings_.decimal_mode) {
+  source_start_ = "{\"version\":\"";
+  source_start_ += kSourceVersion;
+  source_start_ += "\",\"connector\":\"postgresql\",\"name\":";
+  append_json_string(source_start_, settings_.topic_prefix);
+  source_start_ += ",\"ts_ms\":";
+  db_ = ",\"db\":";
+  append_json_string(db_, settings_.database_name);
+}
 
 std::span<const Record> EventWriter::write(const sdk::Change& change) {
   count_ = 0;
@@ -160,7 +167,7 @@ void EventWriter::write_row_event(const sdk::Change& change, char op, bool parti
   out += ",\"op\":\"";
   out += op;
   out += "\",\"ts_ms\":";
-  out += std::to_string(now_ms_());
+  append_number(out, now_ms_());
   out += ",\"transaction\":null}";
   close_value(out);
 }
@@ -178,7 +185,7 @@ void EventWriter::write_truncate(const sdk::Change& change) {
   out += "{\"before\":null,\"after\":null,\"source\":";
   append_source(out, change, false);
   out += ",\"op\":\"t\",\"ts_ms\":";
-  out += std::to_string(now_ms_());
+  append_number(out, now_ms_());
   out += ",\"transaction\":null}";
   close_value(out);
 }
@@ -201,7 +208,7 @@ void EventWriter::write_message(const sdk::Change& change) {
   record.has_value = true;
   if (settings_.schemas) open_schema_wrapper(out, message_value_schema());
   out += "{\"op\":\"m\",\"ts_ms\":";
-  out += std::to_string(now_ms_());
+  append_number(out, now_ms_());
   out += ",\"source\":";
   append_source(out, change, false);
   out += ",\"message\":{\"prefix\":";
@@ -253,8 +260,7 @@ void EventWriter::append_row(std::string& out, const TableShape& shape, std::spa
   for (std::size_t i = 0; i < shape.columns.size(); ++i) {
     const ShapeColumn& c = shape.columns[i];
     if (i > 0) out += ',';
-    append_json_string(out, c.name);
-    out += ':';
+    out += c.json_name;
     if (const sdk::Column* v = find(row, i, c.name)) values_.append_value(out, *v, c.type);
     else if (const sdk::Column* old = find(fill, i, c.name)) values_.append_value(out, *old, c.type);
     else if (missing == Missing::Unavailable) values_.append_unavailable(out, c.type);
@@ -264,11 +270,7 @@ void EventWriter::append_row(std::string& out, const TableShape& shape, std::spa
 }
 
 void EventWriter::append_source(std::string& out, const sdk::Change& change, bool snapshot) {
-  out += "{\"version\":\"";
-  out += kSourceVersion;
-  out += "\",\"connector\":\"postgresql\",\"name\":";
-  append_json_string(out, settings_.topic_prefix);
-  out += ",\"ts_ms\":";
+  out += source_start_;
   // The commit time (wal2json's include-timestamp); a snapshot row has none: the time read.
   std::int64_t ts = now_ms_();
   if (const sdk::Value t = change.timestamp(); t.is_string()) {
@@ -276,9 +278,9 @@ void EventWriter::append_source(std::string& out, const sdk::Change& change, boo
     if (const auto micros = parse_timestamp(text_of(t, scratch_), &infinite); micros && infinite == 0)
       ts = *micros / 1000 - (*micros % 1000 < 0);
   }
-  out += std::to_string(ts);
-  out += snapshot ? ",\"snapshot\":\"true\",\"db\":" : ",\"snapshot\":\"false\",\"db\":";
-  append_json_string(out, settings_.database_name);
+  append_number(out, ts);
+  out += snapshot ? ",\"snapshot\":\"true\"" : ",\"snapshot\":\"false\"";
+  out += db_;
   // sequence: the last commit's LSN and this change's, as a JSON array of strings in a string.
   out += ",\"sequence\":\"[";
   append_sequence_lsn(out, last_commit_lsn_);

@@ -75,6 +75,7 @@ class EventWriter {
   sdk::Lsn last_commit_lsn_ = 0;  // of the last C seen (C passes the filters only without IgnoreTxFilter)
   std::vector<std::string_view> key_names_;
   std::string schema_base_, scratch_;
+  std::string source_start_, db_;  // the source block's parts that never change
 };
 
 }  // namespace popyka::kafka::debezium

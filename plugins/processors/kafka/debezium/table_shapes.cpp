@@ -1,5 +1,7 @@
 #include "table_shapes.hpp"
 
+#include "../message_key.hpp"
+
 namespace popyka::kafka::debezium {
 
 namespace {
@@ -12,7 +14,12 @@ const ShapeColumn* find(const std::vector<ShapeColumn>& columns, std::string_vie
   return nullptr;
 }
 
-ShapeColumn make_column(const sdk::Column& c) { return {std::string(c.name), std::string(c.type), parse_pg_type(c.type)}; }
+ShapeColumn make_column(const sdk::Column& c) {
+  ShapeColumn column{std::string(c.name), std::string(c.type), parse_pg_type(c.type), {}};
+  append_json_string(column.json_name, c.name);
+  column.json_name += ':';
+  return column;
+}
 
 }  // namespace
 

@@ -15,6 +15,7 @@ struct ShapeColumn {
   std::string name;
   std::string type_name;  // as wal2json gives it
   PgType type;
+  std::string json_name;  // `"name":`, ready to write
 };
 
 // A table's columns as last seen in a complete row, and what is derived from them once.
