@@ -74,12 +74,6 @@ bool is_integer_text(std::string_view text) {
   return true;
 }
 
-void append_number(std::string& out, std::int64_t v) {
-  char buf[24];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, end);
-}
-
 void append_quoted_base64(std::string& out, std::string_view bytes) {
   out += '"';
   append_base64(out, bytes);
@@ -89,8 +83,6 @@ void append_quoted_base64(std::string& out, std::string_view bytes) {
 // TIME(0..3) and TIMESTAMP(0..3) are milliseconds under time.precision.mode=adaptive; wider or
 // unspecified precision is microseconds.
 bool in_millis(const PgType& type) { return type.precision >= 0 && type.precision <= 3; }
-
-std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 // A point's well-known binary (little-endian, type 1), as Debezium's Point.createValue() writes it.
 void point_wkb(double x, double y, std::string& bytes) {
@@ -124,6 +116,12 @@ std::string_view json_string_text(std::string_view json, std::string& buffer) {
     return buffer;
   }
   return buffer;
+}
+
+void append_integer(std::string& out, std::int64_t value) {
+  char buf[24];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  out.append(buf, end);
 }
 
 void append_java_number(std::string& out, double value) { append_java(out, value); }
@@ -255,13 +253,13 @@ void ColumnValueWriter::append_scalar(std::string& out, const PgType& type, std:
         out += "null";
         return;
       }
-      append_number(out, *days);
+      append_integer(out, *days);
       return;
     }
     case Kind::Time: {
       const auto micros = parse_time(text);
       if (!micros) refuse(type, text);
-      append_number(out, in_millis(type) ? *micros / 1000 : *micros);
+      append_integer(out, in_millis(type) ? *micros / 1000 : *micros);
       return;
     }
     case Kind::TimeTz: {
@@ -276,7 +274,7 @@ void ColumnValueWriter::append_scalar(std::string& out, const PgType& type, std:
       int infinite = 0;
       const auto micros = parse_timestamp(text, &infinite);
       if (!micros) refuse(type, text);
-      append_number(out, infinite != 0 || !in_millis(type) ? *micros : floor_div(*micros, 1000));
+      append_integer(out, infinite != 0 || !in_millis(type) ? *micros : floor_div(*micros, 1000));
       return;
     }
     case Kind::TimestampTz: {
@@ -295,7 +293,7 @@ void ColumnValueWriter::append_scalar(std::string& out, const PgType& type, std:
     case Kind::Interval: {
       const auto micros = parse_interval(text);
       if (!micros) refuse(type, text);
-      append_number(out, *micros);
+      append_integer(out, *micros);
       return;
     }
     case Kind::Point: {
@@ -356,7 +354,7 @@ void ColumnValueWriter::append_decimal(std::string& out, const PgType& type) {
         return;
       }
       out += "{\"scale\":";
-      append_number(out, decimal_.scale);
+      append_integer(out, decimal_.scale);
       out += ",\"value\":";
       unscaled_bytes(decimal_, bytes_);
       append_quoted_base64(out, bytes_);

@@ -55,6 +55,9 @@ class ColumnValueWriter {
 // else decoded into `buffer` (reused: no allocation once it is large enough).
 std::string_view json_string_text(std::string_view json, std::string& buffer);
 
+// An integer's digits.
+void append_integer(std::string& out, std::int64_t value);
+
 // A number as Java's Double.toString / Float.toString writes it (Jackson's output for FLOAT64
 // and FLOAT32): `1.1`, `10.0`, `1.0E10`.
 void append_java_number(std::string& out, double value);

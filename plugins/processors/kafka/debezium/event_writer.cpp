@@ -19,12 +19,8 @@ namespace {
 // source.version: which program wrote the event (Debezium writes its own version here).
 constexpr std::string_view kSourceVersion = "popyka-" POPYKA_VERSION;
 
-template <class T>
-void append_number(std::string& out, T v) {
-  char buf[24];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, end);
-}
+void append_number(std::string& out, std::int64_t v) { append_integer(out, v); }
+void append_number(std::string& out, sdk::Lsn v) { append_integer(out, static_cast<std::int64_t>(v)); }
 
 // JsonConverter's `{"schema":...,"payload":` (closed after the payload).
 void open_schema_wrapper(std::string& out, std::string_view schema) {
@@ -276,7 +272,7 @@ void EventWriter::append_source(std::string& out, const sdk::Change& change, boo
   if (const sdk::Value t = change.timestamp(); t.is_string()) {
     int infinite = 0;
     if (const auto micros = parse_timestamp(text_of(t, scratch_), &infinite); micros && infinite == 0)
-      ts = *micros / 1000 - (*micros % 1000 < 0);
+      ts = floor_div(*micros, 1000);
   }
   append_number(out, ts);
   out += snapshot ? ",\"snapshot\":\"true\"" : ",\"snapshot\":\"false\"";

@@ -1,5 +1,7 @@
 #include "pg_text.hpp"
 
+#include "../message_key.hpp"
+
 #include <algorithm>
 #include <charconv>
 
@@ -35,8 +37,6 @@ Civil civil_from_days(std::int64_t z) {
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   return {static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2), m, d};
 }
-
-std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 // A cursor over the text with the small readers the formats need.
 struct Reader {
@@ -401,25 +401,17 @@ bool hstore_to_json(std::string_view text, std::string& json) {
   std::size_t i = 0;
   auto skip_spaces = [&] { while (i < text.size() && text[i] == ' ') ++i; };
   // A quoted hstore string as a JSON string; `\"` and `\\` are hstore's escapes.
+  std::string unescaped;
   auto quoted = [&]() -> bool {
     if (i >= text.size() || text[i] != '"') return false;
-    json += '"';
+    unescaped.clear();
     for (++i; i < text.size() && text[i] != '"'; ++i) {
-      char c = text[i];
-      if (c == '\\' && i + 1 < text.size()) c = text[++i];
-      if (c == '"' || c == '\\') json += '\\';
-      if (static_cast<unsigned char>(c) < 0x20) {
-        constexpr char hex[] = "0123456789abcdef";
-        json += "\\u00";
-        json += hex[(c >> 4) & 0xF];
-        json += hex[c & 0xF];
-        continue;
-      }
-      json += c;
+      if (text[i] == '\\' && i + 1 < text.size()) ++i;
+      unescaped += text[i];
     }
     if (i >= text.size()) return false;
     ++i;
-    json += '"';
+    append_json_string(json, unescaped);
     return true;
   };
   skip_spaces();

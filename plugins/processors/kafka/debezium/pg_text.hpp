@@ -15,6 +15,9 @@ namespace popyka::kafka::debezium {
 inline constexpr std::int64_t kTimestampPositiveInfinity = 9223372036825200000;
 inline constexpr std::int64_t kTimestampNegativeInfinity = -9223372036832400000;
 
+// a / b rounded down (toward negative infinity), as java.time's epoch conversions do.
+constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
 // `2016-11-04` (optionally ` BC`): days since 1970-01-01.
 std::optional<std::int64_t> parse_date(std::string_view text);
 // `13:51:30[.123456]`: microseconds past midnight (`24:00:00` is a whole day).
