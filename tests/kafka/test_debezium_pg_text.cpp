@@ -110,3 +110,10 @@ TEST_CASE("debezium: doubles as Java's Double.toString writes them", "[debezium]
   CHECK(java(-123.25) == "-123.25");
   CHECK(java(0) == "0.0");
 }
+
+TEST_CASE("debezium: values beyond 64-bit microseconds are refused, not wrapped", "[debezium][pg_text]") {
+  CHECK(dbz::parse_timestamp("294247-01-01 23:59:59.999999+00") == 9223371331199999999);  // Debezium's tz_max
+  CHECK_FALSE(dbz::parse_timestamp("294276-12-31 23:59:59.999999+00"));
+  CHECK_FALSE(dbz::parse_interval("2562047788 years"));
+  CHECK_FALSE(dbz::parse_interval("999999999999:00:00"));
+}

@@ -159,7 +159,12 @@ std::optional<std::int64_t> parse_timestamp(std::string_view text, int* infinite
   }
   y = iso_year(r, y);
   if (!r.done()) return std::nullopt;
-  return days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)) * kMicrosPerDay + micros - offset;
+  // PostgreSQL's timestamps reach 294276 AD: beyond 2^63 microseconds after 1970 in its last years.
+  std::int64_t total = 0;
+  if (__builtin_mul_overflow(days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)), kMicrosPerDay, &total) ||
+      __builtin_add_overflow(total, micros - offset, &total))
+    return std::nullopt;
+  return total;
 }
 
 std::optional<std::int64_t> parse_interval(std::string_view text) {
@@ -171,13 +176,16 @@ std::optional<std::int64_t> parse_interval(std::string_view text) {
     if (!minus) r.eat('+');
     std::int64_t n = 0;
     const std::size_t start = r.at;
-    if (!r.number(n)) return std::nullopt;
+    if (!r.number(n, 12)) return std::nullopt;  // PostgreSQL's intervals stay below 10^12 of any unit
     const std::int64_t sign = minus ? -1 : 1;
     if (r.peek() == ':') {  // the clock part; its hours may exceed 24
       r.at = start;
       std::int64_t h = 0, m = 0, sec = 0;
-      if (!(r.number(h) && r.eat(':') && r.number(m, 2) && r.eat(':') && r.number(sec, 2))) return std::nullopt;
-      clock += sign * (((h * 60 + m) * 60 + sec) * kMicrosPerSecond + r.fraction());
+      if (!(r.number(h, 12) && r.eat(':') && r.number(m, 2) && r.eat(':') && r.number(sec, 2))) return std::nullopt;
+      std::int64_t part = 0;
+      if (__builtin_mul_overflow((h * 60 + m) * 60 + sec, kMicrosPerSecond, &part) ||
+          __builtin_add_overflow(clock, sign * (part + r.fraction()), &clock))
+        return std::nullopt;
     } else if (r.eat(" years") || r.eat(" year")) {
       months += sign * n * 12;
     } else if (r.eat(" mons") || r.eat(" mon")) {
@@ -194,7 +202,9 @@ std::optional<std::int64_t> parse_interval(std::string_view text) {
   const double total_days = static_cast<double>(months) * (365.25 / 12.0) + static_cast<double>(days);
   const std::int64_t whole_seconds = clock / kMicrosPerSecond;
   const double seconds = total_days * 86400.0 + static_cast<double>(whole_seconds);
-  return static_cast<std::int64_t>(seconds * 1e6) + clock % kMicrosPerSecond;
+  const double micros = seconds * 1e6;
+  if (!(micros > -9.2e18 && micros < 9.2e18)) return std::nullopt;
+  return static_cast<std::int64_t>(micros) + clock % kMicrosPerSecond;
 }
 
 void append_iso_timestamp(std::string& out, std::int64_t micros, int fraction_digits) {
