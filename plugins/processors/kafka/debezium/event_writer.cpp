@@ -268,13 +268,10 @@ void EventWriter::append_row(std::string& out, const TableShape& shape, std::spa
 void EventWriter::append_source(std::string& out, const sdk::Change& change, bool snapshot) {
   out += source_start_;
   // The commit time (wal2json's include-timestamp); a snapshot row has none: the time read.
-  std::int64_t ts = now_ms_();
-  if (const sdk::Value t = change.timestamp(); t.is_string()) {
-    int infinite = 0;
-    if (const auto micros = parse_timestamp(text_of(t, scratch_), &infinite); micros && infinite == 0)
-      ts = floor_div(*micros, 1000);
-  }
-  append_number(out, ts);
+  std::optional<std::int64_t> commit_micros;
+  int infinite = 0;
+  if (const sdk::Value t = change.timestamp(); t.is_string()) commit_micros = parse_timestamp(text_of(t, scratch_), &infinite);
+  append_number(out, commit_micros && infinite == 0 ? floor_div(*commit_micros, 1000) : now_ms_());
   out += snapshot ? ",\"snapshot\":\"true\"" : ",\"snapshot\":\"false\"";
   out += db_;
   // sequence: the last commit's LSN and this change's, as a JSON array of strings in a string.
