@@ -5,7 +5,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "../message_key.hpp"
+#include <popyka/sdk/json.hpp>
 #include "base64.hpp"
 
 namespace popyka::kafka::debezium {
@@ -112,7 +112,7 @@ std::string_view json_string_text(std::string_view json, std::string& buffer) {
       continue;
     }
     // \uXXXX (and a surrogate pair): rare, let the SDK's decoder do it
-    buffer = sdk::Value(json).as_string();
+    buffer = sdk::decode_json_string(json);
     return buffer;
   }
   return buffer;
@@ -211,11 +211,11 @@ void ColumnValueWriter::append_scalar(std::string& out, const PgType& type, std:
     case Kind::Uuid:
     case Kind::Ltree:
       if (!json.empty() && json.front() == '"') out += json;  // wal2json's string is already JSON
-      else append_json_string(out, text);
+      else sdk::append_json_string(out, text);
       return;
     case Kind::Hstore:
       if (!hstore_to_json(text, json_)) refuse(type, text);
-      append_json_string(out, json_);
+      sdk::append_json_string(out, json_);
       return;
     case Kind::Bytea:
       if (!decode_bytea(text, bytes_)) refuse(type, text);
@@ -234,7 +234,7 @@ void ColumnValueWriter::append_scalar(std::string& out, const PgType& type, std:
     case Kind::Numeric:
       if (text == "NaN" || text == "Infinity" || text == "-Infinity") {
         // Debezium: NaN only in string and double modes (`NAN`, NaN); none in a Decimal.
-        if (mode_ == DecimalMode::String) append_json_string(out, text == "NaN" ? "NAN" : text);
+        if (mode_ == DecimalMode::String) sdk::append_json_string(out, text == "NaN" ? "NAN" : text);
         else if (mode_ == DecimalMode::Double) append_java(out, text == "NaN" ? NAN : (text.front() == '-' ? -INFINITY : INFINITY));
         else out += "null";
         return;
@@ -282,7 +282,7 @@ void ColumnValueWriter::append_scalar(std::string& out, const PgType& type, std:
       const auto micros = parse_timestamp(text, &infinite);
       if (!micros) refuse(type, text);
       if (infinite != 0) {
-        append_json_string(out, text);
+        sdk::append_json_string(out, text);
         return;
       }
       out += '"';
@@ -372,7 +372,7 @@ void ColumnValueWriter::append_unavailable(std::string& out, const PgType& type)
     case Kind::Ltree:
     case Kind::Hstore:
       if (type.array) out += '[';
-      append_json_string(out, kUnavailableValue);
+      sdk::append_json_string(out, kUnavailableValue);
       if (type.array) out += ']';
       return;
     case Kind::Bytea:

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "../message_key.hpp"
+#include <popyka/sdk/json.hpp>
 
 namespace popyka::kafka::debezium {
 
@@ -30,7 +30,7 @@ constexpr std::string_view kTransactionSchema =
 
 void append_field(std::string& out, std::string_view name) {
   out += ",\"field\":";
-  append_json_string(out, name);
+  sdk::append_json_string(out, name);
   out += '}';
 }
 
@@ -54,7 +54,7 @@ void append_value_schema(std::string& out, const TableShape& shape, std::span<co
     append_field(out, c.name);
   }
   out += R"(],"optional":true,"name":)";
-  append_json_string(out, std::string(base) + ".Value");
+  sdk::append_json_string(out, std::string(base) + ".Value");
 }
 
 void append_envelope_schema(std::string& out, std::string_view value_schema, std::string_view base) {
@@ -67,7 +67,7 @@ void append_envelope_schema(std::string& out, std::string_view value_schema, std
   out += R"(,{"type":"string","optional":false,"field":"op"},{"type":"int64","optional":true,"field":"ts_ms"},)";
   out += kTransactionSchema;
   out += R"(],"optional":false,"name":)";
-  append_json_string(out, std::string(base) + ".Envelope");
+  sdk::append_json_string(out, std::string(base) + ".Envelope");
   out += R"(,"version":1})";
 }
 
@@ -82,7 +82,7 @@ void append_key_schema(std::string& out, std::span<const sdk::Column> key_column
     append_field(out, k.name);
   }
   out += R"(],"optional":false,"name":)";
-  append_json_string(out, std::string(base) + ".Key");
+  sdk::append_json_string(out, std::string(base) + ".Key");
   out += '}';
 }
 

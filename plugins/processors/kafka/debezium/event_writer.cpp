@@ -3,7 +3,7 @@
 #include <charconv>
 #include <chrono>
 
-#include "../message_key.hpp"
+#include <popyka/sdk/json.hpp>
 #include "base64.hpp"
 #include "connect_schemas.hpp"
 #include "pg_text.hpp"
@@ -60,10 +60,10 @@ EventWriter::EventWriter(DebeziumSettings settings, Clock now_ms)
   source_start_ = "{\"version\":\"";
   source_start_ += kSourceVersion;
   source_start_ += "\",\"connector\":\"postgresql\",\"name\":";
-  append_json_string(source_start_, settings_.topic_prefix);
+  sdk::append_json_string(source_start_, settings_.topic_prefix);
   source_start_ += ",\"ts_ms\":";
   db_ = ",\"db\":";
-  append_json_string(db_, settings_.database_name);
+  sdk::append_json_string(db_, settings_.database_name);
 }
 
 std::span<const Record> EventWriter::write(const sdk::Change& change) {
@@ -194,7 +194,7 @@ void EventWriter::write_message(const sdk::Change& change) {
   key.clear();
   if (settings_.schemas) open_schema_wrapper(key, message_key_schema());
   key += "{\"prefix\":";
-  append_json_string(key, prefix);
+  sdk::append_json_string(key, prefix);
   key += '}';
   if (settings_.schemas) key += '}';
   record.has_key = true;
@@ -208,7 +208,7 @@ void EventWriter::write_message(const sdk::Change& change) {
   out += ",\"source\":";
   append_source(out, change, false);
   out += ",\"message\":{\"prefix\":";
-  append_json_string(out, prefix);
+  sdk::append_json_string(out, prefix);
   out += ",\"content\":\"";
   append_base64(out, text_of(change.message_content(), scratch_));
   out += "\"}}";
@@ -241,7 +241,7 @@ bool EventWriter::append_key(std::string& out, const sdk::Change& change, bool o
     }
     if (!first) out += ',';
     first = false;
-    append_json_string(out, k.name);
+    sdk::append_json_string(out, k.name);
     out += ':';
     values_.append_value(out, *c, parse_pg_type(k.type));
   }
@@ -280,9 +280,9 @@ void EventWriter::append_source(std::string& out, const sdk::Change& change, boo
   out += ',';
   append_sequence_lsn(out, change.lsn());
   out += "]\",\"schema\":";
-  append_json_string(out, change.schema());
+  sdk::append_json_string(out, change.schema());
   out += ",\"table\":";
-  append_json_string(out, change.table());
+  sdk::append_json_string(out, change.table());
   out += ",\"txId\":";
   const sdk::Value xid = change.xid();
   const bool has_xid = xid.is_number() && (change.action() != sdk::Action::Message || change.transactional());

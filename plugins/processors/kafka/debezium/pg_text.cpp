@@ -1,6 +1,6 @@
 #include "pg_text.hpp"
 
-#include "../message_key.hpp"
+#include <popyka/sdk/json.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -421,7 +421,7 @@ bool hstore_to_json(std::string_view text, std::string& json) {
     }
     if (i >= text.size()) return false;
     ++i;
-    append_json_string(json, unescaped);
+    sdk::append_json_string(json, unescaped);
     return true;
   };
   skip_spaces();

@@ -1,6 +1,6 @@
 #include "table_shapes.hpp"
 
-#include "../message_key.hpp"
+#include <popyka/sdk/json.hpp>
 
 namespace popyka::kafka::debezium {
 
@@ -16,7 +16,7 @@ const ShapeColumn* find(const std::vector<ShapeColumn>& columns, std::string_vie
 
 ShapeColumn make_column(const sdk::Column& c) {
   ShapeColumn column{std::string(c.name), std::string(c.type), parse_pg_type(c.type), {}};
-  append_json_string(column.json_name, c.name);
+  sdk::append_json_string(column.json_name, c.name);
   column.json_name += ':';
   return column;
 }
