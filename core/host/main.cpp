@@ -123,8 +123,7 @@ int main(int argc, char** argv) {
     popyka::pipeline::report_abort(abort.what());
     return popyka::pipeline::kAbortExitCode;
   } catch (const std::exception& error) {
-    spdlog::error("stopped: {}", error.what());
-    std::cerr << "popyka-host: error: " << runtime::redact_secrets(error.what()) << "\n";
+    popyka::runtime::report_fatal(std::string("error: ") + error.what());
     return 1;
   }
 }

@@ -167,7 +167,10 @@ sdk::ErrorAction Pipeline::decide(std::size_t index, const decode::DecodedChange
 
 sdk::ErrorAction Pipeline::decide_unrecorded(std::size_t index, const decode::DecodedChange& change, std::string_view error) {
   ProcessorStage& processor = stages_.processors[index];
-  spdlog::warn("{} ({}) failed on the change{}: {}", processor.path, processor.class_name, at_lsn(change), error);
+  // Without handlers the abort's own line says it: one line per error.
+  if (!processor.error_handlers.empty()) {
+    spdlog::warn("{} ({}) failed on the change{}: {}", processor.path, processor.class_name, at_lsn(change), error);
+  }
   for (ErrorHandlerStage& handler : processor.error_handlers) {
     sdk::ErrorAction action = sdk::ErrorAction::Abort;
     if (auto failure = guarded(handler, "handle_error()", change.lsn(), processor_limits_[index],
@@ -176,9 +179,10 @@ sdk::ErrorAction Pipeline::decide_unrecorded(std::size_t index, const decode::De
     switch (action) {
       case sdk::ErrorAction::NextErrorHandler: continue;
       case sdk::ErrorAction::RetryProcessor:
-        // Once the change has been retried POPYKA_DEFAULT_RETRIES times, a retry request means
-        // "ask the next handler", so [RetryProcessor, ContinueNextProcessor] retries, then skips.
-        if (change.retries() >= settings_.default_retries) continue;
+        // As in the original, each retry request counts, and the one that brings the count to
+        // POPYKA_DEFAULT_RETRIES (N) means "ask the next handler": the processor runs at most N
+        // times on a change, and [RetryProcessor, ContinueNextProcessor] retries, then skips.
+        if (change.retries() + 1 >= settings_.default_retries) continue;
         return action;
       case sdk::ErrorAction::NextProcessor:
       case sdk::ErrorAction::NextMessage:

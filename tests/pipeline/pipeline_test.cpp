@@ -67,19 +67,19 @@ TEST_CASE("TableNameIgnoreFilter answers the same for a table seen again, beyond
   CHECK(expected == 2 * 270);
 }
 
-TEST_CASE("RetryProcessor retries up to POPYKA_DEFAULT_RETRIES times") {
+TEST_CASE("RetryProcessor: with POPYKA_DEFAULT_RETRIES=N the processor runs at most N times on a change") {
   PipelineFixture fx;
   fx.settings.default_retries = 3;
-  SECTION("a processor that succeeds on the last allowed retry") {
-    auto pipeline = fx.make("[" + fail_times(3, "[" + kRetry + "]") + ", " + record() + "]");
+  SECTION("a processor that succeeds on its last allowed run") {
+    auto pipeline = fx.make("[" + fail_times(2, "[" + kRetry + "]") + ", " + record() + "]");
     pipeline->consume(insert_into("t", 1), 1);
     CHECK(fx.output().size() == 1);
     CHECK(pipeline->checkpoint() == 1);
   }
   SECTION("one more failure and the retries are used up: abort") {
-    auto pipeline = fx.make("[" + fail_times(4, "[" + kRetry + "]") + ", " + record() + "]");
+    auto pipeline = fx.make("[" + fail_times(3, "[" + kRetry + "]") + ", " + record() + "]");
     CHECK_THROWS_WITH(pipeline->consume(insert_into("t", 1), 1),
-                      Contains("processors[0] (test.processors.FailTimes) failed on the change at LSN 0/1: scripted failure 4"));
+                      Contains("processors[0] (test.processors.FailTimes) failed on the change at LSN 0/1: scripted failure 3"));
     CHECK(fx.output().empty());
     CHECK(pipeline->checkpoint() == 0);
   }
@@ -91,7 +91,30 @@ TEST_CASE("RetryProcessor retries up to POPYKA_DEFAULT_RETRIES times") {
   }
 }
 
-TEST_CASE("error handlers see in Failure::retries how often the processor was retried, from 0 for the next processor for the next processor") {
+// The original's own test: its N-th RETRY request is the one turned down (treated as
+// NEXT_ERROR_HANDLER), so the processor and the first handler are called N times each.
+TEST_CASE("POPYKA_DEFAULT_RETRIES=5 and [RetryProcessor, RetryProcessor, Abort]: the processor and the first handler "
+          "are called 5 times, the second and the third handler once, as in the original") {
+  PipelineFixture fx;
+  fx.settings.default_retries = 5;
+  SECTION("the built-in handlers: the failure that ends it is the processor's 5th") {
+    const std::string abort = "{class: popyka.builtin.error_handlers.Abort}";
+    auto pipeline = fx.make("[" + fail_times(100, "[" + kRetry + ", " + kRetry + ", " + abort + "]") + "]");
+    CHECK_THROWS_WITH(pipeline->consume(insert_into("t", 1), 1), Contains("scripted failure 5") && !Contains("scripted failure 6"));
+  }
+  SECTION("handlers that record each call") {
+    const auto handler = [](const std::string& name, const std::string& action) {
+      return "{class: test.error_handlers.Record, config: {file: '${OUT}', name: " + name + ", action: " + action + "}}";
+    };
+    auto pipeline = fx.make("[" + fail_times(100, "[" + handler("first", "retry") + ", " + handler("second", "retry") +
+                                                      ", " + handler("third", "abort") + "]") + "]");
+    CHECK_THROWS_WITH(pipeline->consume(insert_into("t", 1), 1), Contains("scripted failure 5"));
+    CHECK(fx.output() == std::vector<std::string>{"first retries=0", "first retries=1", "first retries=2", "first retries=3",
+                                                  "first retries=4", "second retries=4", "third retries=4"});
+  }
+}
+
+TEST_CASE("error handlers see in Failure::retries how often the processor was retried, from 0 again for the next processor") {
   PipelineFixture fx;
   const std::string handlers = "[{class: test.error_handlers.RecordFailure, config: {file: '${OUT}'}}, " + kRetry + "]";
   auto pipeline = fx.make("[" + fail_times(2, handlers) + ", " + fail_times(1, handlers) + "]");

@@ -74,7 +74,7 @@ void ReplicationSession::prepare_slot(bool may_create_slot) {
   const bool initial_snapshot = database_.snapshot == config::DatabaseSpec::Snapshot::initial;
   ReplicationSlot slot(connection_, database_.slot_name, plugin_->name());
   // Both asked now: once the slot exported its snapshot, no command may run here until it is
-  // read. A slot of another plugin is refused by slot.prepare(); the plugin prepares nothing for it.
+  // read. A slot of another plugin is refused by slot.prepare(); pgoutput makes no publication for it.
   plugin_->prepare(connection_, slot.plugin_in_use());
   if (initial_snapshot) output_settings_ = read_output_settings(connection_);
   auto prepared = slot.prepare(may_create_slot, initial_snapshot);

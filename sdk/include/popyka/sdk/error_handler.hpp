@@ -12,7 +12,8 @@ enum class ErrorAction {
   NextProcessor,     // give up on this processor for this change, go on with the next one
   NextMessage,       // skip the remaining processors; the change counts as done
   RetryProcessor,    // run the same processor on the same change again (counted in
-                     // Failure::retries; at POPYKA_DEFAULT_RETRIES it becomes NextErrorHandler)
+                     // Failure::retries); the request that would make the processor's runs
+                     // on the change exceed POPYKA_DEFAULT_RETRIES becomes NextErrorHandler
   Abort,             // stop the host with an error; the change is not confirmed
 };
 
