@@ -23,4 +23,8 @@ if grep -rn --include='*.hpp' --include='*.cpp' --include='*.txt' --include='*.c
     "$source_dir/sdk" "$source_dir/core" "$source_dir/plugins" | grep -iv 'librdkafka'; then
   fail "a version string literal besides project(VERSION)"
 fi
+# Code reads the version from the generated version.hpp, never from a -D of its own.
+if grep -rn --include=CMakeLists.txt --include='*.cmake' 'PROJECT_VERSION' "$source_dir/core" "$source_dir/plugins" "$source_dir/tools" "$source_dir/tests"; then
+  fail "a second way to the version besides sdk/version.hpp.in"
+fi
 echo "one version: $version, SDK ABI $abi"
