@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "background_stream.hpp"
+#include "wait_until.hpp"
 #include "decode/wal2json_decoder.hpp"
 #include "popyka/sdk/change.hpp"
 #include "source/replication/slot/replication_slot.hpp"
@@ -151,11 +152,12 @@ TEST_CASE("100,000 existing rows and a concurrent writer: R rows then the stream
                "CREATE TABLE snap_other(id int PRIMARY KEY); INSERT INTO snap_other VALUES (1)");
 
   Writer writer(cluster);  // writes before, during and after the slot's creation and the snapshot
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  REQUIRE(wait_until([&] { return writer.transactions() >= 10; }));
   RecordingConsumer consumer;
   BackgroundStream stream(snapshot_spec(cluster, "snap_main", {"public.snap_a", "public.snap_b", "public.snap_c"}), consumer);
   REQUIRE(wait_until_slot_active(cluster, "snap_main", std::chrono::seconds(90)));  // streaming: the snapshot is done
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const int streaming_from = writer.transactions();
+  REQUIRE(wait_until([&] { return writer.transactions() >= streaming_from + 20; }));
   writer.stop();
   REQUIRE(writer.error().empty());
   INFO("writer transactions: " << writer.transactions());
