@@ -5,7 +5,6 @@
 
 #include <popyka/sdk/json.hpp>
 #include <popyka/sdk/version.hpp>
-
 #include "base64.hpp"
 #include "connect_schemas.hpp"
 #include "pg_text.hpp"
