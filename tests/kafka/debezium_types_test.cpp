@@ -10,6 +10,8 @@
 //   UPDATE t SET t = 'changed'; DELETE FROM t; SELECT pg_logical_emit_message(true, 'foo', 'bar');
 #include <catch2/catch.hpp>
 
+#include <popyka/sdk/version.hpp>
+
 #include "debezium_fixture.hpp"
 
 using namespace popyka::test;
@@ -139,7 +141,7 @@ TEST_CASE("debezium: create, update, delete, tombstone and message as Debezium's
   // source: ts_ms is the commit time (2026-11-30 11:08:13.291342+01), lsn and txId the change's,
   // sequence the last commit's LSN and this one's, as strings in a JSON array in a string.
   CHECK(created.at("/source") ==
-        minified(R"({"version":"popyka-)" POPYKA_VERSION R"(","connector":"postgresql","name":"dbserver1","ts_ms":1796033293291,)"
+        minified(R"({"version":"popyka-)" POPYKA_VERSION_STRING R"(","connector":"postgresql","name":"dbserver1","ts_ms":1796033293291,)"
                  R"("snapshot":"false","db":"inventory","sequence":"[\"22923776\",\"22923816\"]","schema":"public",)"
                  R"("table":"t","txId":729,"lsn":22923816,"xmin":null})"));
 

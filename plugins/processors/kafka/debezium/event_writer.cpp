@@ -4,20 +4,17 @@
 #include <chrono>
 
 #include <popyka/sdk/json.hpp>
+#include <popyka/sdk/version.hpp>
 #include "base64.hpp"
 #include "connect_schemas.hpp"
 #include "pg_text.hpp"
-
-#ifndef POPYKA_VERSION
-#define POPYKA_VERSION "0"
-#endif
 
 namespace popyka::kafka::debezium {
 
 namespace {
 
 // source.version: which program wrote the event (Debezium writes its own version here).
-constexpr std::string_view kSourceVersion = "popyka-" POPYKA_VERSION;
+constexpr std::string_view kSourceVersion = "popyka-" POPYKA_VERSION_STRING;
 
 void append_number(std::string& out, std::int64_t v) { append_integer(out, v); }
 void append_number(std::string& out, sdk::Lsn v) { append_integer(out, static_cast<std::int64_t>(v)); }
