@@ -9,7 +9,10 @@
 #include "source/replication/replication_error.hpp"
 
 namespace popyka::source::replication::pgoutput {
+namespace {
 
+// Before the slot is created: pgoutput looks the publication up as of each change it decodes.
+// `publication` passed the config's identifier check, so it goes into SQL unquoted.
 void ensure_publication(ReplicationConnection& connection, std::string_view publication) {
   const std::string literal = connection.quote_literal(publication);
   auto existing = connection.execute(
@@ -35,11 +38,7 @@ void ensure_publication(ReplicationConnection& connection, std::string_view publ
   }
 }
 
-PluginOptions start_options(std::string_view publication, int server_version) {
-  PluginOptions options = {{"proto_version", "1"}, {"publication_names", std::string(publication)}};
-  if (server_version >= 140000) options.emplace_back("messages", "true");
-  return options;
-}
+}  // namespace
 
 PgoutputPlugin::PgoutputPlugin(const config::DatabaseSpec& database)
     : connect_url_(database.connect_url), publication_(database.publication) {}
@@ -54,7 +53,10 @@ void PgoutputPlugin::prepare(ReplicationConnection& connection, std::string_view
 }
 
 PluginOptions PgoutputPlugin::start_options(int server_version) const {
-  return pgoutput::start_options(publication_, server_version);
+  PluginOptions options = {{"proto_version", "1"}, {"publication_names", publication_}};
+  // pg_logical_emit_message reaches the stream as with wal2json (the server refuses it before 14).
+  if (server_version >= 140000) options.emplace_back("messages", "true");
+  return options;
 }
 
 std::span<const std::string_view> PgoutputPlugin::messages(std::string_view payload, sdk::Lsn lsn) {

@@ -10,18 +10,11 @@
 
 namespace popyka::source::replication::pgoutput {
 
-// Makes sure the publication exists: uses it as it is, or creates it FOR ALL TABLES. When the
-// role may not create it, a one-line ReplicationError giving the SQL to run. Runs before the
-// slot is created (pgoutput looks the publication up as of each change it decodes). `publication`
-// passed the config's identifier check, so it goes into SQL unquoted.
-void ensure_publication(ReplicationConnection& connection, std::string_view publication);
-
-// START_REPLICATION's options: protocol version 1 (PostgreSQL 10+), the publication, and from
-// PostgreSQL 14 on `messages` (pg_logical_emit_message, as wal2json streams them).
-PluginOptions start_options(std::string_view publication, int server_version);
-
 // pgoutput, built into PostgreSQL: the publication before the slot, and its binary messages
-// decoded into wal2json v2 ones (README.md).
+// decoded into wal2json v2 ones (README.md). The publication is used as it is, or created FOR
+// ALL TABLES; when the role may not create it, a one-line ReplicationError giving the SQL to run.
+// START_REPLICATION: protocol version 1 (PostgreSQL 10+), the publication, and from PostgreSQL 14
+// on `messages`.
 class PgoutputPlugin final : public OutputPlugin {
  public:
   explicit PgoutputPlugin(const config::DatabaseSpec& database);
