@@ -25,7 +25,8 @@ class NoOp final : public sdk::Processor {
   sdk::Action last_action_{};
 };
 
-constexpr sdk::ConfigKey kDebeziumKeys[] = {{"schemas", "true: JsonConverter's schema and payload"}};
+constexpr sdk::ConfigKey kDebeziumKeys[] = {
+    sdk::optional_key("schemas", sdk::ConfigType::Bool, "false", "true: JsonConverter's schema and payload")};
 
 class DebeziumFormat final : public sdk::Processor {
  public:

@@ -2,6 +2,11 @@
 // past 9999, escapes), beside the golden values of debezium_types_test.cpp.
 #include <catch2/catch.hpp>
 
+#include <random>
+#include <stdexcept>
+
+#include <popyka/sdk/json.hpp>
+
 #include "debezium/base64.hpp"
 #include "debezium/column_value.hpp"
 #include "debezium/pg_text.hpp"
@@ -116,4 +121,35 @@ TEST_CASE("debezium: values beyond 64-bit microseconds are refused, not wrapped"
   CHECK_FALSE(dbz::parse_timestamp("294276-12-31 23:59:59.999999+00"));
   CHECK_FALSE(dbz::parse_interval("2562047788 years"));
   CHECK_FALSE(dbz::parse_interval("999999999999:00:00"));
+}
+
+TEST_CASE("debezium: arbitrary text for any type is converted or refused with an error naming the column", "[debezium][pg_text]") {
+  // Seeded: the same strings every run. Built from the characters PostgreSQL's formats use.
+  std::mt19937 random(20);
+  const std::string_view alphabet = "0123456789-+:. ,{}\"\\NULinfty BCx$()eE[]=>";
+  const char* types[] = {"smallint", "real", "boolean", "text[]", "hstore", "bytea", "bit(3)", "bit(1)", "numeric(5,2)",
+                         "numeric", "money", "date", "time(3) without time zone", "time with time zone",
+                         "timestamp without time zone", "timestamp(2) with time zone", "interval", "point", "integer[]",
+                         "numeric[]", "bytea[]"};
+  dbz::ColumnValueWriter writer(dbz::DecimalMode::Precise);
+  std::string out;
+  int refused = 0;
+  for (const char* type_name : types) {
+    const dbz::PgType type = dbz::parse_pg_type(type_name);
+    for (int i = 0; i < 2000; ++i) {
+      std::string text;
+      for (std::size_t n = random() % 24; n > 0; --n) text += alphabet[random() % alphabet.size()];
+      std::string json;
+      popyka::sdk::append_json_string(json, text);
+      const popyka::sdk::Column column{"c", type_name, popyka::sdk::Value(json)};
+      out.clear();
+      try {
+        writer.append_value(out, column, type);
+      } catch (const std::runtime_error& e) {
+        ++refused;
+        REQUIRE(std::string(e.what()).find("column 'c'") != std::string::npos);
+      }
+    }
+  }
+  CHECK(refused > 0);
 }

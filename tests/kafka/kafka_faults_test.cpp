@@ -248,3 +248,40 @@ TEST_CASE("destroying the processor with the broker down does not hang and repor
   CHECK(std::chrono::steady_clock::now() - start < 10s);
   CHECK(host.reported() == 1);  // the host is not called from the destructor
 }
+
+TEST_CASE("format: debezium: a delete and its tombstone are one change, reported once whether both fail or both arrive",
+          "[kafka][faults]") {
+  MockKafkaProcess kafka({"--topic", "t:1"});
+  RecordingHost host;
+  ProcessorPtr processor = create_kafka_processor();
+  processor->setup(kafka_config(kafka.bootstrap_servers(),
+                                {{"topic", "t"}, {"format", "debezium"}, {"topic_prefix", "p"}, {"database_name", "d"}},
+                                with(kFastReconnect, {{"message.timeout.ms", "1500"}})),
+                   host);
+  auto del = [](int id) {
+    return std::make_unique<TestChange>(TestChange::Fields{.action = sdk::Action::Delete, .schema = "public", .table = "demo",
+                                                           .identity = {{"id", "integer", std::to_string(id)}},
+                                                           .pk = {{"id", "integer", ""}}});
+  };
+  kafka.command("broker-down 1");
+  const auto lost = del(1);
+  processor->process(*lost);  // two messages, one ticket
+  REQUIRE(wait_reported(*processor, host, 15s));
+  poll_for(*processor, 500ms);  // a second report would come now
+  CHECK(host.deferred() == 1);
+  REQUIRE(host.failures().size() == 1);
+  CHECK(host.delivered_tickets().empty());
+
+  kafka.command("broker-up 1");
+  processor->process(*lost);  // as RETRY_PROCESSOR would
+  const auto second = del(2);
+  processor->process(*second);
+  REQUIRE(wait_reported(*processor, host, 20s));
+  poll_for(*processor, 500ms);
+  CHECK(host.delivered_tickets().size() == 2);
+  CHECK(host.failures().size() == 1);
+  const std::vector<Record> got = consume(kafka.bootstrap_servers(), "t", 4);
+  REQUIRE(got.size() == 4);  // delete, tombstone, delete, tombstone
+  CHECK(got[1].null_value);
+  CHECK(got[3].null_value);
+}

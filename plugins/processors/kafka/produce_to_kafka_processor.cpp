@@ -60,7 +60,8 @@ void ProduceToKafkaProcessor::process(const sdk::Change& change) {
   const sdk::Ticket ticket = host_->defer();
   const std::string topic = topics_->for_change(change.schema(), change.table());
   const std::optional<std::string> key = key_mode_ == KeyMode::PrimaryKey ? message_key(change) : std::nullopt;
-  Message message{std::nullopt, change.json()};
+  Message message;
+  message.value = change.json();
   if (key) message.key = *key;
   if (const rd_kafka_resp_err_t err = produce(change, topic, message, ticket)) {
     host_->failed(ticket, std::string("cannot produce to Kafka: ") + rd_kafka_err2str(err));
@@ -85,7 +86,10 @@ void ProduceToKafkaProcessor::process_debezium(const sdk::Change& change) {
     message.extra_header_value = r.key_header_value;
     if (const rd_kafka_resp_err_t err = produce(change, topic, message, ticket)) {
       const std::string error = std::string("cannot produce to Kafka: ") + rd_kafka_err2str(err);
-      if (records.size() == 1) return host_->failed(ticket, error);
+      if (records.size() == 1) {
+        host_->failed(ticket, error);
+        break;
+      }
       // The messages not sent count as failed; the group settles when the sent ones report.
       for (std::size_t unsent = i; unsent < records.size(); ++unsent)
         if (const auto outcome = groups_.report(ticket, error); outcome.complete) settle(ticket, outcome.error);
