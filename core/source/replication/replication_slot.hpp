@@ -6,6 +6,7 @@
 #include "popyka/sdk/change.hpp"
 #include "source/replication/replication_connection.hpp"
 #include "source/replication/replication_stream.hpp"
+#include "source/replication/slot_in_use.hpp"
 
 namespace popyka::source::replication {
 
@@ -13,13 +14,6 @@ namespace popyka::source::replication {
 inline constexpr std::string_view wal2json_plugin = "wal2json";
 inline constexpr std::string_view pgoutput_plugin = "pgoutput";
 std::string_view output_plugin_name(const config::DatabaseSpec& database);
-
-// Another walsender holds the slot. Worth retrying after a lost connection (the server may not
-// have noticed yet that the old one is gone); an error when popyka starts.
-class SlotInUse : public ReplicationError {
- public:
-  using ReplicationError::ReplicationError;
-};
 
 // Rethrows a failure to load the output plugin (at slot creation or START_REPLICATION) as the
 // ReplicationError saying what to do: wal2json not installed, or not allowed by the server's
