@@ -20,7 +20,7 @@
 #  6. prints every run and the medians: changes/s of both, the ratio, CPU seconds, peak RSS.
 #
 # Both consumers ask for the same wal2json options (format-version 2, include-pk, include-xids,
-# include-timestamp: what popyka-host always asks for, core/source/replication/wal2json_options.cpp)
+# include-timestamp: what popyka-host always asks for, core/source/replication/output_plugin/wal2json_plugin.cpp)
 # and send status updates every STATUS_INTERVAL seconds (default 1), which bounds how precisely
 # the end is seen. pg_recvlogical gets -F 0: without it, it reports as flushed only what it
 # fsynced, every 10 s (--fsync-interval), even to /dev/null, and looks up to 10 s slower.

@@ -1,5 +1,5 @@
 // wal2json format-version 2 text exactly as wal2json 2.5 writes it with format-version 2,
-// include-xids, include-timestamp and include-pk (see /work/shared/reference/*.jsonl):
+// include-xids, include-timestamp and include-pk (see tests/data/*.jsonl):
 // no spaces, fields in wal2json's order, numerics and booleans unquoted, nulls as null.
 #include "workload.hpp"
 

@@ -42,7 +42,7 @@ struct DatabaseSpec {
   double heartbeat_interval_s = 0;
   // `output_plugin`: the logical decoding plugin of the slot. wal2json (an extension the server
   // needs installed) or pgoutput (built into PostgreSQL 10+, decoded by popyka into the same
-  // wal2json v2 messages; core/source/replication/pgoutput/README.md).
+  // wal2json v2 messages; core/source/replication/output_plugin/pgoutput/README.md).
   enum class OutputPlugin { wal2json, pgoutput };
   OutputPlugin output_plugin = OutputPlugin::wal2json;
   // `publication`: with pgoutput, the publication streamed (created FOR ALL TABLES when missing

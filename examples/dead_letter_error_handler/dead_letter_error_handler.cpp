@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <ctime>
 #include <string>
 #include <string_view>
@@ -39,9 +38,9 @@ class DeadLetterErrorHandler final : public sdk::ErrorHandler {
 
   sdk::ErrorAction handle_error(const sdk::Change& change, const sdk::Failure& failure) override {
     std::string line = R"({"failed_at":")" + utc_now() + R"(","processor":)";
-    append_json_string(line, failure.processor);
+    sdk::append_json_string(line, failure.processor);
     line += R"(,"error":)";
-    append_json_string(line, failure.message);
+    sdk::append_json_string(line, failure.message);
     line += R"(,"lsn":")" + sdk::format_lsn(change.lsn()) + R"(","change":)";
     line += change.json();
     line += "}\n";
@@ -61,28 +60,6 @@ class DeadLetterErrorHandler final : public sdk::ErrorHandler {
       if (n < 0) throw_errno("cannot write");
       data.remove_prefix(static_cast<std::size_t>(n));
     }
-  }
-
-  static void append_json_string(std::string& out, std::string_view text) {
-    out += '"';
-    for (const char c : text) {
-      switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-          if (static_cast<unsigned char>(c) < 0x20) {
-            char escaped[7];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-            out += escaped;
-          } else {
-            out += c;  // UTF-8 passes through unchanged
-          }
-      }
-    }
-    out += '"';
   }
 
   static std::string utc_now() {

@@ -11,7 +11,7 @@
 using popyka::config::ConfigFileError;
 using popyka::config::load_pipeline_config;
 using popyka::config::PipelineConfig;
-using popyka::config::testing::fake_environment;
+using popyka::test::fake_environment;
 using Catch::Matchers::Contains;
 namespace fs = std::filesystem;
 

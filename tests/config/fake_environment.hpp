@@ -6,10 +6,10 @@
 
 #include "config/environment.hpp"
 
-namespace popyka::config::testing {
+namespace popyka::test {
 
 // An environment holding exactly `variables`, so tests never depend on the real one.
-inline Environment fake_environment(std::map<std::string, std::string> variables) {
+inline config::Environment fake_environment(std::map<std::string, std::string> variables) {
   return [variables = std::move(variables)](const std::string& name) -> std::optional<std::string> {
     auto it = variables.find(name);
     if (it == variables.end()) return std::nullopt;
@@ -17,4 +17,4 @@ inline Environment fake_environment(std::map<std::string, std::string> variables
   };
 }
 
-}  // namespace popyka::config::testing
+}  // namespace popyka::test

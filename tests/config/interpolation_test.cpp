@@ -7,7 +7,7 @@
 
 using popyka::config::ConfigFileError;
 using popyka::config::interpolate;
-using popyka::config::testing::fake_environment;
+using popyka::test::fake_environment;
 using Catch::Matchers::Contains;
 
 namespace {

@@ -7,7 +7,7 @@
 using popyka::config::ConfigFileError;
 using popyka::config::parse_pipeline_config;
 using popyka::config::PipelineConfig;
-using popyka::config::testing::fake_environment;
+using popyka::test::fake_environment;
 using popyka::sdk::Config;
 using Catch::Matchers::Contains;
 

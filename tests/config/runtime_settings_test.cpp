@@ -8,7 +8,7 @@
 using popyka::config::ConfigFileError;
 using popyka::config::load_runtime_settings;
 using popyka::config::RuntimeSettings;
-using popyka::config::testing::fake_environment;
+using popyka::test::fake_environment;
 
 TEST_CASE("runtime settings default to the original's values", "[runtime_settings]") {
   const RuntimeSettings settings = load_runtime_settings(fake_environment({}));

@@ -57,7 +57,7 @@ TEST_CASE("producer_config properties naming a password, secret or key are secre
 }
 
 TEST_CASE("secrets_of finds the DSN's password and the secret config values") {
-  const auto env = testing::fake_environment({{"DSN", "host=h password=PgSecret"}, {"KP", "KafkaSecret"}});
+  const auto env = popyka::test::fake_environment({{"DSN", "host=h password=PgSecret"}, {"KP", "KafkaSecret"}});
   const PipelineConfig config = parse_pipeline_config(R"(
 database: {connect_url: "${DSN}", slot_name: s}
 filters: [{class: f, config: {api_secret: FilterSecret}}]

@@ -14,7 +14,7 @@
 #include "decode/wal2json_decoder.hpp"
 #include "fuzz_checks.hpp"
 #include "source/replication/confirmed_position.hpp"
-#include "source/replication/replication_protocol.hpp"
+#include "source/replication/transport/replication_protocol.hpp"
 
 namespace replication = popyka::source::replication;
 

@@ -5,7 +5,7 @@
 # Targets: fuzz_wal2json_decoder fuzz_replication_protocol fuzz_config fuzz_replay.
 # New inputs go to $POPYKA_FUZZ_BUILD_DIR/corpus/<target> (default build dir: build-fuzz), crashes
 # to $POPYKA_FUZZ_BUILD_DIR/artifacts/<target>/ (reproduce: build-fuzz/bin/<target> FILE). A
-# finding gets a regression test in tests/unit or tests/config, and its input goes into the corpus.
+# finding gets a regression test in tests/decode, tests/source or tests/config, and its input goes into the corpus.
 # Exits non-zero when a target found something. POPYKA_FUZZ_JOBS=N runs N processes per target.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

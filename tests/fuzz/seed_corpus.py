@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes the seed corpus under tests/fuzz/corpus/<target>/ from real output: wal2json v2 lines
-(the reference samples), XLogData and keepalive frames built around them, the built-in default
+(the samples in tests/data), XLogData and keepalive frames built around them, the built-in default
 config and the examples' configs. Run by hand when the samples change; the result is checked in.
-    tests/fuzz/seed_corpus.py [REFERENCE_DIR]   (default: ../shared/reference next to the repo)
+    tests/fuzz/seed_corpus.py [SAMPLES_DIR]   (default: tests/data)
 """
 import glob
 import hashlib
@@ -13,7 +13,7 @@ import sys
 
 here = os.path.dirname(os.path.abspath(__file__))
 repo = os.path.dirname(os.path.dirname(here))
-reference = sys.argv[1] if len(sys.argv) > 1 else os.path.join(repo, "..", "shared", "reference")
+samples_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(repo, "tests", "data")
 corpus = os.path.join(here, "corpus")
 
 
@@ -26,7 +26,7 @@ def write(target, data):
         f.write(data)
 
 
-samples = sorted(glob.glob(os.path.join(reference, "*.jsonl"))) + [os.path.join(repo, "tests/examples/wal2json-v2-sample.jsonl")]
+samples = sorted(glob.glob(os.path.join(samples_dir, "*.jsonl")))
 lines = []
 for path in samples:
     with open(path, "rb") as f:

@@ -12,8 +12,8 @@
 using Catch::Contains;
 using popyka::metrics::Health;
 using popyka::metrics::registry;
-using popyka::testing::insert_into;
-using popyka::testing::PipelineFixture;
+using popyka::test::insert_into;
+using popyka::test::PipelineFixture;
 
 namespace {
 

@@ -8,13 +8,13 @@
 #include "metrics/metrics_registry.hpp"
 #include "runtime/stop_signal.hpp"
 #include "source/drain.hpp"
-#include "source/replication/heartbeat.hpp"
-#include "source/replication/initial_snapshot.hpp"
-#include "source/replication/pgoutput/pgoutput_setup.hpp"
-#include "source/replication/replication_protocol.hpp"
-#include "source/replication/replication_slot.hpp"
-#include "source/replication/stop_aware_wait.hpp"
-#include "source/replication/wal2json_options.hpp"
+#include "source/replication/heartbeat/heartbeat.hpp"
+#include "source/replication/snapshot/initial_snapshot.hpp"
+#include "source/replication/output_plugin/pgoutput/pgoutput_plugin.hpp"
+#include "source/replication/transport/replication_protocol.hpp"
+#include "source/replication/slot/replication_slot.hpp"
+#include "source/replication/transport/stop_aware_wait.hpp"
+#include "source/replication/output_plugin/wal2json_plugin.hpp"
 
 namespace popyka::source::replication {
 namespace {

@@ -9,9 +9,9 @@
 #include "config/pipeline_config.hpp"
 #include "source/change_consumer.hpp"
 #include "source/replication/confirmed_position.hpp"
-#include "source/replication/pgoutput/pgoutput_catalog.hpp"
-#include "source/replication/pgoutput/pgoutput_decoder.hpp"
-#include "source/replication/replication_connection.hpp"
+#include "source/replication/output_plugin/pgoutput/pgoutput_catalog.hpp"
+#include "source/replication/output_plugin/pgoutput/pgoutput_decoder.hpp"
+#include "source/replication/transport/replication_connection.hpp"
 
 namespace popyka::source::replication {
 

@@ -7,13 +7,13 @@
 
 #include "metrics/metrics_registry.hpp"
 #include "runtime/stop_signal.hpp"
-#include "source/replication/heartbeat.hpp"
-#include "source/replication/reconnect_backoff.hpp"
+#include "source/replication/heartbeat/heartbeat.hpp"
+#include "source/replication/transport/reconnect_backoff.hpp"
 #include "source/replication/replication_session.hpp"
-#include "source/replication/replication_slot.hpp"
-#include "source/replication/slot_busy_wait.hpp"
-#include "source/replication/stop_aware_wait.hpp"
-#include "source/replication/wal2json_options.hpp"
+#include "source/replication/slot/replication_slot.hpp"
+#include "source/replication/slot/slot_busy_wait.hpp"
+#include "source/replication/transport/stop_aware_wait.hpp"
+#include "source/replication/output_plugin/wal2json_plugin.hpp"
 
 namespace popyka::source {
 namespace {

@@ -1,24 +1,8 @@
 #include "message_key.hpp"
 
-namespace popyka::kafka {
+#include <popyka/sdk/json.hpp>
 
-void append_json_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      constexpr char hex[] = "0123456789abcdef";
-      out += "\\u00";
-      out += hex[(c >> 4) & 0xF];
-      out += hex[c & 0xF];
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
+namespace popyka::kafka {
 
 std::optional<std::string> message_key(const sdk::Change& change) {
   const sdk::Action a = change.action();
@@ -33,7 +17,7 @@ std::optional<std::string> message_key(const sdk::Change& change) {
     const sdk::Column* c = change.find_column(k.name);  // columns first (new values), then identity
     if (c == nullptr || !c->value.is_present()) return std::nullopt;
     if (key.size() > 1) key += ',';
-    append_json_string(key, k.name);
+    sdk::append_json_string(key, k.name);
     key += ':';
     key += c->value.json();
   }

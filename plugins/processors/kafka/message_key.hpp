@@ -17,7 +17,4 @@ namespace popyka::kafka {
 // missing from the change.
 std::optional<std::string> message_key(const sdk::Change& change);
 
-// `"text"` with JSON escapes, for column names.
-void append_json_string(std::string& out, std::string_view text);
-
 }  // namespace popyka::kafka

@@ -31,6 +31,7 @@
 #include "popyka/sdk/errors.hpp"
 #include "popyka/sdk/filter.hpp"
 #include "popyka/sdk/host.hpp"
+#include "popyka/sdk/json.hpp"
 #include "popyka/sdk/plugin.hpp"
 #include "popyka/sdk/processor.hpp"
 #include "popyka/sdk/value.hpp"

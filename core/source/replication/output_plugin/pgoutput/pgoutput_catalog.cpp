@@ -1,0 +1,90 @@
+#include "source/replication/output_plugin/pgoutput/pgoutput_catalog.hpp"
+
+#include <fmt/format.h>
+
+#include "source/replication/replication_stream.hpp"
+
+namespace popyka::source::replication::pgoutput {
+
+DatabaseCatalog::DatabaseCatalog(std::string connect_url, std::string time_zone)
+    : connect_url_(std::move(connect_url)), time_zone_(std::move(time_zone)) {}
+
+DatabaseCatalog::~DatabaseCatalog() = default;
+
+namespace {
+
+ReplicationError cannot_read_catalog(const ServerError& e) {
+  return ReplicationError(fmt::format("pgoutput: cannot read the catalog to decode changes: {}", e.what()));
+}
+
+}  // namespace
+
+ReplicationConnection& DatabaseCatalog::connection() {
+  if (!connection_) {
+    try {
+      auto connection = std::make_unique<ReplicationConnection>(connect_url_, /*replication=*/false);
+      connection->execute("SET statement_timeout = '30s'");
+      connection->execute("SELECT set_config('TimeZone', " + connection->quote_literal(time_zone_) + ", false)");
+      connection_ = std::move(connection);
+    } catch (const ServerError& e) {
+      throw cannot_read_catalog(e);
+    }
+  }
+  return *connection_;
+}
+
+QueryResult DatabaseCatalog::query(const std::string& sql) {
+  try {
+    return connection().execute(sql);
+  } catch (const ConnectionLost&) {
+    connection_.reset();
+    throw;
+  } catch (const ServerError& e) {
+    connection_.reset();
+    throw cannot_read_catalog(e);
+  }
+}
+
+Catalog::Description DatabaseCatalog::describe(std::uint32_t relation_oid, const std::vector<RelationColumn>& columns,
+                                               bool with_primary_key) {
+  // The types come from the Relation message (the table as it was when the change was made). A
+  // type dropped since has no format_type() any more: then the name its Type message gave,
+  // formatted like format_type() when that name still means a type (a domain's base type), else
+  // as it is, schema-qualified outside pg_catalog and public.
+  std::string oids, typmods, schemas, names;
+  for (const auto& column : columns) {
+    const char* separator = oids.empty() ? "" : ",";
+    oids += fmt::format("{}{}", separator, column.type_oid);
+    typmods += fmt::format("{}{}", separator, column.typmod);
+    schemas += separator + (column.sent_type ? connection().quote_literal(column.sent_type->schema) : "NULL");
+    names += separator + (column.sent_type ? connection().quote_literal(column.sent_type->name) : "NULL");
+  }
+  std::string sql = fmt::format(
+      "SELECT 0, x.o::int, coalesce((SELECT format_type(t.oid, x.m) FROM pg_type t WHERE t.oid = x.t), "
+      "format_type(to_regtype(quote_ident(x.s) || '.' || quote_ident(x.n)), x.m), "
+      "CASE WHEN x.s IN ('pg_catalog', 'public') THEN '' ELSE quote_ident(x.s) || '.' END || quote_ident(x.n), '???') "
+      "FROM unnest(ARRAY[{}]::oid[], ARRAY[{}]::int4[], ARRAY[{}]::text[], ARRAY[{}]::text[]) "
+      "WITH ORDINALITY AS x(t, m, s, n, o)",
+      oids, typmods, schemas, names);
+  // The catalog's primary key is today's, not the change's: only where the stream cannot say.
+  if (with_primary_key) {
+    sql += fmt::format(
+        " UNION ALL SELECT 1, a.attnum::int, a.attname::text FROM pg_index i JOIN pg_attribute a ON a.attrelid = "
+        "i.indrelid AND a.attnum = ANY (i.indkey) WHERE i.indrelid = {} AND i.indisprimary",
+        relation_oid);
+  }
+  auto result = query(sql + " ORDER BY 1, 2");
+  Description description;
+  for (int row = 0; row < result.rows(); ++row) {
+    auto& list = result.value(row, 0) == "0" ? description.type_names : description.primary_key;
+    list.emplace_back(result.value(row, 2));
+  }
+  return description;
+}
+
+std::int32_t DatabaseCatalog::utc_offset(std::int64_t unix_seconds) {
+  auto result = query(fmt::format("SELECT extract(timezone FROM to_timestamp({}))::int", unix_seconds));
+  return static_cast<std::int32_t>(std::stol(std::string(result.value(0, 0))));
+}
+
+}  // namespace popyka::source::replication::pgoutput

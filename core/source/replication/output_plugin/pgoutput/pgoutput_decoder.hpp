@@ -1,0 +1,120 @@
+#pragma once
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace popyka::source::replication::pgoutput {
+
+// A message that is not pgoutput's logical replication protocol (version 1, plus the logical
+// decoding messages of PostgreSQL 14+), or one about a relation no Relation message described.
+class DecodeError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A type as pgoutput's Type message names it (sent before the first Relation message that uses
+// a type outside the built-in ones). For a domain PostgreSQL 15 sends its base type's name.
+struct SentTypeName {
+  std::string schema;  // pg_catalog when the protocol sends ""
+  std::string name;
+};
+
+// A column as a Relation message describes it.
+struct RelationColumn {
+  std::string name;
+  std::uint32_t type_oid = 0;
+  std::int32_t typmod = -1;
+  bool replica_identity = false;  // part of the replica identity (flag 1)
+  const SentTypeName* sent_type = nullptr;  // what a Type message said of type_oid, if one did
+};
+
+// What the decoder asks the database (an ordinary connection, see pgoutput_catalog.hpp).
+class Catalog {
+ public:
+  struct Description {
+    // format_type(type_oid, typmod) of each column, in order; for a type dropped since the
+    // change, the name its Type message gave.
+    std::vector<std::string> type_names;
+    std::vector<std::string> primary_key;  // the primary key's column names (any order); empty: none
+  };
+  // Asked once per Relation message (so an ALTER TABLE mid-stream is seen). The primary key only
+  // when `with_primary_key`: the Relation message says it itself under the default replica
+  // identity, as of the change; the catalog can only say it as of now.
+  virtual Description describe(std::uint32_t relation_oid, const std::vector<RelationColumn>& columns,
+                               bool with_primary_key) = 0;
+  // Seconds east of UTC of the walsender's TimeZone at `unix_seconds` (to print commit times
+  // exactly as wal2json's timestamptz_to_str does).
+  virtual std::int32_t utc_offset(std::int64_t unix_seconds) = 0;
+
+ protected:
+  ~Catalog() = default;
+};
+
+// Turns pgoutput's binary messages into wal2json format-version 2 messages, as wal2json 2.5
+// writes them with the options popyka-host sets (include-xids, include-timestamp, include-pk):
+// same actions, fields, type names and value formatting, so the pipeline reads them unchanged.
+// Relation metadata is cached by relation OID and replaced by each new Relation message. `pk` is
+// the Relation message's replica identity columns under the default replica identity (the
+// primary key as of the change, like wal2json's); the catalog's primary key otherwise.
+//
+// Unchanged TOASTed values ('u' in TupleData) are left out of `columns` and `identity`, as
+// wal2json leaves them out; with REPLICA IDENTITY FULL the old tuple carries every value.
+class Decoder {
+ public:
+  explicit Decoder(Catalog& catalog) : catalog_(catalog) {}
+
+  // The wal2json messages for one pgoutput message: none (Relation, Type, Origin), one, or one
+  // per table (Truncate). Valid until the next decode(). Throws DecodeError; what the catalog
+  // throws.
+  std::span<const std::string> decode(std::string_view message);
+
+ private:
+  struct Column {
+    std::string head;  // {"name":..,"type":..,"value":   (no leading comma)
+    std::uint32_t type_oid;
+    bool replica_identity;
+  };
+  struct Relation {
+    std::string schema_and_table;  // ,"schema":..,"table":..
+    std::string primary_key;       // ,"pk":[...]
+    std::vector<Column> columns;
+  };
+  struct Value {
+    char kind;  // 'n' null, 'u' unchanged TOAST, 't' text
+    std::string_view text;
+  };
+  class Reader;
+
+  std::string& next_message();
+  void on_begin(Reader& in);
+  void on_relation(Reader& in);
+  void on_type(Reader& in);
+  void on_change(char action, Reader& in);
+  void on_truncate(Reader& in);
+  void on_message(Reader& in);
+  const Relation& relation(std::uint32_t oid) const;
+  void read_tuple(Reader& in, const Relation& relation, std::vector<Value>& out);
+  void start_change(std::string& out, char action, const Relation& relation) const;
+  // `key_only`: only the replica identity's columns.
+  void append_columns(std::string& out, std::string_view field, const Relation& relation,
+                      const std::vector<Value>& values, bool key_only) const;
+
+  Catalog& catalog_;
+  std::unordered_map<std::uint32_t, Relation> relations_;
+  std::unordered_map<std::uint32_t, SentTypeName> sent_types_;  // from Type messages, by type OID
+  std::string transaction_;  // ,"xid":..,"timestamp":".." of the open transaction
+  std::unordered_map<std::int64_t, std::int32_t> utc_offsets_;  // by 15-minute bucket
+  std::vector<Value> new_tuple_, old_tuple_;
+  std::vector<std::string> messages_;  // reused: strings keep their capacity
+  std::size_t count_ = 0;
+};
+
+// A commit time (microseconds since 2000-01-01 UTC) as timestamptz_to_str() prints it in a zone
+// `utc_offset` seconds east of UTC: `2024-01-02 03:04:05.5+00`.
+std::string format_commit_time(std::int64_t postgres_us, std::int32_t utc_offset);
+
+}  // namespace popyka::source::replication::pgoutput

@@ -1,0 +1,43 @@
+#include "source/replication/output_plugin/pgoutput/pgoutput_plugin.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <string>
+
+#include "source/replication/replication_stream.hpp"
+
+namespace popyka::source::replication::pgoutput {
+
+void ensure_publication(ReplicationConnection& connection, std::string_view publication) {
+  const std::string literal = connection.quote_literal(publication);
+  auto existing = connection.execute(
+      "SELECT puballtables, (SELECT count(*) FROM pg_publication_tables t WHERE t.pubname = p.pubname) "
+      "FROM pg_publication p WHERE pubname = " + literal);
+  if (existing.rows() > 0) {
+    spdlog::info("using publication \"{}\" ({})", publication,
+                 existing.value(0, 0) == "t" ? std::string("all tables")
+                                             : fmt::format("{} table(s)", existing.value(0, 1)));
+    return;
+  }
+  try {
+    connection.execute(fmt::format("CREATE PUBLICATION {} FOR ALL TABLES", publication));
+    spdlog::info("created publication \"{}\" FOR ALL TABLES", publication);
+  } catch (const ServerError& e) {
+    if (e.sqlstate() == "42710") return;  // duplicate_object: created just now by someone else
+    auto database = connection.execute("SELECT current_database()");
+    throw ReplicationError(fmt::format(
+        "publication \"{0}\" does not exist and popyka cannot create it ({1}): run "
+        "CREATE PUBLICATION {0} FOR ALL TABLES; as a superuser in database \"{2}\" (or set database.publication "
+        "to an existing one)",
+        publication, e.what(), database.value(0, 0)));
+  }
+}
+
+Wal2jsonOptions start_options(std::string_view publication, int server_version) {
+  Wal2jsonOptions options = {{"proto_version", "1"}, {"publication_names", std::string(publication)}};
+  if (server_version >= 140000) options.emplace_back("messages", "true");
+  return options;
+}
+
+}  // namespace popyka::source::replication::pgoutput

@@ -1,0 +1,250 @@
+#include "source/replication/slot/replication_slot.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <chrono>
+#include <cstdint>
+#include <thread>
+
+
+namespace popyka::source::replication {
+namespace {
+
+// A slot freed a moment ago (its previous user just exited or was killed) can still show its old
+// walsender for a short while: wait this long before calling it in use.
+constexpr auto in_use_grace = std::chrono::seconds(5);
+constexpr auto in_use_recheck = std::chrono::milliseconds(250);
+
+}  // namespace
+
+std::string_view output_plugin_name(const config::DatabaseSpec& database) {
+  return database.output_plugin == config::DatabaseSpec::OutputPlugin::pgoutput ? pgoutput_plugin : wal2json_plugin;
+}
+
+void rethrow_plugin_failure(const ServerError& error, std::string_view output_plugin) {
+  if (error.sqlstate() == "58P01") {  // undefined_file: the library is not there
+    throw ReplicationError(fmt::format(
+        "the {} output plugin is not installed on the PostgreSQL server ({}): install it, e.g. the "
+        "postgresql-<version>-{} package (or use output_plugin: pgoutput, built into PostgreSQL)",
+        output_plugin, error.what(), output_plugin));
+  }
+  if (error.sqlstate() == "42501") {  // insufficient_privilege: not in output_plugin_libraries
+    throw ReplicationError(fmt::format(
+        "PostgreSQL does not allow {0} as an output plugin ({1}): add it to output_plugin_libraries, e.g. "
+        "output_plugin_libraries = 'pgoutput, test_decoding, {0}', and reload the server configuration",
+        output_plugin, error.what()));
+  }
+}
+
+void validate_slot_name(std::string_view name) {
+  bool valid = !name.empty() && name.size() <= 63;
+  for (char c : name) valid = valid && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+  if (!valid) {
+    throw ReplicationError(fmt::format(
+        "invalid replication slot name \"{}\": use 1 to 63 lower case letters, digits and underscores "
+        "(database.slot_name)",
+        name));
+  }
+}
+
+struct SlotManager::Row {
+  std::string plugin;
+  std::string slot_type;
+  std::string database;
+  bool in_this_database = false;
+  int active_pid = 0;  // 0 when no walsender holds it
+  sdk::Lsn confirmed_flush = 0;
+};
+
+SlotManager::SlotManager(ReplicationConnection& connection, std::string slot_name, std::string_view plugin)
+    : connection_(connection), slot_name_(std::move(slot_name)), plugin_(plugin) {
+  validate_slot_name(slot_name_);
+}
+
+bool SlotManager::lookup(Row& row) {
+  auto result = connection_.execute(fmt::format(
+      "SELECT coalesce(plugin, ''), slot_type, coalesce(database::text, ''), "
+      "coalesce(database = current_database(), false), coalesce(active_pid, 0), "
+      // as a decimal number: no LSN text parser needed here
+      "(coalesce(confirmed_flush_lsn, '0/0') - '0/0')::text "
+      "FROM pg_replication_slots WHERE slot_name = '{}'",
+      slot_name_));
+  if (result.rows() == 0) return false;
+  row.plugin = result.value(0, 0);
+  row.slot_type = result.value(0, 1);
+  row.database = result.value(0, 2);
+  row.in_this_database = result.value(0, 3) == "t";
+  row.active_pid = std::stoi(std::string(result.value(0, 4)));
+  row.confirmed_flush = std::stoull(std::string(result.value(0, 5)));
+  return true;
+}
+
+void SlotManager::wait_until_free(Row& row) {
+  const auto give_up = std::chrono::steady_clock::now() + in_use_grace;
+  while (row.active_pid != 0 && row.active_pid != connection_.backend_pid() &&
+         std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(in_use_recheck);
+    if (!lookup(row)) return;
+  }
+  if (row.active_pid != 0 && row.active_pid != connection_.backend_pid()) {
+    throw slot_in_use(connection_, slot_name_, row.active_pid);
+  }
+}
+
+SlotManager::Prepared SlotManager::prepare(bool may_create, bool initial_snapshot) {
+  Row row;
+  if (marker_exists()) {
+    if (initial_snapshot) {
+      spdlog::warn("the initial snapshot of replication slot \"{}\" did not finish in an earlier run (marker slot "
+                   "\"{}\"): dropping the slot and starting the snapshot over; consumers may see some R rows twice",
+                   slot_name_, snapshot_marker_name(slot_name_));
+      if (lookup(row)) {
+        wait_until_free(row);
+        connection_.execute(fmt::format("DROP_REPLICATION_SLOT {}", slot_name_));
+      }
+      may_create = true;
+    } else {
+      spdlog::warn("the initial snapshot of replication slot \"{}\" did not finish in an earlier run; with "
+                   "database.snapshot: never the slot is used as it is (dropping marker slot \"{}\")",
+                   slot_name_, snapshot_marker_name(slot_name_));
+      drop_marker();
+    }
+  }
+  bool created = false;
+  if (!lookup(row)) {
+    if (may_create && initial_snapshot) return create_exporting_snapshot();
+    if (!may_create) {
+      throw ReplicationError(fmt::format(
+          "replication slot \"{}\" disappeared while popyka was disconnected; changes made meanwhile "
+          "are lost to it. Restart popyka to create it again",
+          slot_name_));
+    }
+    create();
+    created = true;
+    if (!lookup(row)) throw ConnectionLost(fmt::format("replication slot \"{}\" vanished after creation", slot_name_));
+  }
+  if (row.slot_type != "logical" || row.plugin != plugin_) {
+    throw ReplicationError(fmt::format(
+        "replication slot \"{}\" exists but uses {} (not {}): drop it or choose another slot_name{}",
+        slot_name_, row.slot_type == "logical" ? "output plugin " + row.plugin : "physical replication", plugin_,
+        (row.plugin == wal2json_plugin || row.plugin == pgoutput_plugin)
+            ? fmt::format(" (or set database.output_plugin: {})", row.plugin)
+            : ""));
+  }
+  if (!row.in_this_database) {
+    throw ReplicationError(fmt::format(
+        "replication slot \"{}\" belongs to database \"{}\", not the one in connect_url", slot_name_,
+        row.database));
+  }
+  wait_until_free(row);
+  if (!created) {
+    spdlog::info("using existing replication slot \"{}\" (confirmed up to {})", slot_name_,
+                 sdk::format_lsn(row.confirmed_flush));
+  }
+  return Prepared{created, row.confirmed_flush};
+}
+
+void SlotManager::create() {
+  try {
+    // NOEXPORT_SNAPSHOT: popyka streams changes only, it never reads the snapshot (and the
+    // old spelling works on every PostgreSQL from 10 on).
+    auto result = connection_.execute(
+        fmt::format("CREATE_REPLICATION_SLOT {} LOGICAL {} NOEXPORT_SNAPSHOT", slot_name_, plugin_));
+    spdlog::info("created replication slot \"{}\" with {} at {}", slot_name_, plugin_, result.value(0, 1));
+  } catch (const ServerError& e) {
+    rethrow_plugin_failure(e, plugin_);
+    if (e.sqlstate() == "42710") return;  // duplicate_object: someone created it just now
+    throw ReplicationError(fmt::format("cannot create replication slot \"{}\": {}", slot_name_, e.what()));
+  }
+}
+
+SlotManager::Prepared SlotManager::create_exporting_snapshot() {
+  // The marker first: a crash at any point from here until snapshot_finished() leaves it behind.
+  const std::string marker = snapshot_marker_name(slot_name_);
+  try {
+    connection_.execute(fmt::format("SELECT pg_create_physical_replication_slot('{}')", marker));
+  } catch (const ServerError& e) {
+    if (e.sqlstate() != "42710") {  // duplicate_object: left by an earlier run, fine
+      throw ReplicationError(fmt::format("cannot create the marker slot \"{}\" of the initial snapshot: {}", marker,
+                                         e.what()));
+    }
+  }
+  try {
+    // The old spelling works on every PostgreSQL from 10 on (15 also takes (SNAPSHOT 'export')).
+    auto result = connection_.execute(
+        fmt::format("CREATE_REPLICATION_SLOT {} LOGICAL {} EXPORT_SNAPSHOT", slot_name_, plugin_));
+    // slot_name, consistent_point, snapshot_name, output_plugin. No command may follow on this
+    // connection until the snapshot is imported: it would end the exported snapshot.
+    const std::string_view point = result.value(0, 1);
+    const auto slash = point.find('/');
+    std::uint32_t high = 0, low = 0;
+    if (slash == std::string_view::npos ||
+        std::from_chars(point.data(), point.data() + slash, high, 16).ec != std::errc{} ||
+        std::from_chars(point.data() + slash + 1, point.data() + point.size(), low, 16).ec != std::errc{}) {
+      throw ReplicationError(fmt::format("unexpected consistent point \"{}\" from CREATE_REPLICATION_SLOT", point));
+    }
+    Prepared prepared{true, (static_cast<sdk::Lsn>(high) << 32) | low, std::string(result.value(0, 2))};
+    spdlog::info("created replication slot \"{}\" with {} at {}, exported snapshot {}", slot_name_, plugin_,
+                 point, prepared.exported_snapshot);
+    return prepared;
+  } catch (const ServerError& e) {
+    rethrow_plugin_failure(e, plugin_);
+    throw ReplicationError(fmt::format("cannot create replication slot \"{}\": {}", slot_name_, e.what()));
+  }
+}
+
+void SlotManager::snapshot_finished() { drop_marker(); }
+
+void SlotManager::abandon_snapshot() {
+  connection_.execute(fmt::format("DROP_REPLICATION_SLOT {}", slot_name_));
+  spdlog::info("dropped replication slot \"{}\": its initial snapshot did not finish; the next run creates it and "
+               "snapshots again", slot_name_);
+}
+
+bool SlotManager::marker_exists() {
+  return connection_
+             .execute(fmt::format("SELECT 1 FROM pg_replication_slots WHERE slot_name = '{}'",
+                                  snapshot_marker_name(slot_name_)))
+             .rows() > 0;
+}
+
+void SlotManager::drop_marker() {
+  try {
+    connection_.execute(fmt::format("SELECT pg_drop_replication_slot('{}')", snapshot_marker_name(slot_name_)));
+  } catch (const ServerError& e) {
+    if (e.sqlstate() != "42704") throw;  // undefined_object: already gone
+  }
+}
+
+std::string SlotManager::snapshot_marker_name(std::string_view slot_name) {
+  constexpr std::string_view suffix = "_snapshot_pending";
+  if (slot_name.size() + suffix.size() <= 63) return fmt::format("{}{}", slot_name, suffix);
+  std::uint32_t hash = 2166136261u;  // FNV-1a: slot names that share a long prefix get other markers
+  for (char c : slot_name) hash = (hash ^ static_cast<unsigned char>(c)) * 16777619u;
+  const auto keep = 63 - suffix.size() - 9;
+  return fmt::format("{}_{:08x}{}", slot_name.substr(0, keep), hash, suffix);
+}
+
+void SlotManager::drop() {
+  Row row;
+  if (!lookup(row)) {
+    if (marker_exists()) {  // a stop during the initial snapshot dropped the slot itself already
+      drop_marker();
+      spdlog::info("dropped marker slot \"{}\" of an unfinished initial snapshot", snapshot_marker_name(slot_name_));
+      return;
+    }
+    throw ReplicationError(fmt::format("replication slot \"{}\" does not exist", slot_name_));
+  }
+  wait_until_free(row);
+  try {
+    connection_.execute(fmt::format("DROP_REPLICATION_SLOT {}", slot_name_));
+  } catch (const ServerError& e) {
+    throw ReplicationError(fmt::format("cannot drop replication slot \"{}\": {}", slot_name_, e.what()));
+  }
+  drop_marker();  // an unfinished snapshot's, if any
+  spdlog::info("dropped replication slot \"{}\"", slot_name_);
+}
+
+}  // namespace popyka::source::replication

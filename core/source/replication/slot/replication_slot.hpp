@@ -1,0 +1,78 @@
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "config/pipeline_config.hpp"
+#include "popyka/sdk/change.hpp"
+#include "source/replication/transport/replication_connection.hpp"
+#include "source/replication/replication_stream.hpp"
+#include "source/replication/slot/slot_in_use.hpp"
+
+namespace popyka::source::replication {
+
+// The output plugins popyka streams with (database.output_plugin).
+inline constexpr std::string_view wal2json_plugin = "wal2json";
+inline constexpr std::string_view pgoutput_plugin = "pgoutput";
+std::string_view output_plugin_name(const config::DatabaseSpec& database);
+
+// Rethrows a failure to load the output plugin (at slot creation or START_REPLICATION) as the
+// ReplicationError saying what to do: wal2json not installed, or not allowed by the server's
+// output_plugin_libraries (PostgreSQL 15.19 and later); other errors are left to the caller.
+void rethrow_plugin_failure(const ServerError& error, std::string_view plugin = wal2json_plugin);
+
+// Throws ReplicationError unless `name` is a valid slot name (1..63 of a-z, 0-9, _), the rule
+// PostgreSQL applies. Checked before any command, so the name can go into one unquoted.
+void validate_slot_name(std::string_view name);
+
+// The slot popyka streams from, looked up in pg_replication_slots on the replication connection.
+class SlotManager {
+ public:
+  // `plugin`: the output plugin the slot must use (and is created with).
+  SlotManager(ReplicationConnection& connection, std::string slot_name, std::string_view plugin = wal2json_plugin);
+
+  struct Prepared {
+    bool created;              // false when the slot already existed (used as it is)
+    sdk::Lsn confirmed_flush;  // where streaming resumes (for a new slot, its consistent point)
+    // With `initial_snapshot`, for a slot created now: the snapshot it exported, which stays
+    // valid only while this connection stays open and runs no other command. Empty otherwise.
+    std::string exported_snapshot;
+  };
+
+  // Makes sure the slot exists, uses the plugin, belongs to this database and is free. Creates it
+  // when `may_create`. Throws ReplicationError for what the user must fix, ConnectionLost.
+  //
+  // With `initial_snapshot` (database.snapshot: initial) a slot is created with an exported
+  // snapshot, after a marker slot that says "its initial snapshot is not finished" (see
+  // snapshot_finished()). A marker found here means a previous run's snapshot was interrupted:
+  // the slot is dropped and created again (whatever `may_create`), so the snapshot starts over.
+  Prepared prepare(bool may_create, bool initial_snapshot = false);
+
+  // Every row of the initial snapshot is done: removes the marker. Runs a command, so the
+  // exported snapshot is gone afterwards.
+  void snapshot_finished();
+  // The initial snapshot stops unfinished (a stop request): drops the slot so it keeps no WAL;
+  // the marker stays, so the next run creates the slot and snapshots again.
+  void abandon_snapshot();
+
+  // Drops the slot; ReplicationError when it does not exist or is in use.
+  void drop();
+
+  // The marker's name: a physical slot that reserves no WAL, `<slot_name>_snapshot_pending`
+  // (the slot name shortened, with a hash, when that would pass 63 characters).
+  static std::string snapshot_marker_name(std::string_view slot_name);
+
+ private:
+  struct Row;
+  bool lookup(Row& row);
+  void wait_until_free(Row& row);
+  void create();
+  Prepared create_exporting_snapshot();
+  bool marker_exists();
+  void drop_marker();
+
+  ReplicationConnection& connection_;
+  std::string slot_name_;
+  std::string_view plugin_;
+};
+
+}  // namespace popyka::source::replication
