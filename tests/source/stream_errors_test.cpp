@@ -71,9 +71,9 @@ TEST_CASE("a slot streamed by another process is a one-line error naming its pid
   auto second = database_spec(cluster, "busy");
   second.slot_busy_wait_s = 0;  // fail at once
   CHECK_THAT(replication_error(second),
-             Catch::Contains("\"busy\" is in use by another process (pid " + *pid + ", application_name \"first-holder\")"));
+             Catch::Contains("\"busy\" is in use by another process (pid " + *pid + ", application_name \"first-holder\", client 127.0.0.1)"));
   second.slot_busy_wait_s = 0.5;
-  CHECK_THAT(replication_error(second), Catch::Contains("(pid " + *pid + ", application_name \"first-holder\")") &&
+  CHECK_THAT(replication_error(second), Catch::Contains("(pid " + *pid + ", application_name \"first-holder\", client 127.0.0.1)") &&
                                             Catch::Contains("still in use after waiting ") &&
                                             Catch::Contains("s, database.slot_busy_wait_s"));
 
