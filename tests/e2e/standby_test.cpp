@@ -28,27 +28,47 @@ std::string rows_config(const std::string& database_keys = {}) {
          kafka_processor_yaml(kTopic);
 }
 
-std::string active_pid(const PostgresCluster& cluster) {
-  return cluster.query_value("SELECT active_pid FROM pg_replication_slots WHERE slot_name = '" + kSlot + "'").value_or("");
-}
+// The rows table, a Kafka, and a first popyka-host streaming the slot: the holder a restarted
+// host finds, or the active instance of a pair. `walsender`: the server process serving it.
+struct FirstHost {
+  explicit FirstHost(const std::string& database_keys = {})
+      : config(dir.write("first.yaml", rows_config(database_keys))),
+        host(dir / "first.log", host_env(config, cluster, kafka.bootstrap_servers())) {
+    REQUIRE(host.wait_for_log("streaming replication slot"));
+    walsender = cluster.query_value("SELECT active_pid FROM pg_replication_slots WHERE slot_name = '" + kSlot + "'")
+                    .value_or("");
+    REQUIRE(!walsender.empty());
+  }
+  // Another popyka-host on the same slot, with its own config.
+  HostProcess::Environment env_of(const std::string& name, const std::string& database_keys = {}) {
+    return host_env(dir.write(name + ".yaml", rows_config(database_keys)), cluster, kafka.bootstrap_servers());
+  }
+
+  PostgresCluster& cluster = rows_table_ready(PostgresCluster::shared());
+  MockKafkaProcess kafka{{"--topic", kTopic + ":4"}};
+  TempDir dir;
+  std::filesystem::path config;
+  HostProcess host;
+  std::string walsender;
+
+ private:
+  static PostgresCluster& rows_table_ready(PostgresCluster& cluster) {
+    create_rows_table(cluster);
+    return cluster;
+  }
+};
 
 }  // namespace
 
 TEST_CASE("a slot still held when popyka-host starts is waited for, its holder named, then streamed "
           "(the crash-loop case)") {
-  auto& cluster = PostgresCluster::shared();
-  create_rows_table(cluster);
-  MockKafkaProcess kafka({"--topic", kTopic + ":2"});
-  TempDir dir;
-  const auto holder_config = dir.write("holder.yaml", rows_config("  application_name: old-holder\n"));
-  HostProcess holder(dir / "holder.log", host_env(holder_config, cluster, kafka.bootstrap_servers()));
-  REQUIRE(holder.wait_for_log("streaming replication slot"));
-  const std::string walsender = active_pid(cluster);
-  REQUIRE(!walsender.empty());
+  FirstHost first("  application_name: old-holder\n");
+  auto& cluster = first.cluster;
+  auto& holder = first.host;
+  const std::string& walsender = first.walsender;
   insert_rows(cluster, 1, 100);
 
-  const auto config = dir.write("popyka.yaml", rows_config("  slot_busy_wait_s: 60\n"));
-  HostProcess restarted(dir / "restarted.log", host_env(config, cluster, kafka.bootstrap_servers()));
+  HostProcess restarted(first.dir / "restarted.log", first.env_of("restarted", "  slot_busy_wait_s: 60\n"));
   REQUIRE(restarted.wait_for_log("is in use by pid " + walsender + ", application_name \"old-holder\""));
   REQUIRE(restarted.wait_for_log("database.slot_busy_wait_s)"));
   insert_rows(cluster, 101, 100);  // the holder streams these
@@ -59,47 +79,35 @@ TEST_CASE("a slot still held when popyka-host starts is waited for, its holder n
   REQUIRE(restarted.wait_for_log("streaming replication slot"));
   CHECK(restarted.running());
   insert_rows(cluster, 201, 100);
-  const auto changes = row_changes(all_messages(kafka.bootstrap_servers(), kTopic, 300));
+  const auto changes = row_changes(all_messages(first.kafka.bootstrap_servers(), kTopic, 300));
   CHECK(missing_ids(ids_of(changes), 1, 300) == "");
   restarted.signal(SIGTERM);
   CHECK(restarted.wait_exit(20s) == 0);
 }
 
 TEST_CASE("slot_busy_wait_s bounds the wait: popyka-host then exits 1 naming the holder") {
-  auto& cluster = PostgresCluster::shared();
-  TempDir dir;
-  const auto holder_config = dir.write("holder.yaml", rows_config());
-  MockKafkaProcess kafka;
-  HostProcess holder(dir / "holder.log", host_env(holder_config, cluster, kafka.bootstrap_servers()));
-  REQUIRE(holder.wait_for_log("streaming replication slot"));
-  const std::string walsender = active_pid(cluster);
-
-  const auto config = dir.write("popyka.yaml", rows_config("  slot_busy_wait_s: 2\n"));
-  HostProcess second(dir / "second.log", host_env(config, cluster, kafka.bootstrap_servers()));
+  FirstHost first;
+  const std::string& walsender = first.walsender;
+  HostProcess second(first.dir / "second.log", first.env_of("second", "  slot_busy_wait_s: 2\n"));
   REQUIRE(second.wait_exit(60s) == 1);
   CHECK_THAT(second.log(), Catch::Contains("is in use by another process (pid " + walsender) &&
                                Catch::Contains("still in use after waiting") &&
                                Catch::Contains("database.standby: true"));
-  CHECK(holder.running());
+  CHECK(first.host.running());
 }
 
 TEST_CASE("two instances and a writer: kill -9 of the active one, the standby takes over from the confirmed "
           "position, every row is in Kafka at least once") {
-  auto& cluster = PostgresCluster::shared();
-  create_rows_table(cluster);
-  MockKafkaProcess kafka({"--topic", kTopic + ":4"});
-  TempDir dir;
-  const auto config = dir.write("popyka.yaml", rows_config());
-  HostProcess active(dir / "active.log", host_env(config, cluster, kafka.bootstrap_servers()));
-  REQUIRE(active.wait_for_log("streaming replication slot"));
-  const std::string walsender = active_pid(cluster);
-  REQUIRE(!walsender.empty());
+  FirstHost first;
+  auto& cluster = first.cluster;
+  auto& active = first.host;
+  const std::string& walsender = first.walsender;
 
   const int port = free_port();
-  auto standby_env = host_env(config, cluster, kafka.bootstrap_servers());
+  auto standby_env = first.env_of("standby");
   standby_env["POPYKA_STANDBY"] = "1";
   standby_env["POPYKA_METRICS_LISTEN"] = "127.0.0.1:" + std::to_string(port);
-  HostProcess standby(dir / "standby.log", standby_env);
+  HostProcess standby(first.dir / "standby.log", standby_env);
   REQUIRE(standby.wait_for_log("standby: replication slot \"" + kSlot + "\" is held by pid " + walsender));
   httplib::Client client("127.0.0.1", port);
   auto health = client.Get("/healthz");
@@ -123,7 +131,7 @@ TEST_CASE("two instances and a writer: kill -9 of the active one, the standby ta
   CHECK(standby.log().find("is free after waiting") != std::string::npos);
 
   writer.join();
-  const auto changes = row_changes(all_messages(kafka.bootstrap_servers(), kTopic, batches * batch_size));
+  const auto changes = row_changes(all_messages(first.kafka.bootstrap_servers(), kTopic, batches * batch_size));
   CHECK(missing_ids(ids_of(changes), 1, batches * batch_size) == "");
   health = client.Get("/healthz");
   REQUIRE(health);
