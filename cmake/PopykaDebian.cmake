@@ -42,14 +42,17 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_SECTION database)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
+# Each package's first description line is its own synopsis (CPack would put the project's
+# description before it); CPack indents the lines after it.
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "")
 
 set(CPACK_DEBIAN_POPYKA_PACKAGE_NAME popyka)
 set(CPACK_DEBIAN_POPYKA_PACKAGE_DEPENDS adduser)  # postinst creates the popyka system user
 set(CPACK_DEBIAN_POPYKA_DESCRIPTION "change data capture for PostgreSQL, as a plugin host
- popyka-host reads every change of a PostgreSQL database through logical
- replication (wal2json or pgoutput), runs it through filters and processors
- (C++ plugins) and delivers it to Kafka and other systems. Runs as
- popyka.service; configure /etc/default/popyka and /etc/popyka/popyka.yaml.")
+popyka-host reads every change of a PostgreSQL database through logical
+replication (wal2json or pgoutput), runs it through filters and processors
+(C++ plugins) and delivers it to Kafka and other systems. Runs as
+popyka.service; configure /etc/default/popyka and /etc/popyka/popyka.yaml.")
 set(CPACK_DEBIAN_POPYKA_PACKAGE_CONTROL_EXTRA
   "${debian_dir}/conffiles" "${debian_dir}/postinst" "${debian_dir}/prerm" "${debian_dir}/postrm")
 set(CPACK_DEBIAN_POPYKA_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
@@ -57,8 +60,8 @@ set(CPACK_DEBIAN_POPYKA_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME popyka-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEV_DESCRIPTION "SDK for popyka plugins (headers, CMake package)
- The stable C++ header of popyka's plugin SDK and its CMake package:
- find_package(Popyka) gives Popyka::sdk and popyka_add_plugin(), which
- builds a filter, processor or error handler as a .so popyka-host loads.")
+The stable C++ header of popyka's plugin SDK and its CMake package:
+find_package(Popyka) gives Popyka::sdk and popyka_add_plugin(), which
+builds a filter, processor or error handler as a .so popyka-host loads.")
 
 include(CPack)
