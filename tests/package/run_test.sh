@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
-[ "$(id -u)" -eq 0 ] || { echo "tests/package/run_test.sh: run as root (it installs the packages)"; exit 1; }
+[ "$(id -u)" -eq 0 ] || exec sudo "$0" "$@"  # it installs the packages
 if dpkg-query -W popyka popyka-dev >/dev/null 2>&1; then
   echo "tests/package/run_test.sh: popyka is installed already; dpkg --purge popyka popyka-dev first"; exit 1
 fi
