@@ -17,7 +17,8 @@ install(FILES "${debian_dir}/popyka.default" DESTINATION /etc/default RENAME pop
 install(FILES "${debian_dir}/popyka.service" DESTINATION lib/systemd/system COMPONENT popyka)
 
 # Each package's /usr/share/doc/<package>: copyright and changelog.gz (Debian policy), README.
-execute_process(COMMAND gzip -9 -n -c "${debian_dir}/changelog"
+configure_file("${debian_dir}/changelog.in" "${PROJECT_BINARY_DIR}/changelog" @ONLY)
+execute_process(COMMAND gzip -9 -n -c "${PROJECT_BINARY_DIR}/changelog"
   OUTPUT_FILE "${PROJECT_BINARY_DIR}/changelog.gz" COMMAND_ERROR_IS_FATAL ANY)
 foreach(component popyka dev)
   set(package popyka)

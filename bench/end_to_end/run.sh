@@ -36,12 +36,19 @@
 #   PRODUCER_CONFIG="linger.ms=20 queue.buffering.max.messages=10000"  extra librdkafka properties
 #   PROCESSOR=noop   popyka-host with bench.processors.NoOp instead of Kafka (needs the
 #                    benchmark build: -DPOPYKA_BUILD_BENCH=ON, target popyka-bench-components)
+#   FORMAT=debezium  the Kafka processor writes Debezium's events (format: debezium) instead of
+#                    wal2json's JSON; FORMAT=debezium-schemas adds JsonConverter's schemas
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
 RUNS=${RUNS:-3}
 STATUS_INTERVAL=${STATUS_INTERVAL:-1}
 PROCESSOR=${PROCESSOR:-kafka}
+FORMAT=${FORMAT:-wal2json}
+case "$FORMAT" in
+  wal2json | debezium | debezium-schemas) ;;
+  *) echo "bench: FORMAT must be wal2json, debezium or debezium-schemas" >&2; exit 1 ;;
+esac
 OUTPUT_PLUGIN=${OUTPUT_PLUGIN:-wal2json}
 case "$OUTPUT_PLUGIN" in
   wal2json) recv_options=(-o format-version=2 -o include-pk=1 -o include-xids=1 -o include-timestamp=1) ;;
@@ -233,6 +240,10 @@ EOF
         "client.id": "popyka-bench"
 EOF
       for property in $PRODUCER_CONFIG; do echo "        \"${property%%=*}\": \"${property#*=}\""; done
+      if [ "$FORMAT" != wal2json ]; then
+        printf '      format: debezium\n      topic_prefix: bench\n      database_name: bench\n'
+        if [ "$FORMAT" = debezium-schemas ]; then printf '      schemas: true\n'; fi
+      fi
     fi
   } >"$work/popyka_$i.yaml"
   local plugin_path=""
@@ -277,4 +288,4 @@ m() { printf '%s\n' "$@" | median; }
 printf '%-6s %16.0f %14.0f %6.3f | %12.2f %10.1f | %13.2f %11.2f %11.2f\n' median "$(m "${recv_rates[@]}")" "$(m "${popyka_rates[@]}")" \
   "$(m "${ratios[@]}")" "$(m "${cpus[@]}")" "$(m "${rsss[@]}")" "$(m "${recv_cpus[@]}")" "$(m "${recv_wal_cpus[@]}")" "$(m "${popyka_wal_cpus[@]}")"
 echo "elapsed (median): pg_recvlogical $(echo "$changes / $(m "${recv_rates[@]}")" | bc -l | xargs printf '%.2f') s, popyka-host $(echo "$changes / $(m "${popyka_rates[@]}")" | bc -l | xargs printf '%.2f') s"
-echo "($changes row changes per run; output plugin: $OUTPUT_PLUGIN; popyka-host processor: $PROCESSOR${PRODUCER_CONFIG:+ ($PRODUCER_CONFIG)}; status updates every ${STATUS_INTERVAL} s; $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
+echo "($changes row changes per run; output plugin: $OUTPUT_PLUGIN; popyka-host processor: $PROCESSOR${PRODUCER_CONFIG:+ ($PRODUCER_CONFIG)}, format: $FORMAT; status updates every ${STATUS_INTERVAL} s; $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"

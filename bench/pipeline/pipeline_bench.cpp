@@ -84,8 +84,8 @@ void run(benchmark::State& state, One&& one) {
   state.counters["alloc_bytes/change"] = rows != 0 ? static_cast<double>(bench::allocated_bytes() - bytes_before) / static_cast<double>(rows) : 0.0;
 }
 
-void pipeline_benchmark(benchmark::State& state, const std::string& filters) {
-  auto pipeline = make_pipeline(filters, kNoOp);
+void pipeline_benchmark(benchmark::State& state, const std::string& filters, const std::string& processors = kNoOp) {
+  auto pipeline = make_pipeline(filters, processors);
   run(state, [&](const bench::Message& m) { pipeline->consume(m.json, m.lsn); });
 }
 
@@ -95,6 +95,16 @@ void BM_Pipeline_IgnoreTx_TableNameIgnore_NoOp(benchmark::State& state) {
 }
 // Without the table filter: what decoding and the pipeline itself cost.
 void BM_Pipeline_IgnoreTx_NoOp(benchmark::State& state) { pipeline_benchmark(state, std::string("[") + kIgnoreTx + "]"); }
+
+// ProduceToKafkaProcessor's `format: debezium` without Kafka: the envelope and the type mapping
+// of each change (the workload's numeric, jsonb, text[] and timestamptz columns), plain and with
+// JsonConverter's schemas.
+void BM_Pipeline_IgnoreTx_DebeziumFormat(benchmark::State& state) {
+  pipeline_benchmark(state, std::string("[") + kIgnoreTx + "]", "[{class: bench.processors.DebeziumFormat, config: {}}]");
+}
+void BM_Pipeline_IgnoreTx_DebeziumFormat_Schemas(benchmark::State& state) {
+  pipeline_benchmark(state, std::string("[") + kIgnoreTx + "]", "[{class: bench.processors.DebeziumFormat, config: {schemas: true}}]");
+}
 
 // The decoder alone (simdjson On-Demand, every field), to split the pipeline's cost.
 void BM_Decode(benchmark::State& state) {
@@ -115,6 +125,8 @@ void BM_CopyOnly(benchmark::State& state) {
 constexpr std::int64_t kHot = 500, kCold = 3000;
 BENCHMARK(BM_Pipeline_IgnoreTx_TableNameIgnore_NoOp)->ArgName("transactions")->Arg(kHot)->Arg(kCold);
 BENCHMARK(BM_Pipeline_IgnoreTx_NoOp)->ArgName("transactions")->Arg(kHot);
+BENCHMARK(BM_Pipeline_IgnoreTx_DebeziumFormat)->ArgName("transactions")->Arg(kHot);
+BENCHMARK(BM_Pipeline_IgnoreTx_DebeziumFormat_Schemas)->ArgName("transactions")->Arg(kHot);
 BENCHMARK(BM_Decode)->ArgName("transactions")->Arg(kHot)->Arg(kCold);
 BENCHMARK(BM_CopyOnly)->ArgName("transactions")->Arg(kHot)->Arg(kCold);
 

@@ -37,7 +37,9 @@ PipelineConfig parse_pipeline_config(std::string_view yaml, const std::string& s
 
 PipelineConfig load_pipeline_config(const Environment& env) {
   const std::optional<std::string> path = non_empty_variable(env, "POPYKA_CONFIG");
-  if (!path) return parse_pipeline_config(kDefaultConfigYaml, kBuiltInSource, env);
+  // Unset, empty or blank (as the original, which strips it): the built-in default.
+  const bool blank = !path || path->find_first_not_of(" \t\r\n") == std::string::npos;
+  if (blank) return parse_pipeline_config(kDefaultConfigYaml, kBuiltInSource, env);
   return parse_pipeline_config(read_config_file(*path), *path, env);
 }
 

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "config/config_error.hpp"
+#include "config/slot_name.hpp"
 
 namespace popyka::config {
 namespace {
@@ -44,13 +45,10 @@ const sdk::Config* find_given(const sdk::Config& map, std::string_view key) {
   return value && !value->is_null() ? value : nullptr;
 }
 
-// PostgreSQL's rule for slot names; checked here so a typo fails before connecting.
+// Checked here so a typo fails before connecting.
 std::string read_slot_name(const sdk::Config& node) {
   const std::string& name = node.as_string();
-  const bool valid = !name.empty() && name.size() <= 63 && std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  });
-  if (!valid) node.fail("must be 1 to 63 lower-case letters, digits or underscores, found '" + name + "'");
+  if (!is_valid_slot_name(name)) node.fail("must be " + std::string(slot_name_rule) + ", found '" + name + "'");
   return name;
 }
 

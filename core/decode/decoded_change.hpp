@@ -24,8 +24,9 @@ class DecodedChange final : public sdk::Change {
   sdk::Value message_content() const noexcept override { return content_; }
   bool transactional() const noexcept override { return transactional_; }
   std::string_view json() const noexcept override { return json_; }
-  int retries() const noexcept override { return retries_; }
-
+  // How many times error handlers had the current processor retry this change (the host's
+  // bookkeeping, handed to error handlers in sdk::Failure::retries).
+  int retries() const noexcept { return retries_; }
   void set_retries(int retries) noexcept { retries_ = retries; }
 
  private:

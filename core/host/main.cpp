@@ -30,6 +30,7 @@ using namespace popyka;
 struct Options {
   bool check_only = false;  // --check-config
   bool list_plugins = false;
+  std::string describe;  // --describe CLASS
   bool drop_slot = false;
   std::string replay_file;
 };
@@ -56,6 +57,10 @@ int run(const Options& options) {
   const plugin_loading::PluginRegistry registry = load_plugins(settings);
   if (options.list_plugins) {
     host::print_plugins(std::cout, registry);
+    return 0;
+  }
+  if (!options.describe.empty()) {
+    host::describe_class(std::cout, registry, options.describe);
     return 0;
   }
   const config::PipelineConfig config = config::load_pipeline_config(env);
@@ -91,7 +96,7 @@ int run(const Options& options) {
   const metrics::ProgressLog progress(std::chrono::seconds(10));
   config::DatabaseSpec database = config.database;
   database.standby = database.standby || settings.standby;  // POPYKA_STANDBY=1
-  spdlog::info("popyka-host {} starting on slot '{}'{}", POPYKA_SDK_VERSION_STRING, database.slot_name,
+  spdlog::info("popyka-host {} starting on slot '{}'{}", POPYKA_VERSION_STRING, database.slot_name,
                database.standby ? " as a standby" : "");
   source::stream_changes(database, pipeline);
   spdlog::info("stopped: {}", runtime::stop_reason());
@@ -106,11 +111,13 @@ int main(int argc, char** argv) {
   Options options;
   app.add_flag("--check-config", options.check_only, "Load the config and plugins, print the pipeline, exit without connecting");
   app.add_flag("--list-plugins", options.list_plugins, "List every class the plugins provide: kind, name, file");
+  app.add_option("--describe", options.describe, "Print a class's config keys (type, required or default, help) and exit")
+      ->type_name("CLASS");
   app.add_option("--replay", options.replay_file, "Run wal2json v2 JSON lines from FILE (- for stdin) through the pipeline, no database")
       ->type_name("FILE");
   app.add_flag("--drop-slot", options.drop_slot, "Drop the configured replication slot and exit");
-  app.set_version_flag("--version", std::string("popyka-host ") + POPYKA_SDK_VERSION_STRING + " (SDK ABI " +
-                                        std::to_string(POPYKA_SDK_ABI_VERSION) + ")");
+  app.set_version_flag("--version", std::string("popyka-host ") + POPYKA_VERSION_STRING + " (SDK ABI " +
+                                        std::to_string(popyka::sdk::kAbiVersion) + ")");
   CLI11_PARSE(app, argc, argv);
   popyka::pipeline::install_terminate_report();
   try {
@@ -119,8 +126,7 @@ int main(int argc, char** argv) {
     popyka::pipeline::report_abort(abort.what());
     return popyka::pipeline::kAbortExitCode;
   } catch (const std::exception& error) {
-    spdlog::error("stopped: {}", error.what());
-    std::cerr << "popyka-host: error: " << runtime::redact_secrets(error.what()) << "\n";
+    popyka::runtime::report_fatal(std::string("error: ") + error.what());
     return 1;
   }
 }

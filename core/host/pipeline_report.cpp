@@ -2,8 +2,11 @@
 
 #include <fmt/ostream.h>
 
+#include <span>
 #include <string>
 #include <string_view>
+
+#include "plugin_loading/config_schema.hpp"
 
 namespace popyka::host {
 namespace {
@@ -32,6 +35,33 @@ void print_pipeline(std::ostream& out, const config::PipelineConfig& config, con
     print_component(out, processor, sdk::ComponentKind::Processor, registry, 2, own_limit);
     for (const auto& filter : processor.filters) print_component(out, filter, sdk::ComponentKind::Filter, registry, 4);
     for (const auto& handler : processor.error_handlers) print_component(out, handler, sdk::ComponentKind::ErrorHandler, registry, 4);
+  }
+}
+
+void describe_class(std::ostream& out, const plugin_loading::PluginRegistry& registry, std::string_view class_name) {
+  const auto found = registry.classes().find(class_name);
+  if (found == registry.classes().end()) {
+    std::string known;
+    for (const auto& [name, registered] : registry.classes()) known += (known.empty() ? "" : ", ") + name;
+    throw sdk::ConfigError(fmt::format("--describe {}: no plugin provides this class (known: {}; add its plugin's directory to POPYKA_PLUGIN_PATH)",
+                                       class_name, known));
+  }
+  const plugin_loading::RegisteredClass& registered = found->second;
+  const sdk::ConfigKeys& keys = registered.info->config_keys;
+  fmt::print(out, "{} {} ({}, SDK {})\n", plugin_loading::kind_name(registered.info->kind), class_name, registered.file.string(),
+             registered.sdk_version);
+  if (keys.any) {
+    fmt::print(out, "config: any keys (the class checks its config itself)\n");
+    return;
+  }
+  if (keys.count == 0) {
+    fmt::print(out, "config: none (the class takes no keys)\n");
+    return;
+  }
+  fmt::print(out, "config:\n");
+  for (const sdk::ConfigKey& key : std::span(keys.keys, keys.count)) {
+    const std::string presence = key.required ? "required" : key.default_value ? fmt::format("default: {}", key.default_value) : "optional";
+    fmt::print(out, "  {:<22} {:<7} {:<22} {}\n", key.name, plugin_loading::type_name(key.type), presence, key.help ? key.help : "");
   }
 }
 

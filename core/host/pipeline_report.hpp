@@ -15,4 +15,8 @@ void print_pipeline(std::ostream& out, const config::PipelineConfig& config, con
 // `--list-plugins`: every class found, with its kind, name and file.
 void print_plugins(std::ostream& out, const plugin_loading::PluginRegistry& registry);
 
+// `--describe CLASS`: the class's kind and file, and its config keys (type, required or default,
+// help), as `fluent-bit -i tail -h`. Throws sdk::ConfigError for a class no plugin provides.
+void describe_class(std::ostream& out, const plugin_loading::PluginRegistry& registry, std::string_view class_name);
+
 }  // namespace popyka::host

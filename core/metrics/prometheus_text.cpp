@@ -100,7 +100,7 @@ std::string render_prometheus(const Registry& registry, const std::optional<Slot
   w.sample("popyka_uptime_seconds", "",
            std::chrono::duration<double>(std::chrono::steady_clock::now() - registry.started).count());
   w.family("popyka_build_info", "gauge", "popyka-host's version and SDK ABI version.");
-  w.sample("popyka_build_info", fmt::format("version=\"{}\",sdk_abi=\"{}\"", POPYKA_SDK_VERSION_STRING, POPYKA_SDK_ABI_VERSION), 1);
+  w.sample("popyka_build_info", fmt::format("version=\"{}\",sdk_abi=\"{}\"", POPYKA_VERSION_STRING, POPYKA_SDK_ABI_VERSION), 1);
   return std::move(w.out);
 }
 

@@ -159,26 +159,30 @@ Pipeline::Next Pipeline::run_processor(std::size_t index, decode::DecodedChange&
   }
 }
 
-sdk::ErrorAction Pipeline::decide(std::size_t index, const sdk::Change& change, std::string_view error) {
+sdk::ErrorAction Pipeline::decide(std::size_t index, const decode::DecodedChange& change, std::string_view error) {
   const sdk::ErrorAction action = decide_unrecorded(index, change, error);
   processor_metrics_[index]->handler_outcomes[static_cast<std::size_t>(action)].add();
   return action;
 }
 
-sdk::ErrorAction Pipeline::decide_unrecorded(std::size_t index, const sdk::Change& change, std::string_view error) {
+sdk::ErrorAction Pipeline::decide_unrecorded(std::size_t index, const decode::DecodedChange& change, std::string_view error) {
   ProcessorStage& processor = stages_.processors[index];
-  spdlog::warn("{} ({}) failed on the change{}: {}", processor.path, processor.class_name, at_lsn(change), error);
+  // Without handlers the abort's own line says it: one line per error.
+  if (!processor.error_handlers.empty()) {
+    spdlog::warn("{} ({}) failed on the change{}: {}", processor.path, processor.class_name, at_lsn(change), error);
+  }
   for (ErrorHandlerStage& handler : processor.error_handlers) {
     sdk::ErrorAction action = sdk::ErrorAction::Abort;
     if (auto failure = guarded(handler, "handle_error()", change.lsn(), processor_limits_[index],
-                               [&] { action = handler.component->handle_error(change, sdk::Failure{processor.class_name, error}); }))
+                               [&] { action = handler.component->handle_error(change, sdk::Failure{processor.class_name, error, change.retries()}); }))
       throw PipelineAbort(fmt::format("{} ({}) failed while handling an error: {}", handler.path, handler.class_name, *failure));
     switch (action) {
       case sdk::ErrorAction::NextErrorHandler: continue;
       case sdk::ErrorAction::RetryProcessor:
-        // Once the change has been retried POPYKA_DEFAULT_RETRIES times, a retry request means
-        // "ask the next handler", so [RetryProcessor, ContinueNextProcessor] retries, then skips.
-        if (change.retries() >= settings_.default_retries) continue;
+        // As in the original, each retry request counts, and the one that brings the count to
+        // POPYKA_DEFAULT_RETRIES (N) means "ask the next handler": the processor runs at most N
+        // times on a change, and [RetryProcessor, ContinueNextProcessor] retries, then skips.
+        if (change.retries() + 1 >= settings_.default_retries) continue;
         return action;
       case sdk::ErrorAction::NextProcessor:
       case sdk::ErrorAction::NextMessage:
@@ -198,7 +202,7 @@ sdk::Ticket Pipeline::defer_current(std::size_t processor) {
     spdlog::error("{}: Host::defer() called outside process(); ignored", stages_.processors[processor].class_name);
     return 0;
   }
-  const sdk::Change& change = *current_.change;
+  const decode::DecodedChange& change = *current_.change;
   processor_metrics_[processor]->in_flight.add(1);
   return deliveries_.defer(
       PendingDelivery{current_.sequence, processor, std::string(change.json()), change.lsn(), change.retries(), current_.attempts});

@@ -15,7 +15,7 @@ namespace popyka::pipeline {
 
 // Runs each message through the global filters, then each processor (behind its own filters),
 // with the processor's error handlers deciding on failures, exactly as the original popyka's
-// documented semantics (ORIGINAL.md), and tracks which LSN may be confirmed.
+// documented semantics (README.md, "How a change flows"), and tracks which LSN may be confirmed.
 // Everything runs on the caller's thread. A call into a plugin that outlasts its time limit
 // (a processor's `timeout_s`, else POPYKA_CALL_TIMEOUT_S) cannot be cancelled, and the change it
 // holds cannot be handed on while it does: `on_overrun` is told, and by default reports it and
@@ -53,8 +53,8 @@ class Pipeline final : public source::ChangeConsumer {
   bool accepted_by(std::vector<FilterStage>& filters, const sdk::Change& change, std::chrono::milliseconds limit);
   Next run_processor(std::size_t index, decode::DecodedChange& change, ProgressTracker::Sequence sequence, int attempts_so_far);
   // What the processor's error handlers decide (counted per outcome).
-  sdk::ErrorAction decide(std::size_t processor, const sdk::Change& change, std::string_view error);
-  sdk::ErrorAction decide_unrecorded(std::size_t processor, const sdk::Change& change, std::string_view error);
+  sdk::ErrorAction decide(std::size_t processor, const decode::DecodedChange& change, std::string_view error);
+  sdk::ErrorAction decide_unrecorded(std::size_t processor, const decode::DecodedChange& change, std::string_view error);
   void handle_async_failures();
   void count_done(const sdk::Change& change);
   sdk::Ticket defer_current(std::size_t processor);
@@ -65,7 +65,7 @@ class Pipeline final : public source::ChangeConsumer {
     bool active = false;
     std::size_t processor = 0;
     ProgressTracker::Sequence sequence = 0;
-    const sdk::Change* change = nullptr;
+    const decode::DecodedChange* change = nullptr;
     int attempts = 0;
   };
 

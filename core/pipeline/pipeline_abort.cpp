@@ -1,18 +1,10 @@
 #include "pipeline/pipeline_abort.hpp"
 
-#include <spdlog/spdlog.h>
-
-#include <iostream>
-
-#include "runtime/redaction.hpp"
+#include "runtime/logging.hpp"
 
 namespace popyka::pipeline {
 
-void report_abort(std::string_view why) {
-  spdlog::error("stopped: the pipeline aborted: {}", why);
-  spdlog::default_logger()->flush();
-  std::cerr << "popyka-host: stopped: " << runtime::redact_secrets(why) << std::endl;
-}
+void report_abort(std::string_view why) { runtime::report_fatal("stopped: " + std::string(why)); }
 
 std::string exception_text(const std::exception_ptr& exception) {
   try {

@@ -17,8 +17,8 @@ class PipelineAbort : public std::runtime_error {
 // popyka-host's exit code when the pipeline stops on a change it could not get done.
 inline constexpr int kAbortExitCode = 2;
 
-// Says why the pipeline stopped: an error in the log and `popyka-host: stopped: <why>` on
-// stderr (secrets masked), the one line a user reads first.
+// Says why the pipeline stopped, in one line: `popyka-host: stopped: <why>` on stderr (secrets
+// masked; see runtime::report_fatal).
 void report_abort(std::string_view why);
 
 // An exception's message: what() of a std::exception, else a line saying it is none.

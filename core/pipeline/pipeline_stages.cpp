@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "plugin_loading/config_schema.hpp"
+
 namespace popyka::pipeline {
 namespace {
 
@@ -25,11 +27,11 @@ template <class T>
 Stage<T> build_stage(sdk::ComponentKind kind, const config::ComponentSpec& spec, const StageContext& context,
                      ComponentHost::Deliveries deliveries) {
   const plugin_loading::RegisteredClass& registered = context.registry.find(kind, spec.class_name, spec.path + ".class");
-  plugin_loading::check_config_keys(registered, spec.config);
-  Stage<T> stage{spec.class_name, spec.path, std::make_unique<ComponentHost>(spec.class_name, std::move(deliveries), context.check_only), nullptr};
+  Stage<T> stage{spec.class_name, spec.path, std::make_unique<ComponentHost>(spec.class_name, std::move(deliveries), context.check_only),
+                 std::make_unique<const sdk::Config>(plugin_loading::apply_config_keys(registered, spec.config)), nullptr};
   try {
     stage.component = plugin_loading::create_component<T>(registered);
-    stage.component->setup(spec.config, *stage.host);
+    stage.component->setup(*stage.config, *stage.host);
   } catch (const sdk::ConfigError& error) {
     throw sdk::ConfigError(fmt::format("{} ({}): {}", spec.path, spec.class_name, error.what()));
   } catch (const std::exception& error) {

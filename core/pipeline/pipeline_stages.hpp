@@ -16,6 +16,9 @@ struct Stage {
   std::string class_name;
   std::string path;  // `processors[1]`, for messages
   std::unique_ptr<ComponentHost> host;
+  // What setup() got: `config:` checked, defaults filled in. Outlives the component, which may
+  // keep references into it.
+  std::unique_ptr<const sdk::Config> config;
   plugin_loading::ComponentPtr<T> component;
 };
 

@@ -22,8 +22,4 @@ ComponentPtr<T> create_component(const RegisteredClass& registered) {
   return ComponentPtr<T>(static_cast<T*>(component), ComponentDeleter{registered.info->destroy});
 }
 
-// Rejects keys of `config` that the class does not declare (unless it accepts any), naming the
-// key's YAML path and the keys it accepts. Throws sdk::ConfigError.
-void check_config_keys(const RegisteredClass& registered, const sdk::Config& config);
-
 }  // namespace popyka::plugin_loading

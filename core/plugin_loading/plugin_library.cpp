@@ -10,6 +10,9 @@
 #include <boost/dll/shared_library.hpp>
 #include <fmt/format.h>
 
+#include "plugin_loading/config_schema.hpp"
+#include "popyka/sdk/version.hpp"
+
 namespace popyka::plugin_loading {
 namespace {
 
@@ -23,21 +26,42 @@ std::vector<boost::dll::shared_library>& loaded_libraries() {
   throw PluginLoadError(fmt::format("plugin {}: {}", path.string(), why));
 }
 
+// The size of SDK 1.0's descriptor: every ABI 1 plugin's is at least this big.
+constexpr std::uint32_t kDescriptorSizeV1_0 = 40;
+static_assert(sizeof(sdk::PluginDescriptor) >= kDescriptorSizeV1_0, "PluginDescriptor only ever grows at its end");
+
+bool known_kind(sdk::ComponentKind kind) {
+  return kind == sdk::ComponentKind::Filter || kind == sdk::ComponentKind::Processor || kind == sdk::ComponentKind::ErrorHandler;
+}
+
+// The descriptor size rule (OBS's): an older plugin's smaller descriptor is read up to its size
+// (today 1.0's is the only size, so nothing is missing); a newer plugin's larger one is refused,
+// as it was built against an SDK that may promise what this host does not have.
 void check_descriptor(const std::filesystem::path& path, const sdk::PluginDescriptor* d) {
   if (d == nullptr) refuse(path, "its entry point returned no descriptor");
   if (d->abi_version != sdk::kAbiVersion)
     refuse(path, fmt::format("built for popyka SDK ABI version {}, this popyka-host needs ABI version {}: rebuild it against this host's SDK",
                              d->abi_version, sdk::kAbiVersion));
-  if (d->descriptor_size < sizeof(sdk::PluginDescriptor))
-    refuse(path, fmt::format("descriptor is {} bytes, expected at least {}: rebuild it against this host's SDK", d->descriptor_size,
+  if (d->descriptor_size < kDescriptorSizeV1_0)
+    refuse(path, fmt::format("short descriptor: {} bytes, SDK 1.0's has {}: not built with POPYKA_PLUGIN(); rebuild it against this host's SDK",
+                             d->descriptor_size, kDescriptorSizeV1_0));
+  if (d->descriptor_size > sizeof(sdk::PluginDescriptor))
+    refuse(path, fmt::format("built against a newer popyka SDK (SDK {}, descriptor of {} bytes; this popyka-host {} reads {}): "
+                             "upgrade popyka-host or rebuild the plugin against this host's SDK",
+                             d->sdk_version != nullptr ? d->sdk_version : "unknown", d->descriptor_size, POPYKA_VERSION_STRING,
                              sizeof(sdk::PluginDescriptor)));
   if (d->cxx11_string_abi != sdk::kCxx11StringAbi)
     refuse(path, fmt::format("built with _GLIBCXX_USE_CXX11_ABI={}, the host uses {}: rebuild it with the host's setting",
                              d->cxx11_string_abi, sdk::kCxx11StringAbi));
+  if (d->class_count > 0 && d->classes == nullptr) refuse(path, fmt::format("its descriptor lists {} classes but gives none", d->class_count));
   for (std::size_t i = 0; i < d->class_count; ++i) {
     const sdk::ClassInfo& c = d->classes[i];
     if (c.name == nullptr || *c.name == '\0' || c.create == nullptr || c.destroy == nullptr)
       refuse(path, fmt::format("class #{} in its descriptor has no name, factory or deleter", i));
+    if (!known_kind(c.kind))
+      refuse(path, fmt::format("class '{}' is of kind {}, unknown to this popyka-host: upgrade popyka-host", c.name,
+                               static_cast<std::uint32_t>(c.kind)));
+    if (auto problem = config_keys_problem(c.config_keys)) refuse(path, fmt::format("class '{}' {}", c.name, *problem));
   }
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 #include <string>
+#include <string_view>
 
 #include <spdlog/spdlog.h>
 
@@ -10,5 +11,10 @@ namespace popyka::runtime {
 // `level` is debug, info, warning or error. Everything in core logs through spdlog::info() and
 // friends, which format nothing below the level.
 void configure_logging(const std::string& level, bool json);
+
+// The one line a fatal error gets on stderr: `popyka-host: <what>`, secrets masked. Plain text
+// (the line a user reads first), or with JSON logs that text as a JSON line at level error, so
+// the stream keeps one format. Never also logged: one line per error.
+void report_fatal(std::string_view what);
 
 }  // namespace popyka::runtime

@@ -14,10 +14,10 @@ namespace examples {
 class ColumnValueFilter final : public sdk::Filter {
  public:
   static constexpr sdk::ConfigKey kKeys[] = {
-      {"column", "the column to look at (in `columns`, else in `identity` for deletes)"},
-      {"equals", "PROCESS when the column's value is exactly this text"},
-      {"regex", "PROCESS when this ECMAScript regex matches the column's whole value"},
-      {"otherwise", "`ignore` (default) or `continue`: what every other change gets"},
+      sdk::required_key("column", sdk::ConfigType::String, "the column to look at (in `columns`, else in `identity` for deletes)"),
+      sdk::optional_key("equals", sdk::ConfigType::String, nullptr, "PROCESS when the column's value is exactly this text"),
+      sdk::optional_key("regex", sdk::ConfigType::String, nullptr, "PROCESS when this ECMAScript regex matches the column's whole value"),
+      sdk::optional_key("otherwise", sdk::ConfigType::String, "ignore", "`ignore` or `continue`: what every other change gets"),
   };
 
   void setup(const sdk::Config& config, sdk::Host&) override {

@@ -23,7 +23,8 @@ namespace examples {
 
 class DeadLetterErrorHandler final : public sdk::ErrorHandler {
  public:
-  static constexpr sdk::ConfigKey kKeys[] = {{"path", "the dead-letter file to append to (created when missing)"}};
+  static constexpr sdk::ConfigKey kKeys[] = {
+      sdk::required_key("path", sdk::ConfigType::String, "the dead-letter file to append to (created when missing)")};
 
   ~DeadLetterErrorHandler() override {
     if (fd_ >= 0) ::close(fd_);

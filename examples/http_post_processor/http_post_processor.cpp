@@ -15,9 +15,9 @@ namespace examples {
 class HttpPostProcessor final : public sdk::Processor {
  public:
   static constexpr sdk::ConfigKey kKeys[] = {
-      {"url", "where to POST: http://host[:port][/path] (https:// too)"},
-      {"timeout_ms", "connect, send and receive timeout in milliseconds (default 5000)"},
-      {"headers", "extra request headers, a mapping of name: value"},
+      sdk::required_key("url", sdk::ConfigType::String, "where to POST: http://host[:port][/path] (https:// too)"),
+      sdk::optional_key("timeout_ms", sdk::ConfigType::Int, "5000", "connect, send and receive timeout in milliseconds"),
+      sdk::optional_key("headers", sdk::ConfigType::Map, nullptr, "extra request headers, a mapping of name: value"),
   };
 
   void setup(const sdk::Config& config, sdk::Host&) override {

@@ -18,8 +18,8 @@ namespace examples {
 class JsonLinesFileProcessor final : public sdk::Processor {
  public:
   static constexpr sdk::ConfigKey kKeys[] = {
-      {"path", "the file to append to (created when missing)"},
-      {"buffer_bytes", "write out once this much is buffered, without waiting for flush() (default 65536)"},
+      sdk::required_key("path", sdk::ConfigType::String, "the file to append to (created when missing)"),
+      sdk::optional_key("buffer_bytes", sdk::ConfigType::Int, "65536", "write out once this much is buffered, without waiting for flush()"),
   };
 
   ~JsonLinesFileProcessor() override {

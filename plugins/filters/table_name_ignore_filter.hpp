@@ -13,7 +13,8 @@ namespace popyka::builtin {
 // ~200 ns and 3 allocations a call, and a database has few tables (bench/README.md).
 class TableNameIgnoreFilter final : public sdk::Filter {
  public:
-  static constexpr sdk::ConfigKey kConfigKeys[] = {{"ignore_regex", "regular expression (ECMAScript) matched against the whole table name"}};
+  static constexpr sdk::ConfigKey kConfigKeys[] = {sdk::required_key(
+      "ignore_regex", sdk::ConfigType::String, "regular expression (ECMAScript) matched against the whole table name")};
 
   void setup(const sdk::Config& config, sdk::Host&) override {
     const sdk::Config& pattern = config.at("ignore_regex");

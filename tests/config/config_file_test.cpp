@@ -87,6 +87,18 @@ TEST_CASE("config file: the default config takes its optional variables", "[conf
   CHECK(config.processors.at(1).config.at("producer_config").at("client.id").as_string() == "me");
 }
 
+// The original's own test: an empty or blank POPYKA_CONFIG means the built-in default.
+TEST_CASE("config file: POPYKA_CONFIG empty or blank means the built-in default", "[config_file]") {
+  for (const std::string blank : {"", " ", "  ", "\t \n"}) {
+    INFO("POPYKA_CONFIG='" << blank << "'");
+    auto variables = kDefaultVariables;
+    variables.insert({"POPYKA_CONFIG", blank});
+    const PipelineConfig config = load_pipeline_config(fake_environment(variables));
+    CHECK(config.source == "<built-in default>");
+    CHECK(config.processors.size() == 2);
+  }
+}
+
 TEST_CASE("config file: the default config names a variable it needs", "[config_file]") {
   CHECK_THROWS_WITH(load_pipeline_config(fake_environment({{"POPYKA_KAFKA_BOOTSTRAP_SERVERS", "k:9092"}})),
                     "<built-in default>: database.connect_url: environment variable POPYKA_DB_DSN is not set (set it "

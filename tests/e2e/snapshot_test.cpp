@@ -36,6 +36,7 @@
 #include <simdjson.h>
 
 #include "e2e_support.hpp"
+#include "wait_until.hpp"
 #include "mock_kafka_process.hpp"
 
 using namespace popyka::test;
@@ -186,7 +187,7 @@ TEST_CASE("initial snapshot through Kafka, kill -9 in the middle of it, restart:
   const auto started = std::chrono::steady_clock::now();
 
   Writer writer(cluster);  // before, during and after both snapshots, and through the kill
-  std::this_thread::sleep_for(200ms);
+  REQUIRE(wait_until([&] { return writer.transactions() >= 10; }));
 
   // First run: killed once the first table is read and the second one begun (the snapshot's
   // per-table progress lines), with part of the rows in Kafka.
@@ -207,7 +208,8 @@ TEST_CASE("initial snapshot through Kafka, kill -9 in the middle of it, restart:
   REQUIRE(in_kafka_at_kill > 0);
   REQUIRE(in_kafka_at_kill < static_cast<std::size_t>(kSnapshotRows));
 
-  std::this_thread::sleep_for(300ms);  // the writer goes on while popyka is down
+  const int at_kill = writer.transactions();  // the writer goes on while popyka is down
+  REQUIRE(wait_until([&] { return writer.transactions() >= at_kill + 10; }));
 
   // Second run: finds the marker, drops the slot, snapshots again from scratch, then streams.
   HostProcess second(dir / "second.log", host_env(config, cluster, bootstrap));
@@ -219,7 +221,8 @@ TEST_CASE("initial snapshot through Kafka, kill -9 in the middle of it, restart:
   CHECK(second_log.find("starting the snapshot over") != std::string::npos);
   CHECK(second_log.find("initial snapshot read:") != std::string::npos);
   CHECK_FALSE(marker_exists(cluster));
-  std::this_thread::sleep_for(1s);  // and the stream after the snapshot
+  const int streaming_from = writer.transactions();  // and the stream after the snapshot
+  REQUIRE(wait_until([&] { return writer.transactions() >= streaming_from + 20; }));
   writer.stop();
   REQUIRE(writer.error().empty());
   INFO("writer transactions: " << writer.transactions());

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -127,6 +128,39 @@ TEST_CASE("a plugin that throws from setup: exit 1 naming the YAML path and the 
   CHECK_THAT(line, StartsWith("popyka-host: error: "));
   CHECK_THAT(line, Contains("processors[1] (test.faults.ThrowInSetup): setup failed: setup refused: the moon is unreachable"));
   CHECK(seen_by(dir, "first") == 0);
+}
+
+// The README's promise: every error is one line. Counted over everything popyka-host printed,
+// with text logs and with JSON logs, for an error (exit 1) and for a pipeline that stops (exit 2).
+TEST_CASE("every error is printed once: one line, text or JSON logs", "[faults][plugin]") {
+  struct Case {
+    std::function<std::string(const TempDir&)> processors;
+    std::string error;
+    int exit_code;
+  };
+  const Case cases[] = {
+      {[](const TempDir&) { return "[{class: test.faults.ThrowInSetup}]"; }, "setup refused: the moon is unreachable", 1},
+      {[](const TempDir& dir) { return "[" + processor("ThrowInProcess", dir, "thrower", ", fail_at: 1") + "]"; },
+       "process refused change 1", 2}};
+  for (const std::string format : {"text", "json"}) {
+    for (const Case& c : cases) {
+      TempDir dir;
+      write_file(dir.file("popyka.yaml"), config_with(c.processors(dir)));
+      write_file(dir.file("changes.jsonl"), insert_into(1) + "\n");
+      const Run run = run_host(dir, {{"POPYKA_CONFIG", dir.file("popyka.yaml")}, {"POPYKA_PLUGIN_PATH", POPYKA_FAULTY_PLUGIN},
+                                     {"POPYKA_LOG_FORMAT", format}},
+                               {"--replay", dir.file("changes.jsonl")});
+      INFO(format << " logs:\n" << run.log);
+      CHECK(run.exit_code == c.exit_code);
+      std::vector<std::string> lines;
+      std::istringstream in(run.log);
+      for (std::string line; std::getline(in, line);)
+        if (line.find(c.error) != std::string::npos) lines.push_back(line);
+      REQUIRE(lines.size() == 1);
+      if (format == "text") CHECK_THAT(lines[0], StartsWith(c.exit_code == 1 ? "popyka-host: error: " : "popyka-host: stopped: "));
+      if (format == "json") CHECK_THAT(lines[0], StartsWith("{") && Contains(R"("level":"error")") && Contains("popyka-host: "));
+    }
+  }
 }
 
 TEST_CASE("a plugin that throws from process with no error handlers: exit 2 with the reason, nothing past the change", "[faults][plugin]") {

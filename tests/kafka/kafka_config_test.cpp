@@ -75,3 +75,30 @@ TEST_CASE("check-config mode runs the same checks and connects nowhere", "[kafka
                     Catch::StartsWith("processors[0].config.producer_config: "));
   CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, {}), true), Catch::StartsWith("processors[0].config.topic: "));
 }
+
+TEST_CASE("format: debezium needs topic_prefix and database_name, and its keys are checked", "[kafka][config]") {
+  const Pairs debezium = {{"topic", "t"}, {"format", "debezium"}, {"topic_prefix", "dbserver1"}, {"database_name", "inventory"}};
+  CHECK_NOTHROW(setup_with(kafka_config(kNowhere, debezium)));
+  Pairs all = debezium;
+  all.insert(all.end(), {{"decimal_handling_mode", "string"}, {"schemas", "true"}, {"tombstones_on_delete", "false"},
+                         {"skipped_operations", "none"}});
+  CHECK_NOTHROW(setup_with(kafka_config(kNowhere, all)));
+  CHECK_NOTHROW(setup_with(kafka_config(kNowhere, {{"topic", "t"}, {"format", "wal2json"}})));
+  CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, {{"topic", "t"}, {"format", "avro"}})),
+                    Catch::StartsWith("processors[0].config.format: expected wal2json or debezium, found 'avro'"));
+  CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, {{"topic", "t"}, {"format", "debezium"}, {"database_name", "d"}})),
+                    Catch::StartsWith("processors[0].config.topic_prefix: required"));
+  CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, {{"topic", "t"}, {"format", "debezium"}, {"topic_prefix", "p"}})),
+                    Catch::StartsWith("processors[0].config.database_name: required"));
+  Pairs bad_mode = debezium;
+  bad_mode.emplace_back("decimal_handling_mode", "exact");
+  CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, bad_mode)),
+                    Catch::StartsWith("processors[0].config.decimal_handling_mode: expected precise, string or double"));
+  Pairs bad_ops = debezium;
+  bad_ops.emplace_back("skipped_operations", "c, x");
+  CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, bad_ops)),
+                    Catch::StartsWith("processors[0].config.skipped_operations: ") && Catch::Contains("'x'"));
+  // A Debezium key without format: debezium is a mistake, not silently ignored.
+  CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, {{"topic", "t"}, {"schemas", "true"}})),
+                    Catch::StartsWith("processors[0].config.schemas: applies only with format: debezium"));
+}

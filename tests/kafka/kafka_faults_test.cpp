@@ -186,23 +186,31 @@ TEST_CASE("a full librdkafka queue makes process() wait for room, never drop", "
 }
 
 TEST_CASE("by default librdkafka's queue holds 10,000 messages: memory stays bounded, the next one waits", "[kafka][faults]") {
+  using Clock = std::chrono::steady_clock;
   MockKafkaProcess kafka({"--topic", "t:1"});
   RecordingHost host;
+  host.record_from(sdk::LogLevel::Debug);  // to see the processor start waiting for room
   ProcessorPtr processor = create_kafka_processor();
   processor->setup(kafka_config(kafka.bootstrap_servers(), {{"topic", "t"}}), host);
   kafka.command("broker-down 1");
   std::vector<std::unique_ptr<TestChange>> sent;
   for (int i = 0; i < 10001; ++i) sent.push_back(row(i));
   for (int i = 0; i < 10000; ++i) processor->process(*sent[i]);  // room for all of these
-  std::atomic<bool> returned{false};
+  CHECK_FALSE(host.logged_containing("queue is full"));
+  std::atomic<Clock::time_point> returned_at{Clock::time_point::max()};
   std::thread last([&] {
     processor->process(*sent.back());
-    returned = true;
+    returned_at = Clock::now();
   });
-  std::this_thread::sleep_for(500ms);
-  CHECK_FALSE(returned.load());  // waiting for room, not dropping
+  // Waiting for room, not dropping: the call says it waits, and returns only once the broker
+  // is back and deliveries made room.
+  const auto give_up = Clock::now() + 30s;
+  while (!host.logged_containing("queue is full") && Clock::now() < give_up) std::this_thread::sleep_for(10ms);
+  REQUIRE(host.logged_containing("queue is full"));
+  const auto broker_up_at = Clock::now();
   kafka.command("broker-up 1");
   last.join();
+  CHECK(returned_at.load() > broker_up_at);
   REQUIRE(wait_reported(*processor, host, 30s));
   CHECK(host.failures().empty());
   CHECK(host.delivered_tickets().size() == sent.size());

@@ -1,4 +1,6 @@
 #pragma once
+#include <algorithm>
+#include <atomic>
 #include <iostream>
 #include <mutex>
 #include <string>
@@ -14,7 +16,7 @@ class RecordingHost final : public sdk::Host {
  public:
   // Locked: a plugin may log from any thread (the Kafka one logs from poll(), but need not).
   void log(sdk::LogLevel level, std::string_view message) noexcept override {
-    if (level < sdk::LogLevel::Warning) return;
+    if (!log_enabled(level)) return;
     std::clog << "[processor] " << message << "\n";
     std::lock_guard lock(log_mutex_);
     logged_.emplace_back(level, std::string(message));
@@ -23,7 +25,14 @@ class RecordingHost final : public sdk::Host {
     std::lock_guard lock(log_mutex_);
     return logged_;
   }
-  bool log_enabled(sdk::LogLevel level) const noexcept override { return level >= sdk::LogLevel::Warning; }
+  bool log_enabled(sdk::LogLevel level) const noexcept override { return level >= lowest_level_; }
+  // Warnings and errors by default; a test that waits for a debug line lowers it.
+  void record_from(sdk::LogLevel lowest) noexcept { lowest_level_ = lowest; }
+  bool logged_containing(std::string_view text) const {
+    std::lock_guard lock(log_mutex_);
+    return std::any_of(logged_.begin(), logged_.end(),
+                       [&](const auto& entry) { return entry.second.find(text) != std::string::npos; });
+  }
 
   sdk::Ticket defer() noexcept override { return next_ticket_++; }
   void delivered(sdk::Ticket ticket) noexcept override { delivered_.push_back(ticket); }
@@ -42,6 +51,7 @@ class RecordingHost final : public sdk::Host {
  private:
   static constexpr sdk::Ticket kFirstTicket = 1;
   bool check_only_ = false;
+  std::atomic<sdk::LogLevel> lowest_level_{sdk::LogLevel::Warning};
   sdk::Ticket next_ticket_ = kFirstTicket;
   std::vector<sdk::Ticket> delivered_;
   std::vector<std::pair<sdk::Ticket, std::string>> failed_;

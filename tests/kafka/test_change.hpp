@@ -51,7 +51,6 @@ class TestChange final : public sdk::Change {
   sdk::Value message_content() const noexcept override { return sdk::Value(f_.content); }
   bool transactional() const noexcept override { return f_.transactional; }
   std::string_view json() const noexcept override { return json_; }
-  int retries() const noexcept override { return 0; }
 
  private:
   Fields f_;

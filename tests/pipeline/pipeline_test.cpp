@@ -35,7 +35,7 @@ TEST_CASE("IgnoreTxFilter drops BEGIN and COMMIT, which still count as done") {
   pipeline->consume(kCommit, 12);
   const auto lines = fx.output();
   REQUIRE(lines.size() == 1);
-  CHECK(lines[0] == "record 0/B retries=0 " + insert_into("t", 1));
+  CHECK(lines[0] == "record 0/B " + insert_into("t", 1));
   CHECK(pipeline->checkpoint() == 12);
 }
 
@@ -67,19 +67,19 @@ TEST_CASE("TableNameIgnoreFilter answers the same for a table seen again, beyond
   CHECK(expected == 2 * 270);
 }
 
-TEST_CASE("RetryProcessor retries up to POPYKA_DEFAULT_RETRIES times") {
+TEST_CASE("RetryProcessor: with POPYKA_DEFAULT_RETRIES=N the processor runs at most N times on a change") {
   PipelineFixture fx;
   fx.settings.default_retries = 3;
-  SECTION("a processor that succeeds on the last allowed retry") {
-    auto pipeline = fx.make("[" + fail_times(3, "[" + kRetry + "]") + ", " + record() + "]");
+  SECTION("a processor that succeeds on its last allowed run") {
+    auto pipeline = fx.make("[" + fail_times(2, "[" + kRetry + "]") + ", " + record() + "]");
     pipeline->consume(insert_into("t", 1), 1);
     CHECK(fx.output().size() == 1);
     CHECK(pipeline->checkpoint() == 1);
   }
   SECTION("one more failure and the retries are used up: abort") {
-    auto pipeline = fx.make("[" + fail_times(4, "[" + kRetry + "]") + ", " + record() + "]");
+    auto pipeline = fx.make("[" + fail_times(3, "[" + kRetry + "]") + ", " + record() + "]");
     CHECK_THROWS_WITH(pipeline->consume(insert_into("t", 1), 1),
-                      Contains("processors[0] (test.processors.FailTimes) failed on the change at LSN 0/1: scripted failure 4"));
+                      Contains("processors[0] (test.processors.FailTimes) failed on the change at LSN 0/1: scripted failure 3"));
     CHECK(fx.output().empty());
     CHECK(pipeline->checkpoint() == 0);
   }
@@ -91,12 +91,38 @@ TEST_CASE("RetryProcessor retries up to POPYKA_DEFAULT_RETRIES times") {
   }
 }
 
-TEST_CASE("the retry counter is visible to the processor and starts over for the next processor") {
+// The original's own test: its N-th RETRY request is the one turned down (treated as
+// NEXT_ERROR_HANDLER), so the processor and the first handler are called N times each.
+TEST_CASE("POPYKA_DEFAULT_RETRIES=5 and [RetryProcessor, RetryProcessor, Abort]: the processor and the first handler "
+          "are called 5 times, the second and the third handler once, as in the original") {
   PipelineFixture fx;
-  auto pipeline = fx.make("[" + fail_times(2, "[" + kRetry + "]") + ", " + record() + "]");
+  fx.settings.default_retries = 5;
+  SECTION("the built-in handlers: the failure that ends it is the processor's 5th") {
+    const std::string abort = "{class: popyka.builtin.error_handlers.Abort}";
+    auto pipeline = fx.make("[" + fail_times(100, "[" + kRetry + ", " + kRetry + ", " + abort + "]") + "]");
+    CHECK_THROWS_WITH(pipeline->consume(insert_into("t", 1), 1), Contains("scripted failure 5") && !Contains("scripted failure 6"));
+  }
+  SECTION("handlers that record each call") {
+    const auto handler = [](const std::string& name, const std::string& action) {
+      return "{class: test.error_handlers.Record, config: {file: '${OUT}', name: " + name + ", action: " + action + "}}";
+    };
+    auto pipeline = fx.make("[" + fail_times(100, "[" + handler("first", "retry") + ", " + handler("second", "retry") +
+                                                      ", " + handler("third", "abort") + "]") + "]");
+    CHECK_THROWS_WITH(pipeline->consume(insert_into("t", 1), 1), Contains("scripted failure 5"));
+    CHECK(fx.output() == std::vector<std::string>{"first retries=0", "first retries=1", "first retries=2", "first retries=3",
+                                                  "first retries=4", "second retries=4", "third retries=4"});
+  }
+}
+
+TEST_CASE("error handlers see in Failure::retries how often the processor was retried, from 0 again for the next processor") {
+  PipelineFixture fx;
+  const std::string handlers = "[{class: test.error_handlers.RecordFailure, config: {file: '${OUT}'}}, " + kRetry + "]";
+  auto pipeline = fx.make("[" + fail_times(2, handlers) + ", " + fail_times(1, handlers) + "]");
   pipeline->consume(insert_into("t", 1), 1);
-  REQUIRE(fx.output().size() == 1);
-  CHECK_THAT(fx.output()[0], Contains("retries=0"));
+  CHECK(fx.output() == std::vector<std::string>{"failure test.processors.FailTimes retries=0: scripted failure 1",
+                                                "failure test.processors.FailTimes retries=1: scripted failure 2",
+                                                "failure test.processors.FailTimes retries=0: scripted failure 1"});
+  CHECK(pipeline->checkpoint() == 1);
 }
 
 TEST_CASE("without error handlers a failure aborts and the change is not confirmed") {
@@ -195,10 +221,23 @@ TEST_CASE("components are checked when the pipeline is built") {
                     Contains("filters[0].config.a: popyka.builtin.filters.IgnoreTxFilter takes no config"));
   CHECK_THROWS_WITH(fx.make("[{class: test.processors.Record, config: {file: x, typo: 1}}]"),
                     Contains("processors[0].config.typo: unknown key for test.processors.Record (expected one of: file, name)"));
+  CHECK_THROWS_WITH(fx.make("[{class: test.processors.FailTimes, config: {times: often}}]"),
+                    Catch::Equals("test.yaml: processors[0].config.times: expected an integer, found 'often'"));
+  CHECK_THROWS_WITH(fx.make("[{class: test.processors.Record, config: {name: x}}]"),
+                    Catch::Equals("test.yaml: processors[0].config.file: required key is missing (test.processors.Record: where to append)"));
+  CHECK_THROWS_WITH(fx.make("[{class: test.processors.Record, config: {file: [a, b]}}]"),
+                    Catch::Equals("test.yaml: processors[0].config.file: expected a string"));
   CHECK_THROWS_WITH(fx.make("[" + record() + "]", "[{class: popyka.builtin.filters.TableNameIgnoreFilter, config: {ignore_regex: '  '}}]"),
                     Contains("filters[0].config.ignore_regex: must not be blank"));
   CHECK_THROWS_WITH(fx.make("[" + record() + "]", "[{class: popyka.builtin.filters.TableNameIgnoreFilter, config: {ignore_regex: '('}}]"),
                     Contains("filters[0].config.ignore_regex: not a valid regular expression"));
+}
+
+TEST_CASE("the host fills in a declared default before setup(), and a null value counts as absent") {
+  PipelineFixture fx;
+  auto pipeline = fx.make("[{class: test.processors.Record, config: {file: '${OUT}'}}, {class: test.processors.Record, config: {file: '${OUT}', name: }}]");
+  pipeline->consume(insert_into("t", 1), 1);
+  CHECK(fx.output() == std::vector<std::string>{"record 0/1 " + insert_into("t", 1), "record 0/1 " + insert_into("t", 1)});
 }
 
 TEST_CASE("a processor call that outlasts its timeout_s is reported, naming the processor, the call and the change") {

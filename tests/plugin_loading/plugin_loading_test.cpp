@@ -4,6 +4,7 @@
 
 #include "pipeline_fixture.hpp"
 #include "plugin_loading/plugin_registry.hpp"
+#include "popyka/sdk/version.hpp"
 
 using popyka::plugin_loading::PluginLoadError;
 using popyka::plugin_loading::PluginRegistry;
@@ -27,6 +28,37 @@ TEST_CASE("a plugin built for another ABI version is refused, naming both versio
   PluginRegistry registry;
   CHECK_THROWS_WITH(registry.load({kFixtures / "wrong_abi"}),
                     Contains("popyka-wrong_abi.so: built for popyka SDK ABI version 999, this popyka-host needs ABI version 1"));
+}
+
+TEST_CASE("a descriptor smaller than SDK 1.0's is refused, naming both sizes") {
+  PluginRegistry registry;
+  CHECK_THROWS_WITH(registry.load({kFixtures / "short_descriptor"}),
+                    Contains("popyka-short_descriptor.so: short descriptor: 12 bytes, SDK 1.0's has 40"));
+}
+
+TEST_CASE("a larger descriptor (a plugin built against a newer SDK) is refused, naming the SDK and both sizes") {
+  PluginRegistry registry;
+  CHECK_THROWS_WITH(registry.load({kFixtures / "larger_descriptor"}),
+                    Contains("popyka-larger_descriptor.so: built against a newer popyka SDK (SDK 1.9.0, descriptor of 48 bytes; "
+                             "this popyka-host " POPYKA_VERSION_STRING " reads 40)"));
+}
+
+TEST_CASE("a plugin built with the other std::string ABI is refused, naming both settings") {
+  PluginRegistry registry;
+  CHECK_THROWS_WITH(registry.load({kFixtures / "other_string_abi"}),
+                    Contains("popyka-other_string_abi.so: built with _GLIBCXX_USE_CXX11_ABI=0, the host uses 1"));
+}
+
+TEST_CASE("a class without a factory is refused when its plugin loads") {
+  PluginRegistry registry;
+  CHECK_THROWS_WITH(registry.load({kFixtures / "null_factory"}),
+                    Contains("popyka-null_factory.so: class #0 in its descriptor has no name, factory or deleter"));
+}
+
+TEST_CASE("a class whose declared default its own type does not read is refused when its plugin loads") {
+  PluginRegistry registry;
+  CHECK_THROWS_WITH(registry.load({kFixtures / "bad_config_keys"}),
+                    Contains("popyka-bad_config_keys.so: class 'test.bad_keys.Accept' config key 'limit': default: expected an integer, found 'lots'"));
 }
 
 TEST_CASE("a shared library without the entry point is not a popyka plugin") {

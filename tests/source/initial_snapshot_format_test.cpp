@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "source/replication/heartbeat/heartbeat.hpp"
-#include "source/replication/snapshot/initial_snapshot.hpp"
+#include "source/replication/output_plugin/wal2json_format.hpp"
 #include "source/replication/slot/replication_slot.hpp"
 
 using namespace popyka::source::replication;
@@ -49,10 +49,10 @@ TEST_CASE("heartbeat messages are recognised by action and prefix only") {
 }
 
 TEST_CASE("the snapshot marker's name fits PostgreSQL's 63 characters and differs per slot") {
-  CHECK(SlotManager::snapshot_marker_name("popyka") == "popyka_snapshot_pending");
+  CHECK(ReplicationSlot::snapshot_marker_name("popyka") == "popyka_snapshot_pending");
   const std::string a(63, 'a');
   const std::string b = std::string(62, 'a') + "b";
-  CHECK(SlotManager::snapshot_marker_name(a).size() <= 63);
-  CHECK(SlotManager::snapshot_marker_name(a).ends_with("_snapshot_pending"));
-  CHECK(SlotManager::snapshot_marker_name(a) != SlotManager::snapshot_marker_name(b));
+  CHECK(ReplicationSlot::snapshot_marker_name(a).size() <= 63);
+  CHECK(ReplicationSlot::snapshot_marker_name(a).ends_with("_snapshot_pending"));
+  CHECK(ReplicationSlot::snapshot_marker_name(a) != ReplicationSlot::snapshot_marker_name(b));
 }

@@ -31,9 +31,9 @@ TEST_CASE("a stop during the initial snapshot drops the slot and keeps the marke
   CHECK(consumer.received().size() < 20000);
   CHECK(cluster.query_value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'snap_stop'") == "0");
   CHECK(cluster.query_value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" +
-                            source::replication::SlotManager::snapshot_marker_name("snap_stop") + "'") == "1");
+                            source::replication::ReplicationSlot::snapshot_marker_name("snap_stop") + "'") == "1");
   // popyka-host --drop-slot then removes the marker too.
   source::drop_slot(spec);
   CHECK(cluster.query_value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" +
-                            source::replication::SlotManager::snapshot_marker_name("snap_stop") + "'") == "0");
+                            source::replication::ReplicationSlot::snapshot_marker_name("snap_stop") + "'") == "0");
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "background_stream.hpp"
+#include "wait_until.hpp"
 #include "decode/wal2json_decoder.hpp"
 #include "popyka/sdk/change.hpp"
 #include "source/replication/slot/replication_slot.hpp"
@@ -151,11 +152,12 @@ TEST_CASE("100,000 existing rows and a concurrent writer: R rows then the stream
                "CREATE TABLE snap_other(id int PRIMARY KEY); INSERT INTO snap_other VALUES (1)");
 
   Writer writer(cluster);  // writes before, during and after the slot's creation and the snapshot
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  REQUIRE(wait_until([&] { return writer.transactions() >= 10; }));
   RecordingConsumer consumer;
   BackgroundStream stream(snapshot_spec(cluster, "snap_main", {"public.snap_a", "public.snap_b", "public.snap_c"}), consumer);
   REQUIRE(wait_until_slot_active(cluster, "snap_main", std::chrono::seconds(90)));  // streaming: the snapshot is done
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const int streaming_from = writer.transactions();
+  REQUIRE(wait_until([&] { return writer.transactions() >= streaming_from + 20; }));
   writer.stop();
   REQUIRE(writer.error().empty());
   INFO("writer transactions: " << writer.transactions());
@@ -188,7 +190,7 @@ TEST_CASE("100,000 existing rows and a concurrent writer: R rows then the stream
   CHECK(received.front().json.starts_with(R"({"action":"R","schema":"public","table":"snap_a","columns":[{"name":"id","type":"integer","value":)"));
   CHECK(received.front().json.ends_with(R"("pk":[{"name":"id","type":"integer"}]})"));
   CHECK(cluster.query_value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" +
-                            source::replication::SlotManager::snapshot_marker_name("snap_main") + "'") == "0");
+                            source::replication::ReplicationSlot::snapshot_marker_name("snap_main") + "'") == "0");
 }
 
 TEST_CASE("R values are formatted exactly as wal2json formats the same row") {
@@ -254,7 +256,7 @@ TEST_CASE("a snapshot interrupted in the middle starts over on the next run") {
   cluster.exec("CREATE TABLE snap_restart(id int PRIMARY KEY, v text);"
                "INSERT INTO snap_restart SELECT g, 'v' || g FROM generate_series(1, 5000) g");
   const auto spec = snapshot_spec(cluster, "snap_restart", {"public.snap_restart"});
-  const std::string marker = source::replication::SlotManager::snapshot_marker_name("snap_restart");
+  const std::string marker = source::replication::ReplicationSlot::snapshot_marker_name("snap_restart");
   {
     CrashingConsumer crashing(1200);
     BackgroundStream stream(spec, crashing);

@@ -3,7 +3,9 @@
 // plugins to the same output (pgoutput/README.md lists the allowed differences).
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -51,6 +53,16 @@ inline std::vector<ReceivedMessage> without_empty_transactions(const std::vector
   return kept;
 }
 
+// Drops `slot` once its walsender has let go of it (it exits after stream_changes() returned).
+inline void drop_slot_when_free(const PostgresCluster& cluster, const std::string& slot) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (cluster.query_value("SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'") == "t" &&
+         std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  cluster.exec("SELECT pg_drop_replication_slot('" + slot + "')");
+}
+
 struct PluginStreams {
   std::vector<ReceivedMessage> wal2json;  // empty transactions left out (allowed difference 1)
   std::vector<ReceivedMessage> pgoutput;
@@ -78,7 +90,10 @@ inline PluginStreams stream_through_both(const std::string& db, const std::vecto
   auto pgoutput_spec = spec_for(cluster, db, pgoutput_slot, Plugin::pgoutput);
   wal2json_spec.connect_url += " options='-c TimeZone=" + time_zone + "'";
   pgoutput_spec.connect_url += " options='-c TimeZone=" + time_zone + "'";
-  return {without_empty_transactions(stream_slot(wal2json_spec)), stream_slot(pgoutput_spec)};
+  PluginStreams streams{without_empty_transactions(stream_slot(wal2json_spec)), stream_slot(pgoutput_spec)};
+  // The cluster has 20 slots for every test of this program.
+  for (const auto& slot : {wal2json_slot, pgoutput_slot}) drop_slot_when_free(cluster, slot);
+  return streams;
 }
 
 // pgoutput's messages equal wal2json's, text and LSN; B's LSN within allowed difference 2.

@@ -5,11 +5,12 @@
 #include <string>
 
 #include "source/replication/confirmed_position.hpp"
+#include "source/replication/output_plugin/start_replication_command.hpp"
+#include "source/replication/output_plugin/wal2json_plugin.hpp"
+#include "source/replication/slot/replication_slot.hpp"
 #include "source/replication/transport/reconnect_backoff.hpp"
 #include "source/replication/transport/replication_connection.hpp"
 #include "source/replication/transport/replication_protocol.hpp"
-#include "source/replication/slot/replication_slot.hpp"
-#include "source/replication/output_plugin/wal2json_plugin.hpp"
 
 using namespace popyka::source::replication;
 using popyka::source::ReplicationError;
@@ -108,7 +109,7 @@ TEST_CASE("a keepalive's WAL end is confirmed only when everything consumed befo
 TEST_CASE("the host asks wal2json for format 2 with pk and xids and timestamps and then the user's options") {
   auto options = wal2json_options({{"include-lsn", "1"}, {"include-timestamp", "0"}});
 
-  CHECK(options == Wal2jsonOptions{{"format-version", "2"},
+  CHECK(options == PluginOptions{{"format-version", "2"},
                                    {"include-pk", "1"},
                                    {"include-xids", "1"},
                                    {"include-timestamp", "0"},

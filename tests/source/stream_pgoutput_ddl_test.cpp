@@ -107,3 +107,21 @@ TEST_CASE("pgoutput: TRUNCATE of a partitioned table gives its partitions' T, no
   CHECK(any_contains(streams.pgoutput, R"("action":"T")"));
   CHECK(any_contains(streams.pgoutput, R"("table":"parted_high"})"));
 }
+
+TEST_CASE("pgoutput: under REPLICA IDENTITY FULL pk is the catalog's when decoded (a table dropped since: none)") {
+  const auto streams = stream_through_both("pgoutput_ddl_full", {},
+                                           {
+                                               "CREATE TABLE f1 (id int PRIMARY KEY, v text)",
+                                               "ALTER TABLE f1 REPLICA IDENTITY FULL",
+                                               "INSERT INTO f1 VALUES (1, 'full')",
+                                               "DROP TABLE f1",
+                                           });
+  // Allowed difference 8: the Relation message flags FULL's columns (all), not the key's.
+  auto expected = streams.wal2json;
+  for (auto& message : expected) {
+    message.json = replaced(message.json, R"("pk":[{"name":"id","type":"integer"}])", R"("pk":[])");
+  }
+  check_same_messages(expected, streams.pgoutput);
+  CHECK(any_contains(streams.wal2json, R"("value":"full"}],"pk":[{"name":"id","type":"integer"}]})"));
+  CHECK(any_contains(streams.pgoutput, R"("value":"full"}],"pk":[]})"));
+}

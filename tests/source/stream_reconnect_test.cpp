@@ -11,6 +11,7 @@
 #include <string>
 
 #include "background_stream.hpp"
+#include "wait_until.hpp"
 
 using namespace popyka;
 using namespace popyka::test;
@@ -49,7 +50,7 @@ struct LogCapture {
   }
 };
 
-void check_survives(const std::function<void(PostgresCluster&)>& interrupt, const std::string& table) {
+void check_survives(const std::function<void(PostgresCluster&, const LogCapture&)>& interrupt, const std::string& table) {
   auto& cluster = PostgresCluster::shared();
   cluster.exec("CREATE TABLE " + table + "(id int PRIMARY KEY)");
   LogCapture log;
@@ -59,7 +60,7 @@ void check_survives(const std::function<void(PostgresCluster&)>& interrupt, cons
 
   insert_rows(cluster, table, 1, 100);
   REQUIRE(consumer.wait_until([&](const auto& received) { return inserted_ids(received, table).size() >= 50; }));
-  interrupt(cluster);  // mid-stream: part of the first 100 may not have been read yet
+  interrupt(cluster, log);  // mid-stream: part of the first 100 may not have been read yet
   insert_rows(cluster, table, 101, 200);
   cluster.exec(end_of_stream_sql);
 
@@ -75,14 +76,14 @@ void check_survives(const std::function<void(PostgresCluster&)>& interrupt, cons
 }  // namespace
 
 TEST_CASE("a PostgreSQL restart mid-stream is waited out and nothing is lost") {
-  check_survives([](PostgresCluster& cluster) { cluster.restart(); }, "across_restart");
+  check_survives([](PostgresCluster& cluster, const LogCapture&) { cluster.restart(); }, "across_restart");
 }
 
 TEST_CASE("a PostgreSQL crash mid-stream is waited out and nothing is lost") {
   check_survives(
-      [](PostgresCluster& cluster) {
+      [](PostgresCluster& cluster, const LogCapture& log) {
         cluster.kill();
-        std::this_thread::sleep_for(std::chrono::seconds(1));  // a few reconnect attempts fail meanwhile
+        REQUIRE(wait_until([&] { return log.contains("reconnect attempt 1 failed"); }));  // while it is down
         cluster.start();
       },
       "across_crash");

@@ -50,6 +50,7 @@ Record to_record(const rd_kafka_message_t* m) {
   r.partition = m->partition;
   if (m->key) r.key = std::string(static_cast<const char*>(m->key), m->key_len);
   r.value.assign(static_cast<const char*>(m->payload), m->len);
+  r.null_value = m->payload == nullptr;
   rd_kafka_headers_t* hdrs = nullptr;
   if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
     const char* name;

@@ -13,6 +13,7 @@ struct Record {
   std::int32_t partition = 0;
   std::optional<std::string> key;  // nullopt: a null key
   std::string value;
+  bool null_value = false;  // a tombstone: no value at all (not an empty one)
   std::map<std::string, std::string> headers;
 };
 

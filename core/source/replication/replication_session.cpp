@@ -9,12 +9,10 @@
 #include "runtime/stop_signal.hpp"
 #include "source/drain.hpp"
 #include "source/replication/heartbeat/heartbeat.hpp"
-#include "source/replication/snapshot/initial_snapshot.hpp"
-#include "source/replication/output_plugin/pgoutput/pgoutput_plugin.hpp"
-#include "source/replication/transport/replication_protocol.hpp"
 #include "source/replication/slot/replication_slot.hpp"
+#include "source/replication/snapshot/initial_snapshot.hpp"
+#include "source/replication/transport/replication_protocol.hpp"
 #include "source/replication/transport/stop_aware_wait.hpp"
-#include "source/replication/output_plugin/wal2json_plugin.hpp"
 
 namespace popyka::source::replication {
 namespace {
@@ -52,11 +50,11 @@ std::string stream_end_reason(const QueryResult& end, PGconn* conn) {
 
 ReplicationSession::ReplicationSession(const config::DatabaseSpec& database, bool may_create_slot)
     : database_(database),
+      plugin_(make_output_plugin(database)),
       connection_(database.connect_url, true, database.application_name),
       status_interval_(std::chrono::duration_cast<Clock::duration>(
           std::chrono::duration<double>(database.status_interval_s))) {
   check_wal_level();
-  if (database.output_plugin == config::DatabaseSpec::OutputPlugin::pgoutput) prepare_pgoutput();
   prepare_slot(may_create_slot);
   if (exported_snapshot_.empty()) start_replication();
 }
@@ -72,26 +70,13 @@ void ReplicationSession::check_wal_level() {
   }
 }
 
-void ReplicationSession::prepare_pgoutput() {
-  // Both before the slot: pgoutput looks the publication up as of each change it decodes, and
-  // after a slot that exports a snapshot this connection must stay idle.
-  // A slot of another plugin is refused by prepare_slot(); no publication is made for it.
-  auto slot = connection_.execute(
-      fmt::format("SELECT plugin FROM pg_replication_slots WHERE slot_name = '{}'", database_.slot_name));
-  if (slot.rows() == 0 || slot.value(0, 0) == pgoutput_plugin) {
-    pgoutput::ensure_publication(connection_, database_.publication);
-  }
-  // wal2json prints commit times in the walsender's TimeZone; so does the decoder.
-  std::string time_zone(connection_.execute("SHOW TimeZone").value(0, 0));
-  catalog_ = std::make_unique<pgoutput::DatabaseCatalog>(database_.connect_url, std::move(time_zone));
-  pgoutput_ = std::make_unique<pgoutput::Decoder>(*catalog_);
-}
-
 void ReplicationSession::prepare_slot(bool may_create_slot) {
   const bool initial_snapshot = database_.snapshot == config::DatabaseSpec::Snapshot::initial;
-  // Asked now: once the slot exported its snapshot, no command may run here until it is read.
+  ReplicationSlot slot(connection_, database_.slot_name, plugin_->name());
+  // Both asked now: once the slot exported its snapshot, no command may run here until it is
+  // read. A slot of another plugin is refused by slot.prepare(); pgoutput makes no publication for it.
+  plugin_->prepare(connection_, slot.plugin_in_use());
   if (initial_snapshot) output_settings_ = read_output_settings(connection_);
-  SlotManager slot(connection_, database_.slot_name, output_plugin_name(database_));
   auto prepared = slot.prepare(may_create_slot, initial_snapshot);
   start_position_ = prepared.confirmed_flush;
   position_ = ConfirmedPosition(start_position_);
@@ -114,7 +99,7 @@ bool ReplicationSession::take_initial_snapshot(ChangeConsumer& consumer) {
     consumer.checkpoint();
     complete = !consumer.has_pending();
   }
-  SlotManager slot(connection_, database_.slot_name, output_plugin_name(database_));
+  ReplicationSlot slot(connection_, database_.slot_name, plugin_->name());
   if (complete) {
     slot.snapshot_finished();
     spdlog::info("initial snapshot of replication slot \"{}\" done; streaming changes from {}", database_.slot_name,
@@ -133,12 +118,11 @@ bool ReplicationSession::take_initial_snapshot(ChangeConsumer& consumer) {
 }
 
 void ReplicationSession::start_replication() {
-  auto options = pgoutput_ ? pgoutput::start_options(database_.publication, PQserverVersion(connection_.native()))
-                          : wal2json_options(database_.wal2json_options);
+  const auto options = plugin_->start_options(PQserverVersion(connection_.native()));
   try {
     connection_.execute(start_replication_command(database_.slot_name, options));
   } catch (const ServerError& e) {
-    rethrow_plugin_failure(e, output_plugin_name(database_));
+    rethrow_plugin_failure(e, plugin_->name());
     if (e.sqlstate() == "55006") throw slot_in_use(connection_, database_.slot_name, pid_in_message(e.what()));
     throw ReplicationError(fmt::format("cannot start streaming slot \"{}\": {}", database_.slot_name, e.what()));
   }
@@ -189,21 +173,12 @@ void ReplicationSession::handle(std::string_view copy_data, ChangeConsumer& cons
   }
   if (const auto* data = std::get_if<XLogData>(&message)) {
     metrics::registry().server_wal_end.set(static_cast<std::int64_t>(data->wal_end));
-    if (!pgoutput_) {
-      deliver(data->payload, data->data_start, consumer);  // views libpq's buffer, no copy
-      return;
-    }
-    std::span<const std::string> decoded;
-    try {
-      decoded = pgoutput_->decode(data->payload);
-    } catch (const pgoutput::DecodeError& e) {
-      throw ReplicationError(fmt::format("cannot decode pgoutput's message at {}: {}", sdk::format_lsn(data->data_start),
-                                         e.what()));
-    }
-    // Relation, Type, Origin: nothing for the consumer, but data all the same (never taken for
-    // a keepalive that could confirm past a transaction in progress).
-    if (decoded.empty()) position_.on_data(data->data_start);
-    for (const std::string& json : decoded) deliver(json, data->data_start, consumer);
+    const auto messages = plugin_->messages(data->payload, data->data_start);
+    // A message that only describes (pgoutput's Relation, Type, Origin): nothing for the
+    // consumer, but data all the same (never taken for a keepalive that could confirm past a
+    // transaction in progress).
+    if (messages.empty()) position_.on_data(data->data_start);
+    for (std::string_view json : messages) deliver(json, data->data_start, consumer);
   } else {
     const auto& keepalive = std::get<PrimaryKeepalive>(message);
     position_.on_keepalive(keepalive.wal_end);

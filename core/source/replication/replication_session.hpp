@@ -9,8 +9,7 @@
 #include "config/pipeline_config.hpp"
 #include "source/change_consumer.hpp"
 #include "source/replication/confirmed_position.hpp"
-#include "source/replication/output_plugin/pgoutput/pgoutput_catalog.hpp"
-#include "source/replication/output_plugin/pgoutput/pgoutput_decoder.hpp"
+#include "source/replication/output_plugin/output_plugin.hpp"
 #include "source/replication/transport/replication_connection.hpp"
 
 namespace popyka::source::replication {
@@ -27,7 +26,7 @@ class ReplicationSession {
   // Streams into `consumer` until runtime::stop_requested(); then lets the consumer finish (up
   // to a bound), confirms what is done and ends the stream. Throws ConnectionLost, or what the
   // consumer throws (nothing more is confirmed then). An initial snapshot comes first (see
-  // initial_snapshot.hpp); a stop during it drops the slot and returns.
+  // snapshot/initial_snapshot.hpp); a stop during it drops the slot and returns.
   void stream(ChangeConsumer& consumer);
 
   sdk::Lsn start_position() const { return start_position_; }
@@ -43,9 +42,6 @@ class ReplicationSession {
   void handle(std::string_view copy_data, ChangeConsumer& consumer);
   // One wal2json message at `lsn`: to the consumer, or dropped when it is a heartbeat.
   void deliver(std::string_view json, sdk::Lsn lsn, ChangeConsumer& consumer);
-  // output_plugin: pgoutput: the publication, and the decoder that turns its messages into
-  // wal2json ones (pgoutput/README.md).
-  void prepare_pgoutput();
   void wait_for_input(ChangeConsumer& consumer);
   // The periodic status: asks the consumer what is done (which flushes its processors) and
   // confirms it.
@@ -56,6 +52,7 @@ class ReplicationSession {
   void end_copy();
 
   const config::DatabaseSpec& database_;
+  std::unique_ptr<OutputPlugin> plugin_;
   ReplicationConnection connection_;
   sdk::Lsn start_position_ = 0;
   std::string exported_snapshot_;  // set while an initial snapshot is to be read
@@ -64,8 +61,6 @@ class ReplicationSession {
   std::chrono::steady_clock::duration status_interval_;
   std::chrono::steady_clock::time_point next_status_;
   bool reply_requested_ = false;
-  std::unique_ptr<pgoutput::DatabaseCatalog> catalog_;  // with pgoutput only
-  std::unique_ptr<pgoutput::Decoder> pgoutput_;         // with pgoutput only
 };
 
 }  // namespace popyka::source::replication

@@ -8,12 +8,12 @@
 #include "metrics/metrics_registry.hpp"
 #include "runtime/stop_signal.hpp"
 #include "source/replication/heartbeat/heartbeat.hpp"
-#include "source/replication/transport/reconnect_backoff.hpp"
+#include "source/replication/output_plugin/output_plugin.hpp"
 #include "source/replication/replication_session.hpp"
 #include "source/replication/slot/replication_slot.hpp"
 #include "source/replication/slot/slot_busy_wait.hpp"
+#include "source/replication/transport/reconnect_backoff.hpp"
 #include "source/replication/transport/stop_aware_wait.hpp"
-#include "source/replication/output_plugin/wal2json_plugin.hpp"
 
 namespace popyka::source {
 namespace {
@@ -52,9 +52,7 @@ void wait_before_reconnect(ReconnectBackoff::Seconds wait, ChangeConsumer& consu
 }  // namespace
 
 void stream_changes(const config::DatabaseSpec& database, ChangeConsumer& consumer) {
-  // Configuration mistakes show before any connection.
-  validate_slot_name(database.slot_name);
-  (void)wal2json_options(database.wal2json_options);
+  (void)make_output_plugin(database);  // its options' mistakes show before any connection
 
   ReconnectBackoff backoff{ReconnectBackoff::Seconds(database.reconnect_initial_s),
                            ReconnectBackoff::Seconds(database.reconnect_max_s)};
@@ -108,10 +106,9 @@ void stream_changes(const config::DatabaseSpec& database, ChangeConsumer& consum
 }
 
 void drop_slot(const config::DatabaseSpec& database) {
-  validate_slot_name(database.slot_name);
   try {
     ReplicationConnection connection(database.connect_url, true, database.application_name);
-    SlotManager(connection, database.slot_name).drop();
+    ReplicationSlot(connection, database.slot_name).drop();
   } catch (const ConnectionLost& e) {
     throw cannot_connect(e);
   }

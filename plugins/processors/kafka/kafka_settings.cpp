@@ -13,6 +13,13 @@ KeyMode parse_key_mode(const sdk::Config& node) {
   node.fail("expected primary_key or none, found '" + text + "'");
 }
 
+Format parse_format(const sdk::Config& node) {
+  const std::string& text = node.as_string();
+  if (text == "wal2json") return Format::Wal2Json;
+  if (text == "debezium") return Format::Debezium;
+  node.fail("expected wal2json or debezium, found '" + text + "'");
+}
+
 std::vector<ProducerProperty> parse_producer_config(const sdk::Config& node) {
   if (!node.is_map()) node.fail("expected a mapping of librdkafka properties");
   for (const char* required : {"bootstrap.servers", "client.id"}) node.at(required).as_nonblank_string();
@@ -29,6 +36,13 @@ KafkaSettings parse_settings(const sdk::Config& config) {
   s.topic = topic.as_nonblank_string();
   if (const sdk::Config* t = config.find("topic_without_table")) s.topic_without_table = t->as_nonblank_string();
   if (const sdk::Config* k = config.find("key")) s.key = parse_key_mode(*k);
+  if (const sdk::Config* f = config.find("format")) s.format = parse_format(*f);
+  if (s.format == Format::Debezium) {
+    s.debezium = debezium::parse_debezium_settings(config);
+  } else {
+    for (const char* name : debezium::kDebeziumKeyNames)
+      if (const sdk::Config* extra = config.find(name)) extra->fail("applies only with format: debezium; remove it or set format: debezium");
+  }
   const sdk::Config& producer = config.at("producer_config");
   s.producer_config = parse_producer_config(producer);
   s.producer_config_path = producer.path();

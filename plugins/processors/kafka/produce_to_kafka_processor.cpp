@@ -41,6 +41,7 @@ void ProduceToKafkaProcessor::setup(const sdk::Config& config, sdk::Host& host) 
   const KafkaSettings settings = parse_settings(config);
   topics_.emplace(settings.topic, settings.topic_without_table);
   key_mode_ = settings.key;
+  if (settings.debezium) debezium_.emplace(*settings.debezium);
 
   ConfPtr conf = make_producer_conf(settings);
   if (host.check_only()) return check_producer_conf(std::move(conf), settings);
@@ -55,8 +56,13 @@ void ProduceToKafkaProcessor::setup(const sdk::Config& config, sdk::Host& host) 
 }
 
 void ProduceToKafkaProcessor::process(const sdk::Change& change) {
+  if (debezium_) return process_debezium(change);
   const sdk::Ticket ticket = host_->defer();
-  if (const rd_kafka_resp_err_t err = produce(change, ticket)) {
+  const std::string topic = topics_->for_change(change.schema(), change.table());
+  const std::optional<std::string> key = key_mode_ == KeyMode::PrimaryKey ? message_key(change) : std::nullopt;
+  Message message{std::nullopt, change.json()};
+  if (key) message.key = *key;
+  if (const rd_kafka_resp_err_t err = produce(change, topic, message, ticket)) {
     host_->failed(ticket, std::string("cannot produce to Kafka: ") + rd_kafka_err2str(err));
   } else {
     ++in_flight_;
@@ -64,19 +70,52 @@ void ProduceToKafkaProcessor::process(const sdk::Change& change) {
   rd_kafka_poll(producer_.get(), 0);
 }
 
-rd_kafka_resp_err_t ProduceToKafkaProcessor::produce(const sdk::Change& change, sdk::Ticket ticket) {
+void ProduceToKafkaProcessor::process_debezium(const sdk::Change& change) {
+  const std::span<const debezium::Record> records = debezium_->write(change);
+  if (records.empty()) return;  // B, C, a skipped operation: nothing to send, done
+  const sdk::Ticket ticket = host_->defer();
+  if (records.size() > 1) groups_.expect(ticket, records.size());
   const std::string topic = topics_->for_change(change.schema(), change.table());
-  const std::optional<std::string> key = key_mode_ == KeyMode::PrimaryKey ? message_key(change) : std::nullopt;
-  const std::string_view value = change.json();
-  const void* key_data = key ? key->data() : nullptr;  // no key: a null key
-  const std::size_t key_size = key ? key->size() : 0;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const debezium::Record& r = records[i];
+    Message message;
+    if (r.has_key && key_mode_ == KeyMode::PrimaryKey) message.key = r.key;
+    if (r.has_value) message.value = r.value;
+    message.extra_header = r.key_header;
+    message.extra_header_value = r.key_header_value;
+    if (const rd_kafka_resp_err_t err = produce(change, topic, message, ticket)) {
+      const std::string error = std::string("cannot produce to Kafka: ") + rd_kafka_err2str(err);
+      if (records.size() == 1) return host_->failed(ticket, error);
+      // The messages not sent count as failed; the group settles when the sent ones report.
+      for (std::size_t unsent = i; unsent < records.size(); ++unsent)
+        if (const auto outcome = groups_.report(ticket, error); outcome.complete) settle(ticket, outcome.error);
+      break;
+    }
+    ++in_flight_;
+  }
+  rd_kafka_poll(producer_.get(), 0);
+}
+
+void ProduceToKafkaProcessor::settle(sdk::Ticket ticket, const std::optional<std::string>& error) {
+  if (error) host_->failed(ticket, *error);
+  else host_->delivered(ticket);
+}
+
+rd_kafka_resp_err_t ProduceToKafkaProcessor::produce(const sdk::Change& change, const std::string& topic, Message message,
+                                                     sdk::Ticket ticket) {
+  const void* key_data = message.key ? message.key->data() : nullptr;  // no key: a null key
+  const std::size_t key_size = message.key ? message.key->size() : 0;
+  void* value_data = message.value ? const_cast<char*>(message.value->data()) : nullptr;  // no value: a tombstone
+  const std::size_t value_size = message.value ? message.value->size() : 0;
   rd_kafka_headers_t* headers = make_headers(change);
+  if (!message.extra_header.empty())
+    rd_kafka_header_add(headers, message.extra_header.data(), static_cast<ssize_t>(message.extra_header.size()),
+                        message.extra_header_value.data(), static_cast<ssize_t>(message.extra_header_value.size()));
   bool waited = false;
   for (;;) {
     const rd_kafka_resp_err_t err = rd_kafka_producev(
         producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-        RD_KAFKA_V_KEY(key_data, key_size), RD_KAFKA_V_HEADERS(headers),
+        RD_KAFKA_V_VALUE(value_data, value_size), RD_KAFKA_V_KEY(key_data, key_size), RD_KAFKA_V_HEADERS(headers),
         RD_KAFKA_V_OPAQUE(as_opaque(ticket)), RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return err;  // librdkafka owns the headers now
     if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
@@ -107,12 +146,15 @@ void ProduceToKafkaProcessor::on_delivery(rd_kafka_t*, const rd_kafka_message_t*
   --self->in_flight_;
   if (self->muted_) return;
   const sdk::Ticket ticket = as_ticket(message->_private);
-  if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    self->host_->delivered(ticket);
-  } else {
-    self->host_->failed(ticket, std::string("Kafka delivery to ") + rd_kafka_topic_name(message->rkt) +
-                                    " failed: " + rd_kafka_err2str(message->err));
+  std::optional<std::string> error;
+  if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR)
+    error = std::string("Kafka delivery to ") + rd_kafka_topic_name(message->rkt) + " failed: " + rd_kafka_err2str(message->err);
+  if (self->groups_.contains(ticket)) {
+    auto outcome = self->groups_.report(ticket, std::move(error));
+    if (!outcome.complete) return;
+    error = std::move(outcome.error);
   }
+  self->settle(ticket, error);
 }
 
 void ProduceToKafkaProcessor::on_log(const rd_kafka_t* rk, int level, const char* facility, const char* text) {

@@ -2,16 +2,22 @@
 #include <chrono>
 #include <cstddef>
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include <popyka/sdk.hpp>
 
+#include "debezium/event_writer.hpp"
+#include "delivery_groups.hpp"
 #include "kafka_settings.hpp"
 #include "producer_handle.hpp"
 #include "topic_name.hpp"
 
 namespace popyka::kafka {
 
-// popyka.builtin.processors.ProduceToKafkaProcessor: each change, as wal2json wrote it, to Kafka.
+// popyka.builtin.processors.ProduceToKafkaProcessor: each change to Kafka, as wal2json wrote it
+// (`format: wal2json`) or as Debezium's event envelope (`format: debezium`, where a delete is
+// two messages, the event and its tombstone, under one ticket: see DeliveryGroups).
 //
 // Asynchronous: process() takes a ticket from host.defer(), hands the message to librdkafka (which
 // batches) with the ticket as its opaque, and returns. The delivery report, served by
@@ -35,13 +41,24 @@ class ProduceToKafkaProcessor : public sdk::Processor {
   static void on_log(const rd_kafka_t* rk, int level, const char* facility, const char* text);
   static void on_error(rd_kafka_t* rk, int err, const char* reason, void* opaque);
 
-  // Produces, waiting for room while librdkafka's queue is full: never drops.
-  rd_kafka_resp_err_t produce(const sdk::Change& change, sdk::Ticket ticket);
+  // One message; a null `value` is a tombstone. Waits for room while librdkafka's queue is
+  // full: never drops.
+  struct Message {
+    std::optional<std::string_view> key;
+    std::optional<std::string_view> value;
+    std::string_view extra_header, extra_header_value;  // beside make_headers()'s; empty name: none
+  };
+  rd_kafka_resp_err_t produce(const sdk::Change& change, const std::string& topic, Message message, sdk::Ticket ticket);
+  void process_debezium(const sdk::Change& change);
+  // The host hears of a ticket once: delivered, or failed with `error`.
+  void settle(sdk::Ticket ticket, const std::optional<std::string>& error);
   void log(sdk::LogLevel level, std::string_view text) const;
 
   sdk::Host* host_ = nullptr;
   std::optional<TopicName> topics_;
   KeyMode key_mode_ = KeyMode::PrimaryKey;
+  std::optional<debezium::EventWriter> debezium_;  // format: debezium
+  DeliveryGroups groups_;
   ProducerPtr producer_;
   std::size_t in_flight_ = 0;
   bool muted_ = false;  // set in the destructor, where the host may no longer be called

@@ -5,7 +5,7 @@ namespace sdk = popyka::sdk;
 
 class OnlyTable final : public sdk::Filter {
  public:
-  static constexpr sdk::ConfigKey kKeys[] = {{"table", "the table to keep"}};
+  static constexpr sdk::ConfigKey kKeys[] = {sdk::required_key("table", sdk::ConfigType::String, "the table to keep")};
   void setup(const sdk::Config& config, sdk::Host& host) override {
     table_ = config.at("table").as_nonblank_string();
     host.log(sdk::LogLevel::Info, "keeping only table " + table_);

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "source/replication/replication_stream.hpp"
+#include "source/replication/replication_error.hpp"
 
 namespace popyka::source::replication {
 namespace {
@@ -17,29 +17,17 @@ namespace {
 //   changes of one transaction.
 // - include-timestamp: the commit time on every message, so processors can measure lag.
 // They only add fields: a processor written for the original's output keeps every field it saw.
-const Wal2jsonOptions host_options = {
+const PluginOptions host_options = {
     {"format-version", "2"},
     {"include-pk", "1"},
     {"include-xids", "1"},
     {"include-timestamp", "1"},
 };
 
-// Option names are identifiers ("..."), values string literals ('...') in the replication
-// command grammar; each escapes its quote by doubling it.
-std::string quoted(std::string_view text, char quote) {
-  std::string result(1, quote);
-  for (char c : text) {
-    if (c == quote) result += quote;
-    result += c;
-  }
-  result += quote;
-  return result;
-}
-
 }  // namespace
 
-Wal2jsonOptions wal2json_options(const Wal2jsonOptions& user_options) {
-  Wal2jsonOptions options = host_options;
+PluginOptions wal2json_options(const PluginOptions& user_options) {
+  PluginOptions options = host_options;
   for (const auto& [name, value] : user_options) {
     if (name == "format-version" && value != "2") {
       throw ReplicationError(fmt::format(
@@ -54,17 +42,6 @@ Wal2jsonOptions wal2json_options(const Wal2jsonOptions& user_options) {
     }
   }
   return options;
-}
-
-std::string start_replication_command(std::string_view slot_name, const Wal2jsonOptions& options) {
-  std::string command = fmt::format("START_REPLICATION SLOT {} LOGICAL 0/0", slot_name);
-  const char* separator = " (";
-  for (const auto& [name, value] : options) {
-    command += fmt::format("{}{} {}", separator, quoted(name, '"'), quoted(value, '\''));
-    separator = ", ";
-  }
-  if (!options.empty()) command += ')';
-  return command;
 }
 
 }  // namespace popyka::source::replication

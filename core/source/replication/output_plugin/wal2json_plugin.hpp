@@ -1,20 +1,33 @@
 #pragma once
-#include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
+#include <array>
+
+#include "source/replication/output_plugin/output_plugin.hpp"
 
 namespace popyka::source::replication {
-
-using Wal2jsonOptions = std::vector<std::pair<std::string, std::string>>;
 
 // The options START_REPLICATION hands to wal2json: the host's own (see the .cpp for why each),
 // with `database.wal2json_options` added or overriding them. Throws ReplicationError when the
 // user asks for a format-version other than 2, the only one the decoder reads.
-Wal2jsonOptions wal2json_options(const Wal2jsonOptions& user_options);
+PluginOptions wal2json_options(const PluginOptions& user_options);
 
-// `START_REPLICATION SLOT name LOGICAL 0/0 ("k" 'v', ...)`. 0/0 lets the server resume from the
-// slot's confirmed_flush_lsn. `slot_name` must have passed validate_slot_name().
-std::string start_replication_command(std::string_view slot_name, const Wal2jsonOptions& options);
+// wal2json (format-version 2): its messages are already what the pipeline reads, passed on
+// without a copy.
+class Wal2jsonPlugin final : public OutputPlugin {
+ public:
+  // Throws ReplicationError (see wal2json_options()).
+  explicit Wal2jsonPlugin(const PluginOptions& user_options) : options_(wal2json_options(user_options)) {}
+
+  std::string_view name() const noexcept override { return wal2json_plugin; }
+  void prepare(ReplicationConnection&, std::string_view) override {}
+  PluginOptions start_options(int) const override { return options_; }
+  std::span<const std::string_view> messages(std::string_view payload, sdk::Lsn) override {
+    message_[0] = payload;
+    return message_;
+  }
+
+ private:
+  PluginOptions options_;
+  std::array<std::string_view, 1> message_;
+};
 
 }  // namespace popyka::source::replication

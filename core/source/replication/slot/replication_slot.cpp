@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <thread>
 
+#include "config/slot_name.hpp"
+#include "source/replication/output_plugin/output_plugin.hpp"
 
 namespace popyka::source::replication {
 namespace {
@@ -19,37 +21,14 @@ constexpr auto in_use_recheck = std::chrono::milliseconds(250);
 
 }  // namespace
 
-std::string_view output_plugin_name(const config::DatabaseSpec& database) {
-  return database.output_plugin == config::DatabaseSpec::OutputPlugin::pgoutput ? pgoutput_plugin : wal2json_plugin;
-}
-
-void rethrow_plugin_failure(const ServerError& error, std::string_view output_plugin) {
-  if (error.sqlstate() == "58P01") {  // undefined_file: the library is not there
-    throw ReplicationError(fmt::format(
-        "the {} output plugin is not installed on the PostgreSQL server ({}): install it, e.g. the "
-        "postgresql-<version>-{} package (or use output_plugin: pgoutput, built into PostgreSQL)",
-        output_plugin, error.what(), output_plugin));
-  }
-  if (error.sqlstate() == "42501") {  // insufficient_privilege: not in output_plugin_libraries
-    throw ReplicationError(fmt::format(
-        "PostgreSQL does not allow {0} as an output plugin ({1}): add it to output_plugin_libraries, e.g. "
-        "output_plugin_libraries = 'pgoutput, test_decoding, {0}', and reload the server configuration",
-        output_plugin, error.what()));
-  }
-}
-
 void validate_slot_name(std::string_view name) {
-  bool valid = !name.empty() && name.size() <= 63;
-  for (char c : name) valid = valid && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
-  if (!valid) {
-    throw ReplicationError(fmt::format(
-        "invalid replication slot name \"{}\": use 1 to 63 lower case letters, digits and underscores "
-        "(database.slot_name)",
-        name));
+  if (!config::is_valid_slot_name(name)) {
+    throw ReplicationError(
+        fmt::format("invalid replication slot name \"{}\": use {} (database.slot_name)", name, config::slot_name_rule));
   }
 }
 
-struct SlotManager::Row {
+struct ReplicationSlot::Row {
   std::string plugin;
   std::string slot_type;
   std::string database;
@@ -58,12 +37,17 @@ struct SlotManager::Row {
   sdk::Lsn confirmed_flush = 0;
 };
 
-SlotManager::SlotManager(ReplicationConnection& connection, std::string slot_name, std::string_view plugin)
+ReplicationSlot::ReplicationSlot(ReplicationConnection& connection, std::string slot_name, std::string_view plugin)
     : connection_(connection), slot_name_(std::move(slot_name)), plugin_(plugin) {
   validate_slot_name(slot_name_);
 }
 
-bool SlotManager::lookup(Row& row) {
+std::string ReplicationSlot::plugin_in_use() {
+  Row row;
+  return lookup(row) ? row.plugin : std::string();
+}
+
+bool ReplicationSlot::lookup(Row& row) {
   auto result = connection_.execute(fmt::format(
       "SELECT coalesce(plugin, ''), slot_type, coalesce(database::text, ''), "
       "coalesce(database = current_database(), false), coalesce(active_pid, 0), "
@@ -81,7 +65,7 @@ bool SlotManager::lookup(Row& row) {
   return true;
 }
 
-void SlotManager::wait_until_free(Row& row) {
+void ReplicationSlot::wait_until_free(Row& row) {
   const auto give_up = std::chrono::steady_clock::now() + in_use_grace;
   while (row.active_pid != 0 && row.active_pid != connection_.backend_pid() &&
          std::chrono::steady_clock::now() < give_up) {
@@ -93,7 +77,7 @@ void SlotManager::wait_until_free(Row& row) {
   }
 }
 
-SlotManager::Prepared SlotManager::prepare(bool may_create, bool initial_snapshot) {
+ReplicationSlot::Prepared ReplicationSlot::prepare(bool may_create, bool initial_snapshot) {
   Row row;
   if (marker_exists()) {
     if (initial_snapshot) {
@@ -146,7 +130,7 @@ SlotManager::Prepared SlotManager::prepare(bool may_create, bool initial_snapsho
   return Prepared{created, row.confirmed_flush};
 }
 
-void SlotManager::create() {
+void ReplicationSlot::create() {
   try {
     // NOEXPORT_SNAPSHOT: popyka streams changes only, it never reads the snapshot (and the
     // old spelling works on every PostgreSQL from 10 on).
@@ -160,7 +144,7 @@ void SlotManager::create() {
   }
 }
 
-SlotManager::Prepared SlotManager::create_exporting_snapshot() {
+ReplicationSlot::Prepared ReplicationSlot::create_exporting_snapshot() {
   // The marker first: a crash at any point from here until snapshot_finished() leaves it behind.
   const std::string marker = snapshot_marker_name(slot_name_);
   try {
@@ -195,22 +179,22 @@ SlotManager::Prepared SlotManager::create_exporting_snapshot() {
   }
 }
 
-void SlotManager::snapshot_finished() { drop_marker(); }
+void ReplicationSlot::snapshot_finished() { drop_marker(); }
 
-void SlotManager::abandon_snapshot() {
+void ReplicationSlot::abandon_snapshot() {
   connection_.execute(fmt::format("DROP_REPLICATION_SLOT {}", slot_name_));
   spdlog::info("dropped replication slot \"{}\": its initial snapshot did not finish; the next run creates it and "
                "snapshots again", slot_name_);
 }
 
-bool SlotManager::marker_exists() {
+bool ReplicationSlot::marker_exists() {
   return connection_
              .execute(fmt::format("SELECT 1 FROM pg_replication_slots WHERE slot_name = '{}'",
                                   snapshot_marker_name(slot_name_)))
              .rows() > 0;
 }
 
-void SlotManager::drop_marker() {
+void ReplicationSlot::drop_marker() {
   try {
     connection_.execute(fmt::format("SELECT pg_drop_replication_slot('{}')", snapshot_marker_name(slot_name_)));
   } catch (const ServerError& e) {
@@ -218,7 +202,7 @@ void SlotManager::drop_marker() {
   }
 }
 
-std::string SlotManager::snapshot_marker_name(std::string_view slot_name) {
+std::string ReplicationSlot::snapshot_marker_name(std::string_view slot_name) {
   constexpr std::string_view suffix = "_snapshot_pending";
   if (slot_name.size() + suffix.size() <= 63) return fmt::format("{}{}", slot_name, suffix);
   std::uint32_t hash = 2166136261u;  // FNV-1a: slot names that share a long prefix get other markers
@@ -227,7 +211,7 @@ std::string SlotManager::snapshot_marker_name(std::string_view slot_name) {
   return fmt::format("{}_{:08x}{}", slot_name.substr(0, keep), hash, suffix);
 }
 
-void SlotManager::drop() {
+void ReplicationSlot::drop() {
   Row row;
   if (!lookup(row)) {
     if (marker_exists()) {  // a stop during the initial snapshot dropped the slot itself already

@@ -2,33 +2,28 @@
 #include <string>
 #include <string_view>
 
-#include "config/pipeline_config.hpp"
 #include "popyka/sdk/change.hpp"
+#include "source/replication/replication_error.hpp"
 #include "source/replication/transport/replication_connection.hpp"
-#include "source/replication/replication_stream.hpp"
 #include "source/replication/slot/slot_in_use.hpp"
 
 namespace popyka::source::replication {
 
-// The output plugins popyka streams with (database.output_plugin).
-inline constexpr std::string_view wal2json_plugin = "wal2json";
-inline constexpr std::string_view pgoutput_plugin = "pgoutput";
-std::string_view output_plugin_name(const config::DatabaseSpec& database);
-
-// Rethrows a failure to load the output plugin (at slot creation or START_REPLICATION) as the
-// ReplicationError saying what to do: wal2json not installed, or not allowed by the server's
-// output_plugin_libraries (PostgreSQL 15.19 and later); other errors are left to the caller.
-void rethrow_plugin_failure(const ServerError& error, std::string_view plugin = wal2json_plugin);
-
-// Throws ReplicationError unless `name` is a valid slot name (1..63 of a-z, 0-9, _), the rule
-// PostgreSQL applies. Checked before any command, so the name can go into one unquoted.
+// Throws ReplicationError unless `name` is a valid slot name (config/slot_name.hpp): the config
+// checked it already; checked again before a name goes unquoted into a command.
 void validate_slot_name(std::string_view name);
 
-// The slot popyka streams from, looked up in pg_replication_slots on the replication connection.
-class SlotManager {
+// The logical replication slot popyka streams from, looked up in pg_replication_slots on the
+// replication connection: created, checked, waited for, dropped; and the marker slot of its
+// initial snapshot. Every command naming the slot goes through here or after it.
+class ReplicationSlot {
  public:
-  // `plugin`: the output plugin the slot must use (and is created with).
-  SlotManager(ReplicationConnection& connection, std::string slot_name, std::string_view plugin = wal2json_plugin);
+  // `plugin`: the output plugin the slot must use (and is created with); none to drop() it.
+  // Throws ReplicationError for an invalid name.
+  ReplicationSlot(ReplicationConnection& connection, std::string slot_name, std::string_view plugin = {});
+
+  // The output plugin of the slot as it exists now; empty when there is no such slot.
+  std::string plugin_in_use();
 
   struct Prepared {
     bool created;              // false when the slot already existed (used as it is)

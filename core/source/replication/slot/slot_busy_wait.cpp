@@ -13,7 +13,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // A standby looks again at least this often: each attempt itself watches the slot for a few
-// seconds (SlotManager's grace for an exiting walsender), so a takeover starts within about this.
+// seconds (ReplicationSlot's grace for an exiting walsender), so a takeover starts within about this.
 constexpr SlotBusyWait::Seconds standby_recheck_cap{1.0};
 
 }  // namespace

@@ -3,7 +3,7 @@
 #include <string_view>
 
 #include "source/replication/transport/replication_connection.hpp"
-#include "source/replication/replication_stream.hpp"
+#include "source/replication/replication_error.hpp"
 
 namespace popyka::source::replication {
 

@@ -8,7 +8,6 @@
 
 #include "config/pipeline_config.hpp"
 #include "popyka/sdk/change.hpp"
-#include "popyka/sdk/json.hpp"
 #include "source/change_consumer.hpp"
 #include "source/replication/transport/replication_connection.hpp"
 
@@ -34,16 +33,5 @@ struct InitialSnapshot {
 // progress per table. Returns true when every table was read, false when a stop was requested.
 // Throws ConnectionLost, ReplicationError (a listed table missing), what the consumer throws.
 bool read_initial_snapshot(const InitialSnapshot& snapshot, ChangeConsumer& consumer);
-
-// wal2json's own formatting, for the rows above (exposed for tests).
-// Strings are written with the SDK's append_json_string (PostgreSQL's escape_json(), as wal2json).
-using sdk::append_json_string;
-// A format_type() name as wal2json writes it: as it is when already a quoted identifier (not an
-// array), else as a JSON string.
-void append_wal2json_type(std::string& out, std::string_view type_name);
-// A value whose type output function printed `text` (std::nullopt: NULL): int2/4/8, oid,
-// float4/8 and numeric as JSON numbers (NaN and ±Infinity as null), bool as true/false, bytea's
-// hex without its \x, everything else as a JSON string.
-void append_wal2json_value(std::string& out, std::uint32_t type_oid, std::optional<std::string_view> text);
 
 }  // namespace popyka::source::replication

@@ -27,6 +27,7 @@ enum class Action : char {
 
 // One column of a row change: `{"name":..., "type":..., "value":...}`. In primary_key() the
 // value is absent (wal2json's `pk` lists names and types only).
+// LIFETIME: a view into the Change it came from; valid as long as that Change.
 struct Column {
   std::string_view name;
   std::string_view type;  // as PostgreSQL's format_type() writes it: `character varying`, `numeric(10,2)`
@@ -81,8 +82,6 @@ class POPYKA_SDK_VISIBLE Change {
   virtual bool transactional() const noexcept = 0;
   // The whole message as received, byte for byte.
   virtual std::string_view json() const noexcept = 0;
-  // How many times an error handler asked to retry the current processor on this change.
-  virtual int retries() const noexcept = 0;
 
   // The value of a column of `columns()` (or, when absent there, of `identity()`) by name.
   const Column* find_column(std::string_view name) const noexcept {

@@ -17,8 +17,12 @@ inline namespace v1 {
 // interpolated (`${VAR:-default}` resolved). Every node knows its YAML path, and every typed
 // read that fails throws ConfigError naming it: `processors[1].config.topic: expected a string`.
 //
-// OWNERSHIP: the host owns the tree; it lives as long as the component. Copy what you keep
-// if you prefer, a Config is a plain value.
+// OWNERSHIP: the host owns the tree handed to setup(); it lives as long as the component, so a
+// component may keep references into it. A Config is also a plain value: copying one copies
+// the whole subtree (strings and children), and the copy owns it.
+// THREADING: immutable after setup() begins; read it from any thread.
+// Before setup() the host has checked it against the class's ConfigKeys: declared types hold,
+// required keys are there, defaults are filled in (see plugin.hpp).
 class Config {
  public:
   enum class Kind { Null, Scalar, List, Map };

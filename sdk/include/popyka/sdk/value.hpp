@@ -13,7 +13,12 @@ inline namespace v1 {
 
 // A read-only view of one JSON value exactly as wal2json wrote it: `1.50`, `true`, `null`,
 // `"text with \"escapes\""`. The text is never re-formatted, so a numeric wider than a double
-// keeps every digit in json(). A Value is as short-lived as the Change it came from.
+// keeps every digit in json().
+//
+// LIFETIME: a view (one string_view): as short-lived as the Change it came from. Copy json(), or
+// the result of a typed read, to keep it.
+// OWNERSHIP: owns nothing; copying a Value copies the view, not the text.
+// THREADING: a plain value, no shared state; read it where the Change is valid.
 class Value {
  public:
   constexpr Value() = default;

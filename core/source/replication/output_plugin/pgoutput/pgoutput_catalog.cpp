@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "source/replication/replication_stream.hpp"
+#include "source/replication/replication_error.hpp"
 
 namespace popyka::source::replication::pgoutput {
 

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <optional>
 
-#include "source/replication/snapshot/initial_snapshot.hpp"  // append_json_string, append_wal2json_type/value
+#include "source/replication/output_plugin/wal2json_format.hpp"
 
 namespace popyka::source::replication::pgoutput {
 namespace {

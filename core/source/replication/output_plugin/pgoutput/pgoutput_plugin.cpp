@@ -5,7 +5,8 @@
 
 #include <string>
 
-#include "source/replication/replication_stream.hpp"
+#include "popyka/sdk/change.hpp"
+#include "source/replication/replication_error.hpp"
 
 namespace popyka::source::replication::pgoutput {
 
@@ -34,10 +35,37 @@ void ensure_publication(ReplicationConnection& connection, std::string_view publ
   }
 }
 
-Wal2jsonOptions start_options(std::string_view publication, int server_version) {
-  Wal2jsonOptions options = {{"proto_version", "1"}, {"publication_names", std::string(publication)}};
+PluginOptions start_options(std::string_view publication, int server_version) {
+  PluginOptions options = {{"proto_version", "1"}, {"publication_names", std::string(publication)}};
   if (server_version >= 140000) options.emplace_back("messages", "true");
   return options;
+}
+
+PgoutputPlugin::PgoutputPlugin(const config::DatabaseSpec& database)
+    : connect_url_(database.connect_url), publication_(database.publication) {}
+
+PgoutputPlugin::~PgoutputPlugin() = default;
+
+void PgoutputPlugin::prepare(ReplicationConnection& connection, std::string_view slot_plugin) {
+  if (slot_plugin.empty() || slot_plugin == pgoutput_plugin) ensure_publication(connection, publication_);
+  std::string time_zone(connection.execute("SHOW TimeZone").value(0, 0));
+  catalog_ = std::make_unique<DatabaseCatalog>(connect_url_, std::move(time_zone));
+  decoder_ = std::make_unique<Decoder>(*catalog_);
+}
+
+PluginOptions PgoutputPlugin::start_options(int server_version) const {
+  return pgoutput::start_options(publication_, server_version);
+}
+
+std::span<const std::string_view> PgoutputPlugin::messages(std::string_view payload, sdk::Lsn lsn) {
+  std::span<const std::string> decoded;
+  try {
+    decoded = decoder_->decode(payload);
+  } catch (const DecodeError& e) {
+    throw ReplicationError(fmt::format("cannot decode pgoutput's message at {}: {}", sdk::format_lsn(lsn), e.what()));
+  }
+  messages_.assign(decoded.begin(), decoded.end());
+  return messages_;
 }
 
 }  // namespace popyka::source::replication::pgoutput

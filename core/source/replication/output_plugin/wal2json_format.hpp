@@ -1,0 +1,24 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "popyka/sdk/json.hpp"
+
+namespace popyka::source::replication {
+
+// wal2json 2.5's formatting of names, types and values (pg_decode_write_value), for the messages
+// popyka writes itself in wal2json v2: the initial snapshot's R rows and pgoutput's changes.
+
+// Strings: the SDK's append_json_string (PostgreSQL's escape_json(), as wal2json).
+using sdk::append_json_string;
+// A format_type() name as wal2json writes it: as it is when already a quoted identifier (not an
+// array), else as a JSON string.
+void append_wal2json_type(std::string& out, std::string_view type_name);
+// A value whose type output function printed `text` (std::nullopt: NULL): int2/4/8, oid,
+// float4/8 and numeric as JSON numbers (NaN and ±Infinity as null), bool as true/false, bytea's
+// hex without its \x, everything else as a JSON string.
+void append_wal2json_value(std::string& out, std::uint32_t type_oid, std::optional<std::string_view> text);
+
+}  // namespace popyka::source::replication

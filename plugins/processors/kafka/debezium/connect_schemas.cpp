@@ -1,0 +1,105 @@
+#include "connect_schemas.hpp"
+
+#include <algorithm>
+
+#include <popyka/sdk/json.hpp>
+
+namespace popyka::kafka::debezium {
+
+namespace {
+
+// io.debezium.connector.postgresql.Source, as the field `source`.
+constexpr std::string_view kSourceSchema =
+    R"({"type":"struct","fields":[{"type":"string","optional":false,"field":"version"},)"
+    R"({"type":"string","optional":false,"field":"connector"},{"type":"string","optional":false,"field":"name"},)"
+    R"({"type":"int64","optional":false,"field":"ts_ms"},)"
+    R"({"type":"string","optional":true,"name":"io.debezium.data.Enum","version":1,)"
+    R"("parameters":{"allowed":"true,last,false,incremental"},"default":"false","field":"snapshot"},)"
+    R"({"type":"string","optional":false,"field":"db"},{"type":"string","optional":true,"field":"sequence"},)"
+    R"({"type":"string","optional":false,"field":"schema"},{"type":"string","optional":false,"field":"table"},)"
+    R"({"type":"int64","optional":true,"field":"txId"},{"type":"int64","optional":true,"field":"lsn"},)"
+    R"({"type":"int64","optional":true,"field":"xmin"}],"optional":false,)"
+    R"("name":"io.debezium.connector.postgresql.Source","field":"source"})";
+
+// Debezium's transaction block (null unless provide.transaction.metadata, which popyka does not offer).
+constexpr std::string_view kTransactionSchema =
+    R"({"type":"struct","fields":[{"type":"string","optional":false,"field":"id"},)"
+    R"({"type":"int64","optional":false,"field":"total_order"},)"
+    R"({"type":"int64","optional":false,"field":"data_collection_order"}],"optional":true,)"
+    R"("name":"event.block","version":1,"field":"transaction"})";
+
+void append_field(std::string& out, std::string_view name) {
+  out += ",\"field\":";
+  sdk::append_json_string(out, name);
+  out += '}';
+}
+
+}  // namespace
+
+std::string schema_name_base(std::string_view prefix, std::string_view schema, std::string_view table) {
+  std::string base(prefix);
+  base.append(1, '.').append(schema).append(1, '.').append(table);
+  return base;
+}
+
+void append_value_schema(std::string& out, const TableShape& shape, std::span<const std::string_view> key_names,
+                         std::string_view base, const ColumnValueWriter& values) {
+  out += R"({"type":"struct","fields":[)";
+  bool first = true;
+  for (const ShapeColumn& c : shape.columns) {
+    if (!first) out += ',';
+    first = false;
+    const bool key = std::find(key_names.begin(), key_names.end(), c.name) != key_names.end();
+    values.open_schema(out, c.type, !key);
+    append_field(out, c.name);
+  }
+  out += R"(],"optional":true,"name":)";
+  sdk::append_json_string(out, std::string(base) + ".Value");
+}
+
+void append_envelope_schema(std::string& out, std::string_view value_schema, std::string_view base) {
+  out += R"({"type":"struct","fields":[)";
+  out += value_schema;
+  out += R"(,"field":"before"},)";
+  out += value_schema;
+  out += R"(,"field":"after"},)";
+  out += kSourceSchema;
+  out += R"(,{"type":"string","optional":false,"field":"op"},{"type":"int64","optional":true,"field":"ts_ms"},)";
+  out += kTransactionSchema;
+  out += R"(],"optional":false,"name":)";
+  sdk::append_json_string(out, std::string(base) + ".Envelope");
+  out += R"(,"version":1})";
+}
+
+void append_key_schema(std::string& out, std::span<const sdk::Column> key_columns, std::string_view base,
+                       const ColumnValueWriter& values) {
+  out += R"({"type":"struct","fields":[)";
+  bool first = true;
+  for (const sdk::Column& k : key_columns) {
+    if (!first) out += ',';
+    first = false;
+    values.open_schema(out, parse_pg_type(k.type), false);
+    append_field(out, k.name);
+  }
+  out += R"(],"optional":false,"name":)";
+  sdk::append_json_string(out, std::string(base) + ".Key");
+  out += '}';
+}
+
+std::string_view message_key_schema() {
+  return R"({"type":"struct","fields":[{"type":"string","optional":true,"field":"prefix"}],"optional":false,)"
+         R"("name":"io.debezium.connector.postgresql.MessageKey"})";
+}
+
+std::string_view message_value_schema() {
+  static const std::string schema = std::string(R"({"type":"struct","fields":[{"type":"string","optional":false,"field":"op"},)"
+                                                R"({"type":"int64","optional":true,"field":"ts_ms"},)") +
+                                    std::string(kSourceSchema) +
+                                    R"(,{"type":"struct","fields":[{"type":"string","optional":true,"field":"prefix"},)"
+                                    R"({"type":"bytes","optional":true,"field":"content"}],"optional":false,)"
+                                    R"("name":"io.debezium.connector.postgresql.Message","field":"message"}],)"
+                                    R"("optional":false,"name":"io.debezium.connector.postgresql.MessageValue"})";
+  return schema;
+}
+
+}  // namespace popyka::kafka::debezium

@@ -1,0 +1,31 @@
+#pragma once
+// Kafka Connect schemas of Debezium's PostgreSQL events as JsonConverter writes them
+// (`schemas: true`): members in JsonConverter's order (type, fields, optional, name, version,
+// doc, parameters, default, field).
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "column_value.hpp"
+#include "table_shapes.hpp"
+
+namespace popyka::kafka::debezium {
+
+// `<prefix>.<schema>.<table>` (Debezium's default schema.name.adjustment.mode=none keeps names as they are).
+std::string schema_name_base(std::string_view prefix, std::string_view schema, std::string_view table);
+
+// The row struct `<base>.Value`; key columns are required, the others optional (logical
+// decoding does not say which columns are NOT NULL).
+void append_value_schema(std::string& out, const TableShape& shape, std::span<const std::string_view> key_names,
+                         std::string_view base, const ColumnValueWriter& values);
+// The envelope `<base>.Envelope`: before, after, source, op, ts_ms, transaction.
+void append_envelope_schema(std::string& out, std::string_view value_schema, std::string_view base);
+// The key `<base>.Key`: the primary-key columns, required.
+void append_key_schema(std::string& out, std::span<const sdk::Column> key_columns, std::string_view base,
+                       const ColumnValueWriter& values);
+
+// Logical decoding messages: `io.debezium.connector.postgresql.MessageKey` and `MessageValue`.
+std::string_view message_key_schema();
+std::string_view message_value_schema();
+
+}  // namespace popyka::kafka::debezium

@@ -1,0 +1,48 @@
+#include "debezium_settings.hpp"
+
+namespace popyka::kafka::debezium {
+
+namespace {
+
+DecimalMode parse_decimal_mode(const sdk::Config& node) {
+  const std::string& text = node.as_string();
+  if (text == "precise") return DecimalMode::Precise;
+  if (text == "string") return DecimalMode::String;
+  if (text == "double") return DecimalMode::Double;
+  node.fail("expected precise, string or double, found '" + text + "'");
+}
+
+void parse_skipped(const sdk::Config& node, DebeziumSettings& s) {
+  s.skip_create = s.skip_update = s.skip_delete = s.skip_truncate = false;
+  const std::string& text = node.as_string();
+  if (text == "none") return;
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    std::size_t end = text.find(',', at);
+    if (end == std::string::npos) end = text.size();
+    std::string op = text.substr(at, end - at);
+    op.erase(0, op.find_first_not_of(' '));
+    op.erase(op.find_last_not_of(' ') + 1);
+    if (op == "c") s.skip_create = true;
+    else if (op == "u") s.skip_update = true;
+    else if (op == "d") s.skip_delete = true;
+    else if (op == "t") s.skip_truncate = true;
+    else node.fail("expected none or operations among c, u, d, t separated by commas, found '" + op + "'");
+    at = end + 1;
+  }
+}
+
+}  // namespace
+
+DebeziumSettings parse_debezium_settings(const sdk::Config& config) {
+  DebeziumSettings s;
+  s.topic_prefix = config.at("topic_prefix").as_nonblank_string();
+  s.database_name = config.at("database_name").as_nonblank_string();
+  if (const sdk::Config* m = config.find("decimal_handling_mode")) s.decimal_mode = parse_decimal_mode(*m);
+  s.schemas = config.get_bool("schemas", false);
+  s.tombstones_on_delete = config.get_bool("tombstones_on_delete", true);
+  if (const sdk::Config* k = config.find("skipped_operations")) parse_skipped(*k, s);
+  return s;
+}
+
+}  // namespace popyka::kafka::debezium

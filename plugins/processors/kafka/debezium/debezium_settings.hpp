@@ -1,0 +1,30 @@
+#pragma once
+#include <string>
+
+#include <popyka/sdk/config.hpp>
+
+#include "column_value.hpp"
+
+namespace popyka::kafka::debezium {
+
+// ProduceToKafkaProcessor's keys for `format: debezium`, named after the Debezium connector
+// properties they stand for.
+struct DebeziumSettings {
+  std::string topic_prefix;   // topic.prefix: source.name, and the first part of the schema names
+  std::string database_name;  // database.dbname: source.db
+  DecimalMode decimal_mode = DecimalMode::Precise;  // decimal.handling.mode
+  bool schemas = false;               // JsonConverter's schemas.enable
+  bool tombstones_on_delete = true;   // tombstones.on.delete
+  // skipped.operations (default `t`): c, u, d, t for inserts (and snapshot rows), updates,
+  // deletes and truncates that are not sent.
+  bool skip_create = false, skip_update = false, skip_delete = false, skip_truncate = true;
+};
+
+// The keys above, as they appear in `config:`.
+inline constexpr const char* kDebeziumKeyNames[] = {"topic_prefix", "database_name", "decimal_handling_mode",
+                                                    "schemas", "tombstones_on_delete", "skipped_operations"};
+
+// Throws sdk::ConfigError naming the key at fault.
+DebeziumSettings parse_debezium_settings(const sdk::Config& config);
+
+}  // namespace popyka::kafka::debezium

@@ -1,0 +1,313 @@
+#include "event_writer.hpp"
+
+#include <charconv>
+#include <chrono>
+
+#include <popyka/sdk/json.hpp>
+#include "base64.hpp"
+#include "connect_schemas.hpp"
+#include "pg_text.hpp"
+
+#ifndef POPYKA_VERSION
+#define POPYKA_VERSION "0"
+#endif
+
+namespace popyka::kafka::debezium {
+
+namespace {
+
+// source.version: which program wrote the event (Debezium writes its own version here).
+constexpr std::string_view kSourceVersion = "popyka-" POPYKA_VERSION;
+
+void append_number(std::string& out, std::int64_t v) { append_integer(out, v); }
+void append_number(std::string& out, sdk::Lsn v) { append_integer(out, static_cast<std::int64_t>(v)); }
+
+// JsonConverter's `{"schema":...,"payload":` (closed after the payload).
+void open_schema_wrapper(std::string& out, std::string_view schema) {
+  out += "{\"schema\":";
+  out += schema;
+  out += ",\"payload\":";
+}
+
+// `"\"123\""`, or null: an LSN as a JSON string inside the sequence string.
+void append_sequence_lsn(std::string& out, sdk::Lsn lsn) {
+  if (lsn == 0) {
+    out += "null";
+    return;
+  }
+  out += "\\\"";
+  append_number(out, lsn);
+  out += "\\\"";
+}
+
+std::string_view text_of(sdk::Value value, std::string& buffer) { return json_string_text(value.json(), buffer); }
+
+const sdk::Column* find(std::span<const sdk::Column> row, std::size_t hint, std::string_view name) {
+  if (hint < row.size() && row[hint].name == name) return &row[hint];
+  for (const sdk::Column& c : row)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+}  // namespace
+
+std::int64_t EventWriter::system_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+EventWriter::EventWriter(DebeziumSettings settings, Clock now_ms)
+    : settings_(std::move(settings)), now_ms_(now_ms), values_(settings_.decimal_mode) {
+  source_start_ = "{\"version\":\"";
+  source_start_ += kSourceVersion;
+  source_start_ += "\",\"connector\":\"postgresql\",\"name\":";
+  sdk::append_json_string(source_start_, settings_.topic_prefix);
+  source_start_ += ",\"ts_ms\":";
+  db_ = ",\"db\":";
+  sdk::append_json_string(db_, settings_.database_name);
+}
+
+std::span<const Record> EventWriter::write(const sdk::Change& change) {
+  count_ = 0;
+  switch (change.action()) {
+    case sdk::Action::Commit:
+      last_commit_lsn_ = change.lsn();
+      break;
+    case sdk::Action::Begin:
+      break;
+    case sdk::Action::Insert:
+      if (!settings_.skip_create) write_row_event(change, 'c', false);
+      break;
+    case sdk::Action::Read:
+      write_row_event(change, 'r', false);
+      break;
+    case sdk::Action::Update:
+      if (settings_.skip_update) break;
+      if (changes_key(change)) write_key_change(change);
+      else write_row_event(change, 'u', true);
+      break;
+    case sdk::Action::Delete:
+      if (settings_.skip_delete) break;
+      write_row_event(change, 'd', false);
+      write_tombstone();
+      break;
+    case sdk::Action::Truncate:
+      if (!settings_.skip_truncate) write_truncate(change);
+      break;
+    case sdk::Action::Message:
+      write_message(change);
+      break;
+  }
+  return std::span<const Record>(records_.data(), count_);
+}
+
+void EventWriter::write_tombstone() {
+  const Record& event = records_[count_ - 1];
+  if (!settings_.tombstones_on_delete || !event.has_key) return;
+  Record& tombstone = records_[count_++];
+  tombstone.has_key = true;
+  tombstone.key = event.key;
+  tombstone.has_value = false;
+  tombstone.value.clear();
+  tombstone.key_header = {};
+}
+
+bool EventWriter::changes_key(const sdk::Change& change) const {
+  // The identity holds the old key when it changed (or the whole old row under FULL).
+  for (const sdk::Column& k : change.primary_key()) {
+    const sdk::Column* now = find(change.columns(), 0, k.name);
+    const sdk::Column* before = find(change.identity(), 0, k.name);
+    if (now != nullptr && before != nullptr && now->value.json() != before->value.json()) return true;
+  }
+  return false;
+}
+
+void EventWriter::write_key_change(const sdk::Change& change) {
+  // As Debezium: a delete under the old key, its tombstone, a create under the new key, each
+  // event naming the other key in a header.
+  write_row_event(change, 'd', false);
+  const std::size_t deleted = count_ - 1;
+  write_tombstone();
+  write_row_event(change, 'c', true);
+  Record& removed = records_[deleted];
+  Record& created = records_[count_ - 1];
+  removed.key_header = created.has_key ? "__debezium.newkey" : "";
+  removed.key_header_value = created.key;
+  created.key_header = removed.has_key ? "__debezium.oldkey" : "";
+  created.key_header_value = removed.key;
+}
+
+void EventWriter::write_row_event(const sdk::Change& change, char op, bool partial) {
+  const auto columns = change.columns();
+  const auto identity = change.identity();
+  TableShape& shape = shapes_.update(change.schema(), change.table(), op == 'd' ? identity : columns, !partial && op != 'd');
+
+  Record& record = records_[count_++];
+  record.key_header = {};
+  record.key.clear();
+  record.has_key = append_key(record.key, change, op == 'd');
+  record.value.clear();
+  record.has_value = true;
+  std::string& out = record.value;
+  append_envelope_start(out, shape, change);
+  out += "{\"before\":";
+  // The identity is the old row under REPLICA IDENTITY FULL, the key's columns otherwise.
+  if (op == 'u' || op == 'd') append_row(out, shape, identity, {}, Missing::Null);
+  else out += "null";
+  out += ",\"after\":";
+  // An UPDATE leaves unchanged TOASTed values out: from the old row when it has them (FULL),
+  // otherwise Debezium's placeholder.
+  if (op == 'd') out += "null";
+  else append_row(out, shape, columns, identity, partial ? Missing::Unavailable : Missing::Null);
+  out += ",\"source\":";
+  append_source(out, change, op == 'r');
+  out += ",\"op\":\"";
+  out += op;
+  out += "\",\"ts_ms\":";
+  append_number(out, now_ms_());
+  out += ",\"transaction\":null}";
+  close_value(out);
+}
+
+void EventWriter::write_truncate(const sdk::Change& change) {
+  TableShape& shape = shapes_.update(change.schema(), change.table(), {}, false);
+  Record& record = records_[count_++];
+  record.key_header = {};
+  record.has_key = false;  // Debezium: a truncate has no key
+  record.key.clear();
+  record.has_value = true;
+  std::string& out = record.value;
+  out.clear();
+  append_envelope_start(out, shape, change);
+  out += "{\"before\":null,\"after\":null,\"source\":";
+  append_source(out, change, false);
+  out += ",\"op\":\"t\",\"ts_ms\":";
+  append_number(out, now_ms_());
+  out += ",\"transaction\":null}";
+  close_value(out);
+}
+
+void EventWriter::write_message(const sdk::Change& change) {
+  Record& record = records_[count_++];
+  record.key_header = {};
+  const std::string_view prefix = text_of(change.message_prefix(), scratch_);
+  std::string& key = record.key;
+  key.clear();
+  if (settings_.schemas) open_schema_wrapper(key, message_key_schema());
+  key += "{\"prefix\":";
+  sdk::append_json_string(key, prefix);
+  key += '}';
+  if (settings_.schemas) key += '}';
+  record.has_key = true;
+
+  std::string& out = record.value;
+  out.clear();
+  record.has_value = true;
+  if (settings_.schemas) open_schema_wrapper(out, message_value_schema());
+  out += "{\"op\":\"m\",\"ts_ms\":";
+  append_number(out, now_ms_());
+  out += ",\"source\":";
+  append_source(out, change, false);
+  out += ",\"message\":{\"prefix\":";
+  sdk::append_json_string(out, prefix);
+  out += ",\"content\":\"";
+  append_base64(out, text_of(change.message_content(), scratch_));
+  out += "\"}}";
+  if (settings_.schemas) out += '}';
+}
+
+bool EventWriter::append_key(std::string& out, const sdk::Change& change, bool old_key) {
+  const auto pk = change.primary_key();
+  if (pk.empty()) return false;
+  const std::size_t start = out.size();
+  if (settings_.schemas) {
+    TableShape& shape = shapes_.update(change.schema(), change.table(), {}, false);
+    scratch_.clear();
+    for (const sdk::Column& k : pk) scratch_.append(k.name).append(1, ':').append(k.type).append(1, ',');
+    if (shape.schema_keys != scratch_) {  // the schemas depend on which columns are the key
+      shape.schema_keys = scratch_;
+      shape.key_schema.clear();
+      shape.envelope_schema.clear();
+    }
+    if (shape.key_schema.empty()) append_key_schema(shape.key_schema, pk, schema_name_base(settings_.topic_prefix, change.schema(), change.table()), values_);
+    open_schema_wrapper(out, shape.key_schema);
+  }
+  out += '{';
+  bool first = true;
+  for (const sdk::Column& k : pk) {
+    const sdk::Column* c = old_key ? find(change.identity(), 0, k.name) : change.find_column(k.name);  // new values first
+    if (c == nullptr || !c->value.is_present()) {
+      out.resize(start);
+      return false;
+    }
+    if (!first) out += ',';
+    first = false;
+    sdk::append_json_string(out, k.name);
+    out += ':';
+    values_.append_value(out, *c, parse_pg_type(k.type));
+  }
+  out += '}';
+  if (settings_.schemas) out += '}';
+  return true;
+}
+
+void EventWriter::append_row(std::string& out, const TableShape& shape, std::span<const sdk::Column> row,
+                             std::span<const sdk::Column> fill, Missing missing) {
+  out += '{';
+  for (std::size_t i = 0; i < shape.columns.size(); ++i) {
+    const ShapeColumn& c = shape.columns[i];
+    if (i > 0) out += ',';
+    out += c.json_name;
+    if (const sdk::Column* v = find(row, i, c.name)) values_.append_value(out, *v, c.type);
+    else if (const sdk::Column* old = find(fill, i, c.name)) values_.append_value(out, *old, c.type);
+    else if (missing == Missing::Unavailable) values_.append_unavailable(out, c.type);
+    else out += "null";
+  }
+  out += '}';
+}
+
+void EventWriter::append_source(std::string& out, const sdk::Change& change, bool snapshot) {
+  out += source_start_;
+  // The commit time (wal2json's include-timestamp); a snapshot row has none: the time read.
+  std::optional<std::int64_t> commit_micros;
+  int infinite = 0;
+  if (const sdk::Value t = change.timestamp(); t.is_string()) commit_micros = parse_timestamp(text_of(t, scratch_), &infinite);
+  append_number(out, commit_micros && infinite == 0 ? floor_div(*commit_micros, 1000) : now_ms_());
+  out += snapshot ? ",\"snapshot\":\"true\"" : ",\"snapshot\":\"false\"";
+  out += db_;
+  // sequence: the last commit's LSN and this change's, as a JSON array of strings in a string.
+  out += ",\"sequence\":\"[";
+  append_sequence_lsn(out, last_commit_lsn_);
+  out += ',';
+  append_sequence_lsn(out, change.lsn());
+  out += "]\",\"schema\":";
+  sdk::append_json_string(out, change.schema());
+  out += ",\"table\":";
+  sdk::append_json_string(out, change.table());
+  out += ",\"txId\":";
+  const sdk::Value xid = change.xid();
+  const bool has_xid = xid.is_number() && (change.action() != sdk::Action::Message || change.transactional());
+  out += has_xid ? xid.json() : std::string_view("null");
+  out += ",\"lsn\":";
+  if (change.lsn() != 0) append_number(out, change.lsn());
+  else out += "null";
+  out += ",\"xmin\":null}";
+}
+
+void EventWriter::append_envelope_start(std::string& out, TableShape& shape, const sdk::Change& change) {
+  if (!settings_.schemas) return;
+  if (shape.envelope_schema.empty()) {
+    key_names_.clear();
+    for (const sdk::Column& k : change.primary_key()) key_names_.push_back(k.name);
+    schema_base_ = schema_name_base(settings_.topic_prefix, change.schema(), change.table());
+    shape.value_schema.clear();
+    append_value_schema(shape.value_schema, shape, key_names_, schema_base_, values_);
+    append_envelope_schema(shape.envelope_schema, shape.value_schema, schema_base_);
+  }
+  open_schema_wrapper(out, shape.envelope_schema);
+}
+
+void EventWriter::close_value(std::string& out) const {
+  if (settings_.schemas) out += '}';
+}
+
+}  // namespace popyka::kafka::debezium

@@ -1,0 +1,81 @@
+#pragma once
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <popyka/sdk/change.hpp>
+
+#include "column_value.hpp"
+#include "debezium_settings.hpp"
+#include "table_shapes.hpp"
+
+namespace popyka::kafka::debezium {
+
+// One Kafka record: a key and a value, either of which may be null.
+struct Record {
+  bool has_key = false;
+  std::string key;
+  bool has_value = false;  // false: a tombstone
+  std::string value;
+  // A primary-key change's pair of events carry the other key: `__debezium.newkey` on the
+  // delete, `__debezium.oldkey` on the create (empty name: no such header).
+  std::string_view key_header;
+  std::string key_header_value;
+};
+
+// Turns a change into the records Debezium's PostgreSQL connector (2.x, with Kafka Connect's
+// JsonConverter) writes for it:
+//   I -> op c, R (initial snapshot) -> op r, U -> op u, D -> op d then a tombstone, T -> op t
+//   (skipped by default, as Debezium's skipped.operations), M -> op m; B and C -> nothing.
+//   A U that changes the primary key -> op d under the old key, its tombstone, op c under the new.
+// The envelope is {before, after, source, op, ts_ms, transaction}; the key the primary key's
+// columns (null without one). docs/debezium-format.md says what each field holds and where
+// popyka differs from Debezium.
+//
+// Keeps its buffers between changes: once warm, a change costs no allocation.
+class EventWriter {
+ public:
+  using Clock = std::int64_t (*)();  // milliseconds since the epoch
+  explicit EventWriter(DebeziumSettings settings, Clock now_ms = &system_now_ms);
+
+  // The records for `change`, in the order to produce them; valid until the next call.
+  std::span<const Record> write(const sdk::Change& change);
+
+  static std::int64_t system_now_ms();
+
+ private:
+  // `op` c, r, u or d. `partial`: the change is an UPDATE, whose new row may lack unchanged
+  // TOASTed values.
+  void write_row_event(const sdk::Change& change, char op, bool partial);
+  void write_tombstone();
+  bool changes_key(const sdk::Change& change) const;
+  void write_key_change(const sdk::Change& change);
+  void write_truncate(const sdk::Change& change);
+  void write_message(const sdk::Change& change);
+  // The key record's JSON, from the new row's values or (`old_key`) the identity's; false when
+  // the change has no primary key.
+  bool append_key(std::string& out, const sdk::Change& change, bool old_key);
+  // `{"col":value,...}` over the table's shape; columns absent from `row` are `missing` (null,
+  // or Debezium's placeholder for unchanged TOAST).
+  enum class Missing { Null, Unavailable };
+  void append_row(std::string& out, const TableShape& shape, std::span<const sdk::Column> row, std::span<const sdk::Column> fill,
+                  Missing missing);
+  void append_source(std::string& out, const sdk::Change& change, bool snapshot);
+  void append_envelope_start(std::string& out, TableShape& shape, const sdk::Change& change);
+  void close_value(std::string& out) const;
+
+  DebeziumSettings settings_;
+  Clock now_ms_;
+  ColumnValueWriter values_;
+  TableShapes shapes_;
+  std::array<Record, 3> records_;
+  std::size_t count_ = 0;
+  sdk::Lsn last_commit_lsn_ = 0;  // of the last C seen (C passes the filters only without IgnoreTxFilter)
+  std::vector<std::string_view> key_names_;
+  std::string schema_base_, scratch_;
+  std::string source_start_, db_;  // the source block's parts that never change
+};
+
+}  // namespace popyka::kafka::debezium

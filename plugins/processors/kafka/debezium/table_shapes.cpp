@@ -1,0 +1,66 @@
+#include "table_shapes.hpp"
+
+#include <popyka/sdk/json.hpp>
+
+namespace popyka::kafka::debezium {
+
+namespace {
+
+bool same(const ShapeColumn& known, const sdk::Column& c) { return known.name == c.name && known.type_name == c.type; }
+
+const ShapeColumn* find(const std::vector<ShapeColumn>& columns, std::string_view name) {
+  for (const ShapeColumn& c : columns)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+ShapeColumn make_column(const sdk::Column& c) {
+  ShapeColumn column{std::string(c.name), std::string(c.type), parse_pg_type(c.type), {}};
+  sdk::append_json_string(column.json_name, c.name);
+  column.json_name += ':';
+  return column;
+}
+
+}  // namespace
+
+TableShape& TableShapes::update(std::string_view schema, std::string_view table, std::span<const sdk::Column> row, bool complete) {
+  key_.assign(schema).append(1, '.').append(table);
+  auto it = shapes_.find(std::string_view(key_));
+  if (it == shapes_.end()) it = shapes_.emplace(key_, TableShape{}).first;
+  TableShape& shape = it->second;
+  auto& columns = shape.columns;
+  bool changed = false;
+  if (complete) {
+    bool equal = columns.size() == row.size();
+    for (std::size_t i = 0; equal && i < row.size(); ++i) equal = same(columns[i], row[i]);
+    if (!equal) {
+      columns.clear();
+      for (const sdk::Column& c : row) columns.push_back(make_column(c));
+      changed = true;
+    }
+  } else {
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (i < columns.size() && same(columns[i], row[i])) continue;  // the usual case: same order
+      const ShapeColumn* known = find(columns, row[i].name);
+      if (known != nullptr && known->type_name == row[i].type) continue;
+      if (known != nullptr) {  // a column's type changed: this row is all we know now
+        columns.clear();
+        for (const sdk::Column& c : row) columns.push_back(make_column(c));
+        changed = true;
+        break;
+      }
+      columns.push_back(make_column(row[i]));
+      changed = true;
+    }
+  }
+  if (changed) {
+    ++shape.version;
+    shape.value_schema.clear();
+    shape.envelope_schema.clear();
+    shape.key_schema.clear();
+    shape.schema_keys.clear();
+  }
+  return shape;
+}
+
+}  // namespace popyka::kafka::debezium

@@ -1,0 +1,49 @@
+#pragma once
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <popyka/sdk/change.hpp>
+
+#include "pg_type.hpp"
+
+namespace popyka::kafka::debezium {
+
+struct ShapeColumn {
+  std::string name;
+  std::string type_name;  // as wal2json gives it
+  PgType type;
+  std::string json_name;  // `"name":`, ready to write
+};
+
+// A table's columns as last seen in a complete row, and what is derived from them once.
+struct TableShape {
+  std::vector<ShapeColumn> columns;
+  std::string value_schema;     // the `<prefix>.<schema>.<table>.Value` struct's JSON schema, when schemas are on
+  std::string envelope_schema;  // the whole value's JSON schema, when schemas are on
+  std::string key_schema;       // the key's JSON schema, when schemas are on
+  std::string schema_keys;      // the key columns the schemas above were made for (`name:type,...`)
+  std::size_t version = 0;      // bumped whenever `columns` change
+};
+
+// What columns each table has. Logical decoding leaves unchanged TOASTed values out of an
+// UPDATE and non-key values out of a DELETE under REPLICA IDENTITY DEFAULT; the columns seen in
+// an earlier complete row say what is missing, so an event keeps the table's full row shape.
+class TableShapes {
+ public:
+  // The shape of `schema.table` after seeing `row`: a complete row (I, R) replaces a shape it
+  // differs from; a partial one (U, D) adds the columns the shape lacks.
+  TableShape& update(std::string_view schema, std::string_view table, std::span<const sdk::Column> row, bool complete);
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, TableShape, Hash, std::equal_to<>> shapes_;
+  std::string key_;
+};
+
+}  // namespace popyka::kafka::debezium

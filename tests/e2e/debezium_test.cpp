@@ -1,0 +1,124 @@
+// `format: debezium` through the real popyka-host program into the real popyka-mock-kafka (issue
+// 20): initial snapshot rows (op r), then an insert, an update and a delete with its tombstone,
+// read back with a real consumer; keys, envelopes and, with `schemas: true`, JsonConverter's
+// schemas with Debezium's names.
+#include <catch2/catch.hpp>
+
+#include <csignal>
+
+#include <simdjson.h>
+
+#include "e2e_support.hpp"
+#include "mock_kafka_process.hpp"
+
+using namespace popyka::test;
+using namespace popyka::test::e2e;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string debezium_config(std::string_view slot, std::string_view table, bool schemas) {
+  std::string yaml = database_yaml(slot) +
+                     "  snapshot: initial\n"
+                     "  snapshot_tables: [public." + std::string(table) + "]\n"
+                     "filters: []\n"
+                     "processors:\n" +
+                     kafka_processor_yaml("dbserver1.{schema}.{table}", "dbserver1.message");
+  yaml +=
+      "      format: debezium\n"
+      "      topic_prefix: dbserver1\n"
+      "      database_name: postgres\n";
+  if (schemas) yaml += "      schemas: true\n";
+  return yaml;
+}
+
+std::string at(const std::string& json, std::string_view pointer) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root = parser.parse(json);
+  simdjson::dom::element e;
+  if (root.at_pointer(pointer).get(e) != simdjson::SUCCESS) return "<missing>";
+  return simdjson::minify(e);
+}
+
+// Runs popyka-host on `table` (2 rows before it starts: snapshot rows), then inserts id 3,
+// updates id 1 and deletes id 2; returns what the table's topic holds.
+std::vector<Record> run(std::string_view slot, std::string_view table, bool schemas) {
+  auto& cluster = PostgresCluster::shared();
+  const std::string t(table);
+  cluster.exec("CREATE TABLE " + t + "(id int PRIMARY KEY, name text, price numeric(10,2), created timestamptz);"
+               "INSERT INTO " + t + " VALUES (1, 'one', 12.50, '2024-05-01 10:00:00.123456+00'), (2, 'two', NULL, NULL)");
+  const std::string topic = "dbserver1.public." + t;
+  MockKafkaProcess kafka({"--topic", topic + ":1", "--topic", "dbserver1.message:1"});
+  TempDir dir;
+  const auto config = dir.write("popyka.yaml", debezium_config(slot, table, schemas));
+  HostProcess host(dir / "popyka.log", host_env(config, cluster, kafka.bootstrap_servers()));
+  const bool streaming = host.wait_for_log("streaming replication slot", 40s);
+  INFO(host.log());
+  REQUIRE(streaming);
+  cluster.exec("INSERT INTO " + t + " VALUES (3, 'three', -0.01, '2024-05-01 12:00:00+02');"
+               "UPDATE " + t + " SET name = 'uno' WHERE id = 1;"
+               "DELETE FROM " + t + " WHERE id = 2");
+  const Lsn end = parse_lsn(cluster.query_value("SELECT pg_current_wal_lsn()::text").value());
+  REQUIRE(wait_confirmed(cluster, std::string(slot), end, 30s));
+  host.signal(SIGTERM);
+  CHECK(host.wait_exit(10s) == 0);
+  return consume(kafka.bootstrap_servers(), topic, 6);
+}
+
+}  // namespace
+
+TEST_CASE("format: debezium end to end: snapshot rows, insert, update, delete and its tombstone, keyed by the primary key") {
+  const std::vector<Record> got = run("e2e_dbz", "dbz_items", false);
+  REQUIRE(got.size() == 6);  // r, r, c, u, d, tombstone
+  const std::vector<std::string> ops = {"\"r\"", "\"r\"", "\"c\"", "\"u\"", "\"d\""};
+  const std::vector<std::string> keys = {R"({"id":1})", R"({"id":2})", R"({"id":3})", R"({"id":1})", R"({"id":2})", R"({"id":2})"};
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    INFO("message " << i << ": " << got[i].value);
+    REQUIRE(got[i].key);
+    CHECK(*got[i].key == keys[i]);
+    if (i < ops.size()) {
+      CHECK_FALSE(got[i].null_value);
+      CHECK(at(got[i].value, "/op") == ops[i]);
+      CHECK(at(got[i].value, "/source/connector") == R"("postgresql")");
+      CHECK(at(got[i].value, "/source/name") == R"("dbserver1")");
+      CHECK(at(got[i].value, "/source/db") == R"("postgres")");
+      CHECK(at(got[i].value, "/source/table") == R"("dbz_items")");
+      CHECK(at(got[i].value, "/source/snapshot") == (i < 2 ? R"("true")" : R"("false")"));
+    }
+  }
+  // Values typed as Debezium maps them: numeric(10,2) as base64 of the unscaled value (1250,
+  // -1), timestamptz as ISO-8601 in UTC.
+  CHECK(at(got[0].value, "/after") == R"({"id":1,"name":"one","price":"BOI=","created":"2024-05-01T10:00:00.123456Z"})");
+  CHECK(at(got[1].value, "/after") == R"({"id":2,"name":"two","price":null,"created":null})");
+  CHECK(at(got[2].value, "/before") == "null");
+  CHECK(at(got[2].value, "/after") == R"({"id":3,"name":"three","price":"/w==","created":"2024-05-01T10:00:00.000000Z"})");
+  CHECK(at(got[3].value, "/after/name") == R"("uno")");
+  CHECK(at(got[3].value, "/source/txId") != "null");
+  CHECK(at(got[3].value, "/source/lsn") != "null");
+  CHECK(at(got[4].value, "/before/id") == "2");
+  CHECK(at(got[4].value, "/after") == "null");
+  CHECK(got[5].null_value);  // the tombstone: same key, no value
+}
+
+TEST_CASE("format: debezium end to end with schemas: true: JsonConverter's schema and payload, Debezium's schema names") {
+  const std::vector<Record> got = run("e2e_dbz_schemas", "dbz_schemas", true);
+  REQUIRE(got.size() == 6);
+  for (std::size_t i = 0; i < 5; ++i) {
+    INFO("message " << i << ": " << got[i].value);
+    REQUIRE(got[i].key);
+    CHECK(at(*got[i].key, "/schema/name") == R"("dbserver1.public.dbz_schemas.Key")");
+    CHECK(at(*got[i].key, "/schema/fields/0") == R"({"type":"int32","optional":false,"field":"id"})");
+    CHECK(at(got[i].value, "/schema/name") == R"("dbserver1.public.dbz_schemas.Envelope")");
+    CHECK(at(got[i].value, "/schema/fields/0/name") == R"("dbserver1.public.dbz_schemas.Value")");
+    CHECK(at(got[i].value, "/schema/fields/0/fields/2/name") == R"("org.apache.kafka.connect.data.Decimal")");
+    CHECK(at(got[i].value, "/schema/fields/0/fields/2/parameters") == R"({"scale":"2","connect.decimal.precision":"10"})");
+    CHECK(at(got[i].value, "/schema/fields/0/fields/3/name") == R"("io.debezium.time.ZonedTimestamp")");
+    CHECK(at(got[i].value, "/schema/fields/2/name") == R"("io.debezium.connector.postgresql.Source")");
+  }
+  CHECK(at(*got[0].key, "/payload") == R"({"id":1})");
+  CHECK(at(got[0].value, "/payload/op") == R"("r")");
+  CHECK(at(got[2].value, "/payload/after/price") == R"("/w==")");
+  CHECK(at(got[4].value, "/payload/op") == R"("d")");
+  CHECK(got[5].null_value);
+  CHECK(at(*got[5].key, "/payload") == R"({"id":2})");
+}
