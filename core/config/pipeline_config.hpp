@@ -48,6 +48,15 @@ struct DatabaseSpec {
   // `publication`: with pgoutput, the publication streamed (created FOR ALL TABLES when missing
   // and the role may). A lower-case identifier, so it goes into SQL and options unquoted.
   std::string publication = "popyka";
+  // `slot_busy_wait_s`: at startup, how long to wait for a slot another process streams (a
+  // walsender the server has not yet found dead, wal_sender_timeout being 60 s by default);
+  // 0: fail at once.
+  double slot_busy_wait_s = 120;
+  // `standby` (or POPYKA_STANDBY=1): wait without bound for the slot, then take it over.
+  bool standby = false;
+  // `application_name`: what pg_stat_activity shows for popyka's connections (an
+  // application_name in connect_url wins).
+  std::string application_name = "popyka";
 };
 
 // The whole YAML config, validated and interpolated.

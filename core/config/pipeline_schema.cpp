@@ -19,10 +19,10 @@ using Keys = std::span<const std::string_view>;
 constexpr std::array<std::string_view, 4> kTopLevelKeys = {"database", "filters", "processors", "metrics"};
 constexpr std::array<std::string_view, 3> kRequiredTopLevelKeys = {"database", "filters", "processors"};
 constexpr std::array<std::string_view, 1> kMetricsKeys = {"listen"};
-constexpr std::array<std::string_view, 11> kDatabaseKeys = {
+constexpr std::array<std::string_view, 14> kDatabaseKeys = {
     "connect_url",     "slot_name", "wal2json_options", "status_interval_s",    "reconnect_initial_s",
     "reconnect_max_s", "snapshot",  "snapshot_tables",  "heartbeat_interval_s", "output_plugin",
-    "publication"};
+    "publication",     "slot_busy_wait_s", "standby",   "application_name"};
 constexpr std::array<std::string_view, 2> kComponentKeys = {"class", "config"};
 constexpr std::array<std::string_view, 5> kProcessorKeys = {"class", "config", "filters", "error_handlers", "timeout_s"};
 
@@ -145,6 +145,9 @@ DatabaseSpec read_database(const sdk::Config& database) {
       publication->fail("only means something with output_plugin: pgoutput");
     spec.publication = read_publication(*publication);
   }
+  if (const sdk::Config* wait = find_given(database, "slot_busy_wait_s")) spec.slot_busy_wait_s = seconds_or_off(*wait);
+  if (const sdk::Config* standby = find_given(database, "standby")) spec.standby = standby->as_bool();
+  if (const sdk::Config* name = find_given(database, "application_name")) spec.application_name = name->as_nonblank_string();
   if (spec.output_plugin == DatabaseSpec::OutputPlugin::pgoutput && !spec.wal2json_options.empty())
     database.at("wal2json_options").fail("only means something with output_plugin: wal2json (the default)");
   if (spec.reconnect_max_s < spec.reconnect_initial_s)

@@ -73,6 +73,7 @@ RuntimeSettings load_runtime_settings(const Environment& env) {
   settings.log_json = one_of(env, "POPYKA_LOG_FORMAT", {"text", "json"}, "text") == "json";
   settings.metrics_listen = non_empty_variable(env, "POPYKA_METRICS_LISTEN").value_or("");
   settings.call_timeout_s = seconds_or_zero(env, "POPYKA_CALL_TIMEOUT_S", settings.call_timeout_s);
+  settings.standby = one_of(env, "POPYKA_STANDBY", {"0", "1"}, "0") == "1";
   return settings;
 }
 

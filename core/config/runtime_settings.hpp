@@ -19,6 +19,8 @@ struct RuntimeSettings {
   // POPYKA_CALL_TIMEOUT_S: the longest one call into a plugin may take before popyka-host stops
   // (a processor's `timeout_s` overrides it for that processor); 0: no bound.
   double call_timeout_s = 60;
+  // POPYKA_STANDBY=1: as `database.standby: true` (wait for the slot without bound, then take it).
+  bool standby = false;
 };
 
 // Throws ConfigFileError naming the variable, e.g.

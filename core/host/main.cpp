@@ -94,8 +94,11 @@ int run(const Options& options) {
     spdlog::info("metrics on http://{}/metrics, health on /healthz", listen);
   }
   const metrics::ProgressLog progress(std::chrono::seconds(10));
-  spdlog::info("popyka-host {} starting on slot '{}'", POPYKA_VERSION_STRING, config.database.slot_name);
-  source::stream_changes(config.database, pipeline);
+  config::DatabaseSpec database = config.database;
+  database.standby = database.standby || settings.standby;  // POPYKA_STANDBY=1
+  spdlog::info("popyka-host {} starting on slot '{}'{}", POPYKA_VERSION_STRING, database.slot_name,
+               database.standby ? " as a standby" : "");
+  source::stream_changes(database, pipeline);
   spdlog::info("stopped: {}", runtime::stop_reason());
   return 0;
 }

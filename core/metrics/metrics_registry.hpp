@@ -51,7 +51,7 @@ struct ProcessorMetrics {
   Gauge in_flight;
 };
 
-enum class Health { Starting, Streaming, Reconnecting, Stopping };
+enum class Health { Starting, Standby, Streaming, Reconnecting, Stopping };
 
 // What popyka-host reports about itself: counters updated where things happen, read by the
 // metrics server and the progress log. One per process (see registry()).
@@ -62,6 +62,7 @@ class Registry {
   Counter reconnects;
   Gauge received_lsn, processed_lsn, confirmed_lsn, server_wal_end;
   Gauge last_commit_unix_us;  // commit time of the last transaction the pipeline finished
+  Gauge standby;              // 1 while a standby waits for the slot another instance streams
   const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
   // Registered while the pipeline is built, before the metrics server starts; stable addresses.

@@ -25,6 +25,7 @@ std::pair<std::string, int> split_listen(const std::string& listen) {
 std::string_view health_word(Health health) {
   switch (health) {
     case Health::Starting: return "starting";
+    case Health::Standby: return "standby";
     case Health::Streaming: return "streaming";
     case Health::Reconnecting: return "reconnecting";
     case Health::Stopping: return "stopping";

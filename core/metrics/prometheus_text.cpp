@@ -92,6 +92,8 @@ std::string render_prometheus(const Registry& registry, const std::optional<Slot
     w.family("popyka_slot_retained_wal_bytes", "gauge", "WAL the server keeps for the slot (current WAL end minus the slot's restart_lsn).");
     w.sample("popyka_slot_retained_wal_bytes", "", slot->retained_wal_bytes);
   }
+  w.family("popyka_standby", "gauge", "1 while this instance is a standby waiting for the slot another one streams.");
+  w.sample("popyka_standby", "", registry.standby.value());
   w.family("popyka_reconnects_total", "counter", "Connections to PostgreSQL lost and made again.");
   w.sample("popyka_reconnects_total", "", registry.reconnects.value());
   w.family("popyka_uptime_seconds", "gauge", "Seconds since popyka-host started.");

@@ -169,7 +169,7 @@ TEST_CASE("pipeline config refuses unknown keys, naming the path and the keys it
   CHECK_THROWS_WITH(parse("database: {connect_url: x, slot_name: s, slot: t}\n" + kFilters + kProcessors),
                     "my.yaml: database.slot: unknown key (expected one of: connect_url, slot_name, wal2json_options, "
                     "status_interval_s, reconnect_initial_s, reconnect_max_s, snapshot, snapshot_tables, "
-                    "heartbeat_interval_s, output_plugin, publication)");
+                    "heartbeat_interval_s, output_plugin, publication, slot_busy_wait_s, standby, application_name)");
   CHECK_THROWS_WITH(parse(kDatabase + "filters: [{class: F, confg: {}}]\n" + kProcessors),
                     "my.yaml: filters[0].confg: unknown key (expected one of: class, config)");
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: P}, {class: Q, filterz: []}]\n"),
@@ -222,7 +222,7 @@ TEST_CASE("pipeline config names the path and the expected type of a wrong value
   CHECK_THROWS_WITH(parse("database: [x]\n" + kFilters + kProcessors),
                     "my.yaml: database: expected a mapping with the keys connect_url, slot_name, wal2json_options, "
                     "status_interval_s, reconnect_initial_s, reconnect_max_s, snapshot, snapshot_tables, "
-                    "heartbeat_interval_s, output_plugin, publication");
+                    "heartbeat_interval_s, output_plugin, publication, slot_busy_wait_s, standby, application_name");
   CHECK_THROWS_WITH(parse(kDatabase + "filters: {class: F}\n" + kProcessors), "my.yaml: filters: expected a list");
   CHECK_THROWS_WITH(parse(kDatabase + "filters:\n" + kProcessors), "my.yaml: filters: expected a list");
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: P\n"), "my.yaml: processors: expected a list");
@@ -361,6 +361,25 @@ TEST_CASE("pipeline config checks snapshot, snapshot_tables and heartbeat_interv
   CHECK_THROWS_WITH(with("heartbeat_interval_s: often"),
                     "my.yaml: database.heartbeat_interval_s: expected a number, found 'often'");
   CHECK_THROWS_WITH(with("heartbeat_interval_s: nan"), Contains("database.heartbeat_interval_s: must be a number of seconds >= 0"));
+}
+
+TEST_CASE("pipeline config reads slot_busy_wait_s, standby and application_name", "[pipeline_config]") {
+  const auto with = [](const std::string& keys) {
+    return parse("database: {connect_url: x, slot_name: s, " + keys + "}\n" + kFilters + kProcessors).database;
+  };
+  const auto defaults = parse(kDatabase + kFilters + kProcessors).database;
+  CHECK(defaults.slot_busy_wait_s == 120);
+  CHECK_FALSE(defaults.standby);
+  CHECK(defaults.application_name == "popyka");
+  const auto full = with("slot_busy_wait_s: 0, standby: true, application_name: popyka-b");
+  CHECK(full.slot_busy_wait_s == 0);
+  CHECK(full.standby);
+  CHECK(full.application_name == "popyka-b");
+  CHECK(with("slot_busy_wait_s: 2.5, standby: '${STANDBY:-no}'").slot_busy_wait_s == 2.5);
+  CHECK_THROWS_WITH(with("slot_busy_wait_s: -1"),
+                    "my.yaml: database.slot_busy_wait_s: must be a number of seconds >= 0 (0: off), found '-1'");
+  CHECK_THROWS_WITH(with("standby: maybe"), "my.yaml: database.standby: expected true or false, found 'maybe'");
+  CHECK_THROWS_WITH(with("application_name: ' '"), "my.yaml: database.application_name: must not be blank");
 }
 
 TEST_CASE("pipeline config reads output_plugin and publication", "[pipeline_config]") {

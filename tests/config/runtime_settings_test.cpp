@@ -100,3 +100,11 @@ TEST_CASE("runtime settings read POPYKA_CALL_TIMEOUT_S, 60 s by default, 0 for n
                       "POPYKA_CALL_TIMEOUT_S: must be a number of seconds >= 0 (0: no bound), found '" + value + "'");
   }
 }
+
+TEST_CASE("runtime settings read POPYKA_STANDBY: 1 or 0", "[runtime_settings]") {
+  CHECK_FALSE(load_runtime_settings(fake_environment({})).standby);
+  CHECK(load_runtime_settings(fake_environment({{"POPYKA_STANDBY", "1"}})).standby);
+  CHECK_FALSE(load_runtime_settings(fake_environment({{"POPYKA_STANDBY", "0"}})).standby);
+  CHECK_THROWS_WITH(load_runtime_settings(fake_environment({{"POPYKA_STANDBY", "yes"}})),
+                    "POPYKA_STANDBY: must be one of 0, 1, found 'yes'");
+}

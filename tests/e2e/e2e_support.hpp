@@ -129,6 +129,11 @@ std::vector<RowChange> row_changes(const std::vector<Record>& records);
 // Row changes LogChangeProcessor logged (POPYKA_COMPACT_DUMP=1: one JSON a line).
 std::vector<RowChange> logged_row_changes(const std::string& log);
 
+// A TCP port free on 127.0.0.1 a moment ago (for POPYKA_METRICS_LISTEN).
+int free_port();
+// The value of the Prometheus sample `name_and_labels` (exactly as written before the value), or -1.
+double sample(const std::string& text, const std::string& name_and_labels);
+
 std::set<int> ids_of(const std::vector<RowChange>& changes);
 // "N missing, e.g. 12 13 14" for the ids of [first, first + count) not in `got`; empty when none is.
 std::string missing_ids(const std::set<int>& got, int first, int count);

@@ -3,9 +3,6 @@
 #include <catch2/catch.hpp>
 
 #include <httplib.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <csignal>
 
@@ -14,30 +11,6 @@
 using namespace popyka::test;
 using namespace popyka::test::e2e;
 using namespace std::chrono_literals;
-
-namespace {
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t size = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
-// The value of the sample `name_and_labels` (exactly as written before the value), or -1.
-double sample(const std::string& text, const std::string& name_and_labels) {
-  const std::string prefix = "\n" + name_and_labels + " ";
-  const auto at = ("\n" + text).find(prefix);
-  if (at == std::string::npos) return -1;
-  return std::stod(text.substr(at + prefix.size() - 1));
-}
-
-}  // namespace
 
 TEST_CASE("a running host's /metrics counts what it was sent, /healthz says it streams") {
   auto& cluster = PostgresCluster::shared();

@@ -78,9 +78,8 @@ write("fuzz_replication_protocol", frame(keepalive(0x1E541650, 1)) + frame(keepa
 write("fuzz_replication_protocol", frame(xlog(1, 2, b"")) + frame(b"k" + b"\0" * 8) + frame(b"x"))
 
 # Config: the built-in default, the examples, every interpolation form.
-with open(os.path.join(repo, "core/config/default_config.cpp")) as f:
-    default = re.search(r'R"yaml\((.*)\)yaml"', f.read(), re.S).group(1)
-write("fuzz_config", default)
+with open(os.path.join(repo, "core/config/default_config.yaml")) as f:
+    write("fuzz_config", f.read())
 for path in sorted(glob.glob(os.path.join(repo, "examples/*/popyka.yaml"))):
     with open(path, "rb") as f:
         write("fuzz_config", f.read())

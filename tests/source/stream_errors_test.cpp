@@ -58,16 +58,24 @@ TEST_CASE("an invalid slot name is a one-line error before any connection") {
   CHECK_THAT(replication_error(database_spec(cluster, "Bad-Slot")), Catch::Contains("invalid replication slot name \"Bad-Slot\""));
 }
 
-TEST_CASE("a slot streamed by another process is a one-line error naming its pid") {
+TEST_CASE("a slot streamed by another process is a one-line error naming its pid and application_name") {
   auto& cluster = PostgresCluster::shared();
   RecordingConsumer first_consumer;
-  BackgroundStream first(database_spec(cluster, "busy"), first_consumer);
+  auto holder = database_spec(cluster, "busy");
+  holder.application_name = "first-holder";
+  BackgroundStream first(holder, first_consumer);
   REQUIRE(wait_until_slot_active(cluster, "busy"));
   const auto pid = cluster.query_value("SELECT active_pid FROM pg_replication_slots WHERE slot_name = 'busy'");
   REQUIRE(pid);
 
-  CHECK_THAT(replication_error(database_spec(cluster, "busy")),
-             Catch::Contains("\"busy\" is in use by another process (pid " + *pid + ")"));
+  auto second = database_spec(cluster, "busy");
+  second.slot_busy_wait_s = 0;  // fail at once
+  CHECK_THAT(replication_error(second),
+             Catch::Contains("\"busy\" is in use by another process (pid " + *pid + ", application_name \"first-holder\", client 127.0.0.1)"));
+  second.slot_busy_wait_s = 0.5;
+  CHECK_THAT(replication_error(second), Catch::Contains("(pid " + *pid + ", application_name \"first-holder\", client 127.0.0.1)") &&
+                                            Catch::Contains("still in use after waiting ") &&
+                                            Catch::Contains("s, database.slot_busy_wait_s"));
 
   cluster.exec(end_of_stream_sql);
   CHECK(first.wait() == BackgroundStream::Ending::end_of_stream_message);

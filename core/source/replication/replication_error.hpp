@@ -10,14 +10,6 @@ class ReplicationError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-namespace replication {
+// SlotInUse, the one of these worth waiting out: source/replication/slot/slot_in_use.hpp.
 
-// Another walsender holds the slot. Worth retrying after a lost connection (the server may not
-// have noticed yet that the old one is gone); an error when popyka starts.
-class SlotInUse : public ReplicationError {
- public:
-  using ReplicationError::ReplicationError;
-};
-
-}  // namespace replication
 }  // namespace popyka::source

@@ -51,7 +51,7 @@ std::string stream_end_reason(const QueryResult& end, PGconn* conn) {
 ReplicationSession::ReplicationSession(const config::DatabaseSpec& database, bool may_create_slot)
     : database_(database),
       plugin_(make_output_plugin(database)),
-      connection_(database.connect_url),
+      connection_(database.connect_url, true, database.application_name),
       status_interval_(std::chrono::duration_cast<Clock::duration>(
           std::chrono::duration<double>(database.status_interval_s))) {
   check_wal_level();
@@ -123,7 +123,7 @@ void ReplicationSession::start_replication() {
     connection_.execute(start_replication_command(database_.slot_name, options));
   } catch (const ServerError& e) {
     rethrow_plugin_failure(e, plugin_->name());
-    if (e.sqlstate() == "55006") throw SlotInUse(fmt::format("{}: stop that consumer or use another slot_name", e.what()));
+    if (e.sqlstate() == "55006") throw slot_in_use(connection_, database_.slot_name, pid_in_message(e.what()));
     throw ReplicationError(fmt::format("cannot start streaming slot \"{}\": {}", database_.slot_name, e.what()));
   }
   spdlog::info("streaming replication slot \"{}\" from {}", database_.slot_name, sdk::format_lsn(start_position_));

@@ -11,6 +11,7 @@
 #include "source/replication/output_plugin/output_plugin.hpp"
 #include "source/replication/replication_session.hpp"
 #include "source/replication/slot/replication_slot.hpp"
+#include "source/replication/slot/slot_busy_wait.hpp"
 #include "source/replication/transport/reconnect_backoff.hpp"
 #include "source/replication/transport/stop_aware_wait.hpp"
 
@@ -56,6 +57,7 @@ void stream_changes(const config::DatabaseSpec& database, ChangeConsumer& consum
   ReconnectBackoff backoff{ReconnectBackoff::Seconds(database.reconnect_initial_s),
                            ReconnectBackoff::Seconds(database.reconnect_max_s)};
   Heartbeat heartbeat(database);
+  SlotBusyWait slot_busy(database);
   bool streamed = false;  // a session has started: failures from now on are waited out
   int failed_attempts = 0;
   Clock::time_point lost_at;
@@ -68,13 +70,17 @@ void stream_changes(const config::DatabaseSpec& database, ChangeConsumer& consum
                      failed_attempts, std::chrono::duration<double>(Clock::now() - lost_at).count(),
                      sdk::format_lsn(session.start_position()));
       }
+      if (!streamed) slot_busy.acquired();
       streamed = true;
       failed_attempts = 0;
       backoff.reset();
       session.stream(consumer);
       return;
     } catch (const SlotInUse& e) {
-      if (!streamed) throw;
+      if (!streamed) {
+        wait_before_reconnect(slot_busy.next_wait(e), consumer);
+        continue;
+      }
       spdlog::warn("cannot resume streaming yet: {}", e.what());
     } catch (const ConnectionLost& e) {
       if (!streamed) throw cannot_connect(e);
@@ -91,13 +97,17 @@ void stream_changes(const config::DatabaseSpec& database, ChangeConsumer& consum
     spdlog::info("reconnecting to PostgreSQL in {:.1f}s", wait.count());
     wait_before_reconnect(wait, consumer);
   }
+  if (!streamed) {
+    spdlog::info("stopped before streaming: the replication slot was in use");
+    return;
+  }
   spdlog::warn("stopped while disconnected from PostgreSQL; changes done since the last confirmation "
                "will be streamed again");
 }
 
 void drop_slot(const config::DatabaseSpec& database) {
   try {
-    ReplicationConnection connection(database.connect_url);
+    ReplicationConnection connection(database.connect_url, true, database.application_name);
     ReplicationSlot(connection, database.slot_name).drop();
   } catch (const ConnectionLost& e) {
     throw cannot_connect(e);

@@ -19,7 +19,8 @@ bool is_heartbeat(std::string_view message) noexcept {
 }
 
 Heartbeat::Heartbeat(const config::DatabaseSpec& database)
-    : connect_url_(database.connect_url), interval_(database.heartbeat_interval_s) {
+    : connect_url_(database.connect_url), application_name_(database.application_name),
+      interval_(database.heartbeat_interval_s) {
   if (database.heartbeat_interval_s <= 0) return;
   spdlog::info("heartbeat: a {} message every {}s", heartbeat_prefix, database.heartbeat_interval_s);
   thread_ = std::thread([this] { run(); });
@@ -44,7 +45,7 @@ void Heartbeat::run() {
     lock.unlock();
     try {
       if (!connection) {
-        connection = std::make_unique<ReplicationConnection>(connect_url_, /*replication=*/false);
+        connection = std::make_unique<ReplicationConnection>(connect_url_, /*replication=*/false, application_name_);
         // A server that hangs must not keep the thread (and the host's stop) waiting.
         connection->execute("SET statement_timeout = '10s'");
       }

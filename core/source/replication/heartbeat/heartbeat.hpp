@@ -35,6 +35,7 @@ class Heartbeat {
   void run();
 
   std::string connect_url_;
+  std::string application_name_;
   std::chrono::duration<double> interval_;
   std::mutex mutex_;
   std::condition_variable wake_;

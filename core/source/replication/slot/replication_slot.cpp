@@ -73,10 +73,7 @@ void ReplicationSlot::wait_until_free(Row& row) {
     if (!lookup(row)) return;
   }
   if (row.active_pid != 0 && row.active_pid != connection_.backend_pid()) {
-    throw SlotInUse(fmt::format(
-        "replication slot \"{}\" is in use by another process (pid {}): stop that consumer or use "
-        "another slot_name",
-        slot_name_, row.active_pid));
+    throw slot_in_use(connection_, slot_name_, row.active_pid);
   }
 }
 

@@ -5,6 +5,7 @@
 #include "popyka/sdk/change.hpp"
 #include "source/replication/replication_error.hpp"
 #include "source/replication/transport/replication_connection.hpp"
+#include "source/replication/slot/slot_in_use.hpp"
 
 namespace popyka::source::replication {
 

@@ -58,7 +58,9 @@ std::string estimate_text(double estimated) {
 class SnapshotReader {
  public:
   SnapshotReader(const InitialSnapshot& snapshot, ChangeConsumer& consumer)
-      : snapshot_(snapshot), consumer_(consumer), connection_(snapshot.database.connect_url, /*replication=*/false),
+      : snapshot_(snapshot),
+        consumer_(consumer),
+        connection_(snapshot.database.connect_url, /*replication=*/false, snapshot.database.application_name),
         include_pk_(include_pk(snapshot.database)) {}
 
   bool run() {

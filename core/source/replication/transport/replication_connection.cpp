@@ -41,7 +41,8 @@ std::string one_line(std::string_view message) {
   return line;
 }
 
-ReplicationConnection::ReplicationConnection(const std::string& connect_url, bool replication) {
+ReplicationConnection::ReplicationConnection(const std::string& connect_url, bool replication,
+                                             const std::string& application_name) {
   // With expand_dbname, a `dbname` holding a URI or key=value string is expanded in place and
   // later keywords override what it set; so replication=database always wins whatever form the
   // user wrote (and whatever `replication=` it carried), with no string surgery on the DSN.
@@ -49,7 +50,7 @@ ReplicationConnection::ReplicationConnection(const std::string& connect_url, boo
   // drops packets would block a reconnect (and a stop) for minutes.
   // An ordinary connection says replication=false, which also overrides one in the user's DSN.
   const char* keywords[] = {"connect_timeout", "fallback_application_name", "dbname", "replication", nullptr};
-  const char* values[] = {"10", "popyka", connect_url.c_str(), replication ? "database" : "false", nullptr};
+  const char* values[] = {"10", application_name.c_str(), connect_url.c_str(), replication ? "database" : "false", nullptr};
   conn_ = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (conn_ == nullptr) throw ConnectionLost("libpq could not allocate a connection");
   if (PQstatus(conn_) != CONNECTION_OK) {

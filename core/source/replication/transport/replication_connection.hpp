@@ -50,7 +50,9 @@ class ReplicationConnection {
  public:
   // Throws ConnectionLost with libpq's reason on one line. With `replication` false it is an
   // ordinary connection to the same database (the initial snapshot's reads, heartbeats).
-  explicit ReplicationConnection(const std::string& connect_url, bool replication = true);
+  // `application_name` unless connect_url sets one.
+  explicit ReplicationConnection(const std::string& connect_url, bool replication = true,
+                                 const std::string& application_name = "popyka");
   ~ReplicationConnection();
   ReplicationConnection(const ReplicationConnection&) = delete;
   ReplicationConnection& operator=(const ReplicationConnection&) = delete;
