@@ -47,6 +47,17 @@ std::set<std::string> values(const std::vector<Record>& records) {
   return out;
 }
 
+// A processor producing to topic t whose first change has been delivered: the broker is known
+// to be reachable before a test breaks something.
+ProcessorPtr connected_processor(const MockKafkaProcess& kafka, RecordingHost& host) {
+  ProcessorPtr processor = create_kafka_processor();
+  processor->setup(kafka_config(kafka.bootstrap_servers(), {{"topic", "t"}}), host);
+  auto first = row(1);
+  processor->process(*first);
+  REQUIRE(wait_reported(*processor, host));
+  return processor;
+}
+
 }  // namespace
 
 TEST_CASE("broker down past message.timeout.ms: every change fails visibly, and resumes when it is back",
@@ -145,11 +156,7 @@ TEST_CASE("injected produce errors are retried by librdkafka: none lost, none du
 TEST_CASE("a produce error librdkafka does not retry is reported as a failure of that change", "[kafka][faults]") {
   MockKafkaProcess kafka({"--topic", "t:1"});
   RecordingHost host;
-  ProcessorPtr processor = create_kafka_processor();
-  processor->setup(kafka_config(kafka.bootstrap_servers(), {{"topic", "t"}}), host);
-  auto first = row(1);
-  processor->process(*first);
-  REQUIRE(wait_reported(*processor, host));
+  ProcessorPtr processor = connected_processor(kafka, host);
 
   kafka.command("produce-errors 1 MSG_SIZE_TOO_LARGE");
   auto second = row(2);
@@ -165,7 +172,7 @@ TEST_CASE("a produce error librdkafka does not retry is reported as a failure of
   processor->process(*second);
   REQUIRE(wait_reported(*processor, host));
   CHECK(host.delivered_tickets().size() == 2);
-  const std::set<std::string> expected{std::string(first->json()), std::string(second->json())};
+  const std::set<std::string> expected{std::string(row(1)->json()), std::string(second->json())};
   CHECK(values(consume(kafka.bootstrap_servers(), "t", 2)) == expected);
 }
 
@@ -234,11 +241,7 @@ TEST_CASE("flush() does not wait for deliveries in flight, poll() reports them",
 TEST_CASE("destroying the processor with the broker down does not hang and reports nothing", "[kafka][faults]") {
   MockKafkaProcess kafka({"--topic", "t:1"});
   RecordingHost host;
-  ProcessorPtr processor = create_kafka_processor();
-  processor->setup(kafka_config(kafka.bootstrap_servers(), {{"topic", "t"}}), host);
-  auto first = row(1);
-  processor->process(*first);
-  REQUIRE(wait_reported(*processor, host));
+  ProcessorPtr processor = connected_processor(kafka, host);
 
   kafka.command("broker-down 1");
   auto second = row(2);
