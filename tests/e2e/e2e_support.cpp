@@ -57,7 +57,8 @@ std::string database_yaml(std::string_view slot) {
          "  reconnect_max_s: 1\n";
 }
 
-std::string kafka_processor_yaml(std::string_view topic, std::string_view topic_without_table) {
+std::string kafka_processor_yaml(std::string_view topic, std::string_view topic_without_table,
+                                 const ProducerProperties& producer_extra) {
   std::string yaml =
       "  - class: popyka.builtin.processors.ProduceToKafkaProcessor\n"
       "    error_handlers:\n"
@@ -73,6 +74,7 @@ std::string kafka_processor_yaml(std::string_view topic, std::string_view topic_
       "        reconnect.backoff.ms: \"50\"\n"
       "        reconnect.backoff.max.ms: \"200\"\n"
       "        retry.backoff.ms: \"50\"\n";
+  for (const auto& [name, value] : producer_extra) yaml += "        " + name + ": \"" + value + "\"\n";
   return yaml;
 }
 
