@@ -58,6 +58,18 @@ ProcessorPtr connected_processor(const MockKafkaProcess& kafka, RecordingHost& h
   return processor;
 }
 
+// Every change reported delivered, none failed, and each in Kafka once, in the order sent.
+void check_delivered_in_order(sdk::Processor& processor, const RecordingHost& host, const MockKafkaProcess& kafka,
+                              const std::vector<std::unique_ptr<TestChange>>& sent,
+                              std::chrono::milliseconds timeout = 20s) {
+  REQUIRE(wait_reported(processor, host, timeout));
+  CHECK(host.failures().empty());
+  CHECK(host.delivered_tickets().size() == sent.size());
+  const std::vector<Record> got = consume(kafka.bootstrap_servers(), "t", sent.size());
+  REQUIRE(got.size() == sent.size());
+  for (std::size_t i = 0; i < sent.size(); ++i) CHECK(got[i].value == sent[i]->json());
+}
+
 }  // namespace
 
 TEST_CASE("broker down past message.timeout.ms: every change fails visibly, and resumes when it is back",
@@ -121,12 +133,7 @@ TEST_CASE("broker down for a while: deliveries wait, nothing is reported early, 
   CHECK(connect_warnings >= 1);
 
   kafka.command("broker-up 1");
-  REQUIRE(wait_reported(*processor, host, 30s));
-  CHECK(host.failures().empty());
-  CHECK(host.delivered_tickets().size() == sent.size());
-  const std::vector<Record> got = consume(kafka.bootstrap_servers(), "t", sent.size());
-  REQUIRE(got.size() == sent.size());
-  for (std::size_t i = 0; i < sent.size(); ++i) CHECK(got[i].value == sent[i]->json());
+  check_delivered_in_order(*processor, host, kafka, sent, 30s);
 }
 
 TEST_CASE("injected produce errors are retried by librdkafka: none lost, none duplicated, order kept",
@@ -146,13 +153,7 @@ TEST_CASE("injected produce errors are retried by librdkafka: none lost, none du
     processor->process(*c);
     processor->poll(5ms);  // spread the changes over several produce requests
   }
-  REQUIRE(wait_reported(*processor, host));
-  CHECK(host.failures().empty());
-  CHECK(host.delivered_tickets().size() == sent.size());
-
-  const std::vector<Record> got = consume(kafka.bootstrap_servers(), "t", sent.size());
-  REQUIRE(got.size() == sent.size());
-  for (std::size_t i = 0; i < sent.size(); ++i) CHECK(got[i].value == sent[i]->json());
+  check_delivered_in_order(*processor, host, kafka, sent);
 }
 
 TEST_CASE("a produce error answered late while later changes go out: retried, none lost, order kept",
@@ -175,13 +176,7 @@ TEST_CASE("a produce error answered late while later changes go out: retried, no
   // the test would then prove less, never fail wrongly).
   poll_for(*processor, 100ms);
   for (std::size_t i = 2; i < sent.size(); ++i) processor->process(*sent[i]);
-  REQUIRE(wait_reported(*processor, host));
-  CHECK(host.failures().empty());
-  CHECK(host.delivered_tickets().size() == sent.size());
-
-  const std::vector<Record> got = consume(kafka.bootstrap_servers(), "t", sent.size());
-  REQUIRE(got.size() == sent.size());
-  for (std::size_t i = 0; i < sent.size(); ++i) CHECK(got[i].value == sent[i]->json());
+  check_delivered_in_order(*processor, host, kafka, sent);
 }
 
 TEST_CASE("a produce error librdkafka does not retry is reported as a failure of that change", "[kafka][faults]") {
