@@ -91,6 +91,39 @@ TEST_CASE("/metrics and /healthz over HTTP") {
   CHECK_THAT(metrics->get_header_value("Content-Type"), Contains("text/plain; version=0.0.4"));
 }
 
+TEST_CASE("/healthz says failed, 503, with the error that ends the process") {
+  popyka::metrics::MetricsServer server("127.0.0.1:0", nullptr);
+  httplib::Client client("127.0.0.1", server.port());
+  registry().set_health(Health::Failed, "the server invalidated replication slot \"popyka\" (wal_status = lost)");
+  auto health = client.Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 503);
+  CHECK(health->body == "failed: the server invalidated replication slot \"popyka\" (wal_status = lost)\n");
+}
+
+TEST_CASE("the slot's wal_status is one sample per state, safe_wal_size and retained WAL when the server has them") {
+  popyka::metrics::SlotStatus slot{.current_wal_lsn = 100, .retained_wal_bytes = 40, .wal_status = "unreserved",
+                                   .safe_wal_size = -2048};
+  std::string text = popyka::metrics::render_prometheus(registry(), slot);
+  CHECK_THAT(text, Contains("# TYPE popyka_slot_wal_status gauge\n"));
+  CHECK_THAT(text, Contains("popyka_slot_wal_status{status=\"reserved\"} 0\n"
+                            "popyka_slot_wal_status{status=\"extended\"} 0\n"
+                            "popyka_slot_wal_status{status=\"unreserved\"} 1\n"
+                            "popyka_slot_wal_status{status=\"lost\"} 0\n"));
+  CHECK_THAT(text, Contains("popyka_slot_safe_wal_size_bytes -2048\n"));
+  CHECK_THAT(text, Contains("popyka_slot_retained_wal_bytes 40\n"));
+
+  // Lost: no restart_lsn, no safe_wal_size.
+  slot = {.current_wal_lsn = 100, .retained_wal_bytes = std::nullopt, .wal_status = "lost", .safe_wal_size = std::nullopt};
+  text = popyka::metrics::render_prometheus(registry(), slot);
+  CHECK_THAT(text, Contains("popyka_slot_wal_status{status=\"lost\"} 1\n"));
+  CHECK_THAT(text, !Contains("popyka_slot_safe_wal_size_bytes"));
+  CHECK_THAT(text, !Contains("popyka_slot_retained_wal_bytes"));
+  // A server before PostgreSQL 13 has no wal_status.
+  slot = {.current_wal_lsn = 100, .retained_wal_bytes = 40, .wal_status = "", .safe_wal_size = std::nullopt};
+  CHECK_THAT(popyka::metrics::render_prometheus(registry(), slot), !Contains("popyka_slot_wal_status"));
+}
+
 TEST_CASE("a metrics address that is not host:port is named") {
   CHECK_THROWS_WITH(popyka::metrics::MetricsServer("localhost", nullptr), Contains("metrics listen address 'localhost': expected host:port"));
 }
