@@ -17,7 +17,7 @@ using namespace std::chrono_literals;
 namespace {
 
 std::string log_config(const std::string& slot) {
-  return database_yaml(slot) + "processors: [{class: popyka.builtin.processors.LogChangeProcessor}]\n";
+  return database_yaml(slot) + "filters: []\nprocessors: [{class: popyka.builtin.processors.LogChangeProcessor}]\n";
 }
 
 // The log's one line saying the slot was invalidated; empty when there is none.
