@@ -66,8 +66,9 @@ void SlotProbe::notice_wal_status(const SlotStatus& status) {
   if (status.wal_status == "unreserved") {
     spdlog::warn("replication slot \"{}\" is unreserved (wal_status): it is more than max_slot_wal_keep_size "
                  "behind (safe_wal_size {}), and the next checkpoint removes WAL it still needs, which invalidates "
-                 "it for good; popyka-host must catch up before that (see popyka_replication_lag_bytes, and what "
-                 "holds the processors back)",
+                 "it for good. Before that popyka-host must confirm past it: check popyka_replication_lag_bytes "
+                 "(processors falling behind) and transactions open for long on the server (pg_stat_activity."
+                 "xact_start), which hold the slot's restart_lsn back",
                  slot_name_, status.safe_wal_size ? std::to_string(*status.safe_wal_size) + " bytes" : "unknown");
   } else if (last_wal_status_ == "unreserved" && status.wal_status != "lost") {
     spdlog::info("replication slot \"{}\" is {} again (wal_status)", slot_name_, status.wal_status);
