@@ -59,9 +59,8 @@ TEST_CASE("a slot falling behind max_slot_wal_keep_size: a warning and metrics w
           "once lost") {
   PostgresCluster cluster({.settings = {small_slot_wal_keep_size}});
   TempDir dir;
-  const int port = free_port();
   auto env = host_env(dir.write("popyka.yaml", log_config("lost_while_running")), cluster);
-  env["POPYKA_METRICS_LISTEN"] = "127.0.0.1:" + std::to_string(port);
+  const int port = listen_for_metrics(env);
   HostProcess host(dir / "host.log", env);
   REQUIRE(host.wait_for_log("streaming replication slot"));
   httplib::Client client("127.0.0.1", port);
