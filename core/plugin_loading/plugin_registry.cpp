@@ -17,6 +17,12 @@ std::string_view kind_name(sdk::ComponentKind kind) {
   return "unknown kind";
 }
 
+// "a filter", "an error handler".
+std::string a_kind(sdk::ComponentKind kind) {
+  const std::string_view name = kind_name(kind);
+  return fmt::format("{} {}", std::string_view("aeiou").find(name.front()) == std::string_view::npos ? "a" : "an", name);
+}
+
 void PluginRegistry::load(const std::vector<fs::path>& search_path) {
   for (const fs::path& entry : search_path) {
     std::error_code error;
@@ -53,7 +59,7 @@ const RegisteredClass& PluginRegistry::find(sdk::ComponentKind kind, std::string
   for (const auto& [class_name, registered] : classes_)
     if (registered.info->kind == kind) known += (known.empty() ? "" : ", ") + class_name;
   if (found != classes_.end())
-    throw sdk::ConfigError(fmt::format("{}: '{}' is a {}, not a {}", where, name, kind_name(found->second.info->kind), kind_name(kind)));
+    throw sdk::ConfigError(fmt::format("{}: '{}' is {}, not {}", where, name, a_kind(found->second.info->kind), a_kind(kind)));
   throw sdk::ConfigError(fmt::format("{}: unknown {} class '{}' (known: {}; add its plugin's directory to POPYKA_PLUGIN_PATH)", where,
                                      kind_name(kind), name, known.empty() ? "none" : known));
 }

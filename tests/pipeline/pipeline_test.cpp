@@ -216,6 +216,11 @@ TEST_CASE("components are checked when the pipeline is built") {
   CHECK_THROWS_WITH(fx.make("[{class: nope.Processor}]"),
                     Catch::StartsWith("test.yaml: processors[0].class: unknown processor class 'nope.Processor' (known: ") &&
                         Contains("popyka.builtin.processors.LogChangeProcessor"));
+  // Checked before any component is set up: the unknown class, not the first processor's setup.
+  CHECK_THROWS_WITH(fx.make("[{class: test.processors.BadSetup}, {class: nope.Processor}]"),
+                    Catch::StartsWith("test.yaml: processors[1].class: unknown processor class 'nope.Processor'"));
+  CHECK_THROWS_WITH(fx.make("[{class: test.processors.BadSetup, error_handlers: [{class: test.processors.Record}]}]"),
+                    Contains("processors[0].error_handlers[0]") && Contains("is a processor, not an error handler"));
   CHECK_THROWS_WITH(fx.make("[{class: popyka.builtin.filters.IgnoreTxFilter}]"), Contains("'popyka.builtin.filters.IgnoreTxFilter' is a filter, not a processor"));
   CHECK_THROWS_WITH(fx.make("[" + record() + "]", "[{class: popyka.builtin.filters.IgnoreTxFilter, config: {a: 1}}]"),
                     Contains("filters[0].config.a: popyka.builtin.filters.IgnoreTxFilter takes no config"));
