@@ -21,6 +21,8 @@
 #
 # Environment: RUNS (3), PARALLEL (nproc), ROWS (500000), POPYKA_BENCH_BUILD_DIR (build-bench),
 # POPYKA_BENCH_NO_BUILD, POPYKA_BENCH_KEEP=1 keeps the directory (logs).
+# PROFILE=1 runs popyka-host under `perf record -g` and prints where its CPU time went (the
+# figures of those runs include perf's own cost).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
@@ -129,8 +131,10 @@ YAML
   } >"$work/$slot.yaml"
   local log=/dev/null
   [ "$processor" = kafka ] && log=$work/$slot.log
+  local profiler=()
+  [ -n "${PROFILE:-}" ] && profiler=(perf record -q -F 999 -g -o "$work/$slot.perf" --)
   t0=$(now)
-  POPYKA_CONFIG="$work/$slot.yaml" POPYKA_PLUGIN_PATH="" POPYKA_COMPACT_DUMP=1 "$build/bin/popyka-host" 2>"$log" &
+  POPYKA_CONFIG="$work/$slot.yaml" POPYKA_PLUGIN_PATH="" POPYKA_COMPACT_DUMP=1 "${profiler[@]}" "$build/bin/popyka-host" 2>"$log" &
   host_pid=$!
   until [ "$(sql -c "select active from pg_replication_slots where slot_name = '$slot'")" = t ]; do
     kill -0 "$host_pid" 2>/dev/null || { say "popyka-host ended early (config $work/$slot.yaml)"; exit 1; }
@@ -142,6 +146,10 @@ YAML
   kill -TERM "$host_pid"; wait "$host_pid" || true; host_pid=""
   if [ -n "$kafka_pid" ]; then kill -TERM "$kafka_pid"; wait "$kafka_pid" 2>/dev/null || true; kafka_pid=""; fi
   sql -c "select pg_drop_replication_slot('$slot')" >/dev/null
+  if [ -n "${PROFILE:-}" ]; then
+    echo "--- where popyka-host's CPU went ($slot): top symbols, self time"
+    { perf report -q -i "$work/$slot.perf" --no-children -g none --sort dso,symbol 2>/dev/null | grep -v '^$' | head -n 25; } || true
+  fi
 }
 
 names=(copy "log_1" "log_$PARALLEL" "kafka_$PARALLEL")
