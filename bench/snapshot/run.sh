@@ -34,15 +34,10 @@ pgbin=/usr/lib/postgresql/15/bin
 
 say() { echo "bench: $*" >&2; }
 
-if [ -z "${POPYKA_BENCH_NO_BUILD:-}" ]; then
-  say "building popyka-host, plugins, popyka-mock-kafka and popyka-throwaway-postgres in $build"
-  cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$build" -j"$(nproc)" --target popyka-host popyka-mock-kafka popyka-throwaway-postgres popyka_kafka_plugin \
-    popyka-builtin-filters popyka-builtin-error-handlers popyka-log-change >/dev/null
-fi
-for f in "$build/bin/popyka-host" "$build/bin/popyka-mock-kafka" "$build/bin/popyka-throwaway-postgres" "$pgbin/psql"; do
-  [ -x "$f" ] || { say "missing $f"; exit 1; }
-done
+# shellcheck source=../bench_lib.sh
+source "$repo/bench/bench_lib.sh"
+build_popyka
+require_programs "$pgbin/psql"
 
 work=$(mktemp -d /tmp/popyka-bench-snapshot-XXXXXX)
 host_pid="" kafka_pid="" postgres_pid=""
@@ -54,16 +49,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-"$build/bin/popyka-throwaway-postgres" --set "shared_buffers = 512MB" --set "max_wal_size = 16GB" \
-  --set "checkpoint_timeout = 1h" --set "synchronous_commit = off" >"$work/postgres.out" 2>"$work/postgres.log" &
-postgres_pid=$!
-for _ in $(seq 300); do [ -s "$work/postgres.out" ] && break; sleep 0.1; done
-[ -s "$work/postgres.out" ] || { say "PostgreSQL did not start:"; cat "$work/postgres.log" >&2; exit 1; }
-port=$(sed -E 's|.*:([0-9]+)/.*|\1|' "$work/postgres.out")
-say "PostgreSQL 15 on 127.0.0.1:$port"
-psql_admin() { "$pgbin/psql" -X -h 127.0.0.1 -p "$port" -U postgres -v ON_ERROR_STOP=1 -Atq "$@"; }
-psql_admin -d postgres -c "create database bench"
-sql() { psql_admin -d bench "$@"; }
+start_postgres
 
 say "loading $ROWS rows"
 sql <<SQL
@@ -80,15 +66,6 @@ SQL
 sql -c "copy t to stdout" >/dev/null  # untimed: the table in shared buffers for every run alike
 say "table size: $(sql -c "select pg_size_pretty(pg_relation_size('t'))")"
 
-now() { date +%s.%N; }
-clk_tck=$(getconf CLK_TCK)
-cpu_seconds() {  # user + system time of a process (all its threads), from /proc
-  local fields
-  fields=$(sed 's/^.*) //' "/proc/$1/stat" | cut -d' ' -f12,13) || { echo 0; return; }
-  echo "(${fields% *} + ${fields#* }) / $clk_tck" | bc -l
-}
-median() { sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-
 run_copy() {  # sets elapsed
   local t0
   t0=$(now)
@@ -99,12 +76,7 @@ run_copy() {  # sets elapsed
 
 run_popyka() {  # $1: log|kafka, $2: connections, $3: slot; sets elapsed, cpu (s), rss (MiB)
   local processor=$1 connections=$2 slot=$3 t0 bootstrap=""
-  if [ "$processor" = kafka ]; then
-    "$build/bin/popyka-mock-kafka" --no-stdin --topic popyka:4 >"$work/kafka_$slot.out" 2>"$work/kafka_$slot.log" &
-    kafka_pid=$!
-    for _ in $(seq 100); do [ -s "$work/kafka_$slot.out" ] && break; sleep 0.1; done
-    bootstrap=$(head -n1 "$work/kafka_$slot.out")
-  fi
+  if [ "$processor" = kafka ]; then start_mock_kafka "$slot" 4; fi
   {
     cat <<YAML
 database:
