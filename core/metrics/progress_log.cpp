@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "metrics/metrics_registry.hpp"
+#include "metrics/slot_probe.hpp"
 #include "popyka/sdk/change.hpp"
 
 namespace popyka::metrics {
@@ -44,7 +45,8 @@ std::string snapshot_progress_line(std::string_view table, std::uint64_t rows, s
   return line;
 }
 
-ProgressLog::ProgressLog(std::chrono::seconds interval) : thread_([this, interval] { run(interval); }) {}
+ProgressLog::ProgressLog(std::chrono::seconds interval, SlotProbe* slot)
+    : slot_(slot), thread_([this, interval] { run(interval); }) {}
 
 ProgressLog::~ProgressLog() {
   {
@@ -67,6 +69,7 @@ void ProgressLog::run(std::chrono::seconds interval) {
     last_count = count;
     last_time = now;
     if (registry().snapshot.running.value() != 0) log_snapshot(seconds);
+    if (slot_ != nullptr) slot_->query();
     if (registry().health().first != Health::Streaming) continue;
     const Registry& r = registry();
     spdlog::info("progress: {:.0f} changes/s, {} received in all, confirmed {}, lag {} bytes", rate, count,

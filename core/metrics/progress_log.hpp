@@ -15,12 +15,16 @@ namespace popyka::metrics {
 std::string snapshot_progress_line(std::string_view table, std::uint64_t rows, std::int64_t estimated,
                                    double rows_per_s);
 
+class SlotProbe;
+
 // Logs one line every `interval`, from the registry's counters (so the pipeline thread does no
 // formatting for it): while streaming, changes/s received, the confirmed LSN and the lag; while
-// the initial snapshot runs, a snapshot_progress_line() per table being read.
+// the initial snapshot runs, a snapshot_progress_line() per table being read. Given the slot's
+// probe, asks it about the slot as often, streaming or not, so that a slot about to lose its WAL
+// is warned about (by the probe) even when nobody scrapes /metrics.
 class ProgressLog {
  public:
-  explicit ProgressLog(std::chrono::seconds interval);
+  explicit ProgressLog(std::chrono::seconds interval, SlotProbe* slot = nullptr);
   ~ProgressLog();
   ProgressLog(const ProgressLog&) = delete;
   ProgressLog& operator=(const ProgressLog&) = delete;
@@ -31,6 +35,7 @@ class ProgressLog {
 
   std::map<std::string, std::uint64_t> snapshot_rows_;  // per table, at the last line
 
+  SlotProbe* slot_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
