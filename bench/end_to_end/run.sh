@@ -61,19 +61,14 @@ pgbin=/usr/lib/postgresql/15/bin
 
 say() { echo "bench: $*" >&2; }
 
-if [ -z "${POPYKA_BENCH_NO_BUILD:-}" ]; then
-  say "building popyka-host, plugins and popyka-mock-kafka in $build"
-  cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$build" -j"$(nproc)" --target popyka-host popyka-mock-kafka popyka-throwaway-postgres popyka_kafka_plugin \
-    popyka-builtin-filters popyka-builtin-error-handlers popyka-log-change >/dev/null
-  if [ "$PROCESSOR" = noop ]; then
-    cmake -S "$repo" -B "$build" -DPOPYKA_BUILD_BENCH=ON >/dev/null
-    cmake --build "$build" -j"$(nproc)" --target popyka-bench-components >/dev/null
-  fi
+# shellcheck source=../bench_lib.sh
+source "$repo/bench/bench_lib.sh"
+build_popyka
+if [ -z "${POPYKA_BENCH_NO_BUILD:-}" ] && [ "$PROCESSOR" = noop ]; then
+  cmake -S "$repo" -B "$build" -DPOPYKA_BUILD_BENCH=ON >/dev/null
+  cmake --build "$build" -j"$(nproc)" --target popyka-bench-components >/dev/null
 fi
-for f in "$build/bin/popyka-host" "$build/bin/popyka-mock-kafka" "$build/bin/popyka-throwaway-postgres" "$pgbin/pg_recvlogical"; do
-  [ -x "$f" ] || { say "missing $f"; exit 1; }
-done
+require_programs "$pgbin/pg_recvlogical"
 
 work=$(mktemp -d /tmp/popyka-bench-XXXXXX)
 bg_pids=()
@@ -89,18 +84,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 # --- PostgreSQL ---------------------------------------------------------------------------
-# The tests' throwaway cluster (wal_level=logical, 127.0.0.1, wal2json allowed), tuned for a
-# big workload: loading it fast does not change how the server decodes it.
-"$build/bin/popyka-throwaway-postgres" --set "shared_buffers = 512MB" --set "max_wal_size = 16GB" \
-  --set "checkpoint_timeout = 1h" --set "synchronous_commit = off" >"$work/postgres.out" 2>"$work/postgres.log" &
-postgres_pid=$!
-for _ in $(seq 300); do [ -s "$work/postgres.out" ] && break; sleep 0.1; done
-[ -s "$work/postgres.out" ] || { say "PostgreSQL did not start:"; cat "$work/postgres.log" >&2; exit 1; }
-port=$(sed -E 's|.*:([0-9]+)/.*|\1|' "$work/postgres.out")
-say "PostgreSQL 15 on 127.0.0.1:$port"
-psql_admin() { "$pgbin/psql" -X -h 127.0.0.1 -p "$port" -U postgres -v ON_ERROR_STOP=1 -Atq "$@"; }
-psql_admin -d postgres -c "create database bench"
-sql() { psql_admin -d bench "$@"; }
+start_postgres
 
 sql <<'SQL'
 create table orders(
@@ -168,8 +152,6 @@ say "$changes row changes, the last commit ends at $end_lsn"
 [ "$changes" -ge 500000 ] || say "WARNING: fewer than 500,000 row changes"
 
 # --- the runs -----------------------------------------------------------------------------
-clk_tck=$(getconf CLK_TCK)
-now() { date +%s.%N; }
 reached() { [ "$(sql -c "select confirmed_flush_lsn >= '$end_lsn'::pg_lsn from pg_replication_slots where slot_name = '$1'")" = t ]; }
 # Waits until the slot reaches the end or the process ends; 0 when reached.
 wait_for_end() {
@@ -180,11 +162,6 @@ wait_for_end() {
   done
 }
 stop() { kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
-cpu_seconds() {  # user + system time of a process (all its threads), from /proc
-  local fields
-  fields=$(sed 's/^.*) //' "/proc/$1/stat" | cut -d' ' -f12,13) || { echo 0; return; }
-  echo "(${fields% *} + ${fields#* }) / $clk_tck" | bc -l
-}
 walsender_of() { sql -c "select active_pid from pg_replication_slots where slot_name = '$1'"; }
 
 # Both set globals (not in a subshell, so the cleanup trap knows their processes).
@@ -207,10 +184,7 @@ run_recvlogical() {  # sets recv_s, recv_cpu, recv_wal_cpu
 
 run_popyka() {  # sets popyka_s, cpu (seconds), rss (KiB), popyka_wal_cpu
   local i=$1 t0 t1 pid bootstrap wal_pid
-  "$build/bin/popyka-mock-kafka" --no-stdin --topic popyka:1 >"$work/kafka_$i.out" 2>"$work/kafka_$i.log" &
-  kafka_pid=$!
-  for _ in $(seq 100); do [ -s "$work/kafka_$i.out" ] && break; sleep 0.1; done
-  bootstrap=$(head -n1 "$work/kafka_$i.out")
+  start_mock_kafka "$i" 1
   {
     cat <<EOF
 database:
@@ -265,7 +239,6 @@ EOF
   popyka_s=$(echo "$t1 - $t0" | bc -l)
 }
 
-median() { sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 recv_rates=() popyka_rates=() ratios=() cpus=() rsss=() recv_cpus=() recv_wal_cpus=() popyka_wal_cpus=()
 echo "changes/s from each start until its slot's confirmed_flush_lsn reached the end; CPU seconds over that time;"

@@ -1,6 +1,8 @@
 #pragma once
+#include <algorithm>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -23,6 +25,10 @@ struct ProcessorSpec : ComponentSpec {
   std::optional<double> timeout_s;
 };
 
+inline int default_snapshot_parallelism() {
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 // `database:`
 struct DatabaseSpec {
   std::string connect_url;  // libpq URI or key=value string (required)
@@ -38,6 +44,9 @@ struct DatabaseSpec {
   Snapshot snapshot = Snapshot::never;
   // `snapshot_tables`: the `schema.table`s an initial snapshot reads; empty: every user table.
   std::vector<std::string> snapshot_tables;
+  // `snapshot_parallelism`: connections reading the initial snapshot side by side (each imports
+  // the slot's exported snapshot); by default the number of cores, at least 1.
+  int snapshot_parallelism = default_snapshot_parallelism();
   // `heartbeat_interval_s`: a `popyka.heartbeat` logical message this often; 0: off.
   double heartbeat_interval_s = 0;
   // `output_plugin`: the logical decoding plugin of the slot. wal2json (an extension the server

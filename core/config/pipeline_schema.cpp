@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <span>
 #include <string_view>
 
@@ -19,10 +20,12 @@ using Keys = std::span<const std::string_view>;
 constexpr std::array<std::string_view, 4> kTopLevelKeys = {"database", "filters", "processors", "metrics"};
 constexpr std::array<std::string_view, 3> kRequiredTopLevelKeys = {"database", "filters", "processors"};
 constexpr std::array<std::string_view, 1> kMetricsKeys = {"listen"};
-constexpr std::array<std::string_view, 14> kDatabaseKeys = {
+constexpr std::array<std::string_view, 15> kDatabaseKeys = {
     "connect_url",     "slot_name", "wal2json_options", "status_interval_s",    "reconnect_initial_s",
-    "reconnect_max_s", "snapshot",  "snapshot_tables",  "heartbeat_interval_s", "output_plugin",
-    "publication",     "slot_busy_wait_s", "standby",   "application_name"};
+    "reconnect_max_s", "snapshot",  "snapshot_tables",  "snapshot_parallelism", "heartbeat_interval_s",
+    "output_plugin",   "publication", "slot_busy_wait_s", "standby",            "application_name"};
+// Each reader is a connection of its own: a bound well below any server's max_connections.
+constexpr std::int64_t kMaxSnapshotParallelism = 64;
 constexpr std::array<std::string_view, 2> kComponentKeys = {"class", "config"};
 constexpr std::array<std::string_view, 5> kProcessorKeys = {"class", "config", "filters", "error_handlers", "timeout_s"};
 
@@ -124,6 +127,15 @@ double seconds_or_off(const sdk::Config& node) {
   return value;
 }
 
+int read_snapshot_parallelism(const sdk::Config* node) {
+  if (!node) return default_snapshot_parallelism();
+  const std::int64_t value = node->as_int64();
+  if (value < 1 || value > kMaxSnapshotParallelism)
+    node->fail(fmt::format("must be a whole number from 1 to {} (connections reading the snapshot), found '{}'",
+                           kMaxSnapshotParallelism, node->as_string()));
+  return static_cast<int>(value);
+}
+
 DatabaseSpec read_database(const sdk::Config& database) {
   check_mapping(database, kDatabaseKeys);
   DatabaseSpec spec;
@@ -138,6 +150,10 @@ DatabaseSpec read_database(const sdk::Config& database) {
   spec.snapshot_tables = read_snapshot_tables(find_given(database, "snapshot_tables"));
   if (!spec.snapshot_tables.empty() && spec.snapshot != DatabaseSpec::Snapshot::initial)
     database.at("snapshot_tables").fail("only means something with snapshot: initial");
+  const sdk::Config* parallelism = find_given(database, "snapshot_parallelism");
+  if (parallelism && spec.snapshot != DatabaseSpec::Snapshot::initial)
+    parallelism->fail("only means something with snapshot: initial");
+  spec.snapshot_parallelism = read_snapshot_parallelism(parallelism);
   if (const sdk::Config* heartbeat = find_given(database, "heartbeat_interval_s")) spec.heartbeat_interval_s = seconds_or_off(*heartbeat);
   spec.output_plugin = read_output_plugin(find_given(database, "output_plugin"));
   if (const sdk::Config* publication = find_given(database, "publication")) {

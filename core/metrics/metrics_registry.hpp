@@ -8,31 +8,12 @@
 #include <optional>
 #include <string>
 
+#include "metrics/counters.hpp"
+#include "metrics/snapshot_progress.hpp"
 #include "popyka/sdk/change.hpp"
 #include "popyka/sdk/error_handler.hpp"
 
 namespace popyka::metrics {
-
-// A monotonically growing count, written on the pipeline thread, read by the metrics server.
-class Counter {
- public:
-  void add(std::uint64_t n = 1) noexcept { value_.fetch_add(n, std::memory_order_relaxed); }
-  std::uint64_t value() const noexcept { return value_.load(std::memory_order_relaxed); }
-
- private:
-  std::atomic<std::uint64_t> value_{0};
-};
-
-// A value that goes up and down.
-class Gauge {
- public:
-  void set(std::int64_t v) noexcept { value_.store(v, std::memory_order_relaxed); }
-  void add(std::int64_t n) noexcept { value_.fetch_add(n, std::memory_order_relaxed); }
-  std::int64_t value() const noexcept { return value_.load(std::memory_order_relaxed); }
-
- private:
-  std::atomic<std::int64_t> value_{0};
-};
 
 // Counters indexed by the change's action letter.
 inline constexpr std::array<char, 8> kActions = {'B', 'C', 'I', 'U', 'D', 'T', 'M', 'R'};
@@ -64,6 +45,7 @@ class Registry {
   Gauge received_lsn, processed_lsn, confirmed_lsn, server_wal_end;
   Gauge last_commit_unix_us;  // commit time of the last transaction the pipeline finished
   Gauge standby;              // 1 while a standby waits for the slot another instance streams
+  SnapshotProgress snapshot;  // the initial snapshot's tables
   const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
   // Registered while the pipeline is built, before the metrics server starts; stable addresses.

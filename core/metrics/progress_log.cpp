@@ -1,7 +1,9 @@
 #include "metrics/progress_log.hpp"
 
+#include <algorithm>
 #include <numeric>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "metrics/metrics_registry.hpp"
@@ -17,7 +19,31 @@ std::uint64_t total_received() {
   return total;
 }
 
+std::string duration_text(double seconds) {
+  const auto s = static_cast<std::uint64_t>(seconds + 0.5);
+  if (s >= 3600) return fmt::format("{}h{:02}m", s / 3600, s / 60 % 60);
+  if (s >= 60) return fmt::format("{}m{:02}s", s / 60, s % 60);
+  return fmt::format("{}s", s);
+}
+
 }  // namespace
+
+std::string snapshot_progress_line(std::string_view table, std::uint64_t rows, std::int64_t estimated,
+                                   double rows_per_s) {
+  std::string line = fmt::format("initial snapshot of {}: {} of ", table, rows);
+  if (estimated < 0) {
+    line += "an unknown number of row(s) (never analyzed)";
+  } else {
+    line += fmt::format("~{} row(s) ({:.0f}%)", estimated,
+                        estimated > 0 ? std::min(100.0, 100.0 * static_cast<double>(rows) / estimated) : 100.0);
+  }
+  line += fmt::format(", {:.0f} rows/s, ETA ", rows_per_s);
+  const auto left = estimated - static_cast<std::int64_t>(rows);
+  if (estimated < 0 || rows_per_s <= 0) line += "unknown";
+  else if (left <= 0) line += "any moment (past the estimate)";
+  else line += duration_text(static_cast<double>(left) / rows_per_s);
+  return line;
+}
 
 ProgressLog::ProgressLog(std::chrono::seconds interval, SlotProbe* slot)
     : slot_(slot), thread_([this, interval] { run(interval); }) {}
@@ -38,15 +64,28 @@ void ProgressLog::run(std::chrono::seconds interval) {
   while (!wake_.wait_for(lock, interval, [this] { return stopping_; })) {
     const std::uint64_t count = total_received();
     const auto now = std::chrono::steady_clock::now();
-    const double rate = static_cast<double>(count - last_count) / std::chrono::duration<double>(now - last_time).count();
+    const double seconds = std::chrono::duration<double>(now - last_time).count();
+    const double rate = static_cast<double>(count - last_count) / seconds;
     last_count = count;
     last_time = now;
+    if (registry().snapshot.running.value() != 0) log_snapshot(seconds);
     if (slot_ != nullptr) slot_->query();
     if (registry().health().first != Health::Streaming) continue;
     const Registry& r = registry();
     spdlog::info("progress: {:.0f} changes/s, {} received in all, confirmed {}, lag {} bytes", rate, count,
                  sdk::format_lsn(static_cast<sdk::Lsn>(r.confirmed_lsn.value())),
                  std::max<std::int64_t>(0, r.server_wal_end.value() - r.confirmed_lsn.value()));
+  }
+}
+
+void ProgressLog::log_snapshot(double seconds) {
+  for (const auto& table : registry().snapshot.sample()) {
+    const auto rows = static_cast<std::uint64_t>(table.rows);
+    std::uint64_t& last = snapshot_rows_[table.name];
+    if (rows < last) last = 0;  // a snapshot that started over
+    const double rate = static_cast<double>(rows - last) / seconds;
+    last = rows;
+    if (table.state == SnapshotTable::reading) spdlog::info("{}", snapshot_progress_line(table.name, rows, table.estimated_rows, rate));
   }
 }
 

@@ -44,6 +44,8 @@ class Writer {
 
 std::string processor_label(const ProcessorMetrics& processor) { return fmt::format("processor=\"{}\"", escape_label(processor.label)); }
 
+std::string table_label(std::string_view table) { return fmt::format("table=\"{}\"", escape_label(table)); }
+
 }  // namespace
 
 std::string render_prometheus(const Registry& registry, const std::optional<SlotStatus>& slot) {
@@ -106,6 +108,14 @@ std::string render_prometheus(const Registry& registry, const std::optional<Slot
   }
   w.family("popyka_standby", "gauge", "1 while this instance is a standby waiting for the slot another one streams.");
   w.sample("popyka_standby", "", registry.standby.value());
+  w.family("popyka_snapshot_running", "gauge", "1 while the initial snapshot is being read.");
+  w.sample("popyka_snapshot_running", "", registry.snapshot.running.value());
+  const auto tables = registry.snapshot.sample();
+  w.family("popyka_snapshot_rows_total", "counter",
+           "Rows of the initial snapshot handed to the pipeline, by table (from 0 again when a snapshot starts over).");
+  for (const auto& t : tables) w.sample("popyka_snapshot_rows_total", table_label(t.name), t.rows);
+  w.family("popyka_snapshot_rows_estimated", "gauge", "The table's row estimate (pg_class.reltuples; -1: never analyzed).");
+  for (const auto& t : tables) w.sample("popyka_snapshot_rows_estimated", table_label(t.name), t.estimated_rows);
   w.family("popyka_reconnects_total", "counter", "Connections to PostgreSQL lost and made again.");
   w.sample("popyka_reconnects_total", "", registry.reconnects.value());
   w.family("popyka_uptime_seconds", "gauge", "Seconds since popyka-host started.");

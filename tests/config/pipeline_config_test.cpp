@@ -1,6 +1,9 @@
 // The config file's layout, its interpolation and every error it can produce.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <thread>
+
 #include "config/config_loader.hpp"
 #include "fake_environment.hpp"
 
@@ -169,7 +172,8 @@ TEST_CASE("pipeline config refuses unknown keys, naming the path and the keys it
   CHECK_THROWS_WITH(parse("database: {connect_url: x, slot_name: s, slot: t}\n" + kFilters + kProcessors),
                     "my.yaml: database.slot: unknown key (expected one of: connect_url, slot_name, wal2json_options, "
                     "status_interval_s, reconnect_initial_s, reconnect_max_s, snapshot, snapshot_tables, "
-                    "heartbeat_interval_s, output_plugin, publication, slot_busy_wait_s, standby, application_name)");
+                    "snapshot_parallelism, heartbeat_interval_s, output_plugin, publication, slot_busy_wait_s, standby, "
+                    "application_name)");
   CHECK_THROWS_WITH(parse(kDatabase + "filters: [{class: F, confg: {}}]\n" + kProcessors),
                     "my.yaml: filters[0].confg: unknown key (expected one of: class, config)");
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: P}, {class: Q, filterz: []}]\n"),
@@ -222,7 +226,8 @@ TEST_CASE("pipeline config names the path and the expected type of a wrong value
   CHECK_THROWS_WITH(parse("database: [x]\n" + kFilters + kProcessors),
                     "my.yaml: database: expected a mapping with the keys connect_url, slot_name, wal2json_options, "
                     "status_interval_s, reconnect_initial_s, reconnect_max_s, snapshot, snapshot_tables, "
-                    "heartbeat_interval_s, output_plugin, publication, slot_busy_wait_s, standby, application_name");
+                    "snapshot_parallelism, heartbeat_interval_s, output_plugin, publication, slot_busy_wait_s, standby, "
+                    "application_name");
   CHECK_THROWS_WITH(parse(kDatabase + "filters: {class: F}\n" + kProcessors), "my.yaml: filters: expected a list");
   CHECK_THROWS_WITH(parse(kDatabase + "filters:\n" + kProcessors), "my.yaml: filters: expected a list");
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: P\n"), "my.yaml: processors: expected a list");
@@ -336,6 +341,25 @@ TEST_CASE("pipeline config reads snapshot, snapshot_tables and heartbeat_interva
   CHECK(with("snapshot: never, heartbeat_interval_s: 0").database.snapshot == Snapshot::never);
   CHECK(with("snapshot: initial, snapshot_tables: []").database.snapshot_tables.empty());
   CHECK(with("snapshot: '${SNAP:-initial}'").database.snapshot == Snapshot::initial);
+}
+
+TEST_CASE("pipeline config reads snapshot_parallelism, the number of cores by default", "[pipeline_config]") {
+  const auto with = [](const std::string& keys) {
+    return parse("database: {connect_url: x, slot_name: s, " + keys + "}\n" + kFilters + kProcessors).database;
+  };
+  CHECK(parse(kDatabase + kFilters + kProcessors).database.snapshot_parallelism ==
+        static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));  // the number of cores
+  CHECK(with("snapshot: initial, snapshot_parallelism: 1").snapshot_parallelism == 1);
+  CHECK(with("snapshot: initial, snapshot_parallelism: 64").snapshot_parallelism == 64);
+  CHECK_THROWS_WITH(with("snapshot: initial, snapshot_parallelism: 0"),
+                    "my.yaml: database.snapshot_parallelism: must be a whole number from 1 to 64 (connections reading "
+                    "the snapshot), found '0'");
+  CHECK_THROWS_WITH(with("snapshot: initial, snapshot_parallelism: 65"),
+                    Contains("database.snapshot_parallelism: must be a whole number from 1 to 64"));
+  CHECK_THROWS_WITH(with("snapshot: initial, snapshot_parallelism: 2.5"),
+                    "my.yaml: database.snapshot_parallelism: expected an integer, found '2.5'");
+  CHECK_THROWS_WITH(with("snapshot_parallelism: 2"),
+                    "my.yaml: database.snapshot_parallelism: only means something with snapshot: initial");
 }
 
 TEST_CASE("pipeline config checks snapshot, snapshot_tables and heartbeat_interval_s naming the path", "[pipeline_config]") {

@@ -5,9 +5,12 @@
 
 #include "metrics/metrics_registry.hpp"
 #include "metrics/metrics_server.hpp"
+#include "metrics/progress_log.hpp"
 #include "metrics/prometheus_text.hpp"
+#include "log_capture.hpp"
 #include "pipeline_fixture.hpp"
 #include "runtime/json_log_formatter.hpp"
+#include "wait_until.hpp"
 
 using Catch::Contains;
 using popyka::metrics::Health;
@@ -139,4 +142,52 @@ TEST_CASE("JSON log lines escape the message") {
   CHECK_THAT(line, Contains(R"("level":"warning","message":"a \"quoted\"\nline\\"})"));
   CHECK(line.back() == '\n');
   CHECK(line.find('\n') == line.size() - 1);
+}
+
+TEST_CASE("the initial snapshot's progress line: rows done, the estimate, rows/s and the ETA") {
+  using popyka::metrics::snapshot_progress_line;
+  CHECK(snapshot_progress_line("public.orders", 120000, 500000, 40000) ==
+        "initial snapshot of public.orders: 120000 of ~500000 row(s) (24%), 40000 rows/s, ETA 10s");
+  CHECK(snapshot_progress_line("public.orders", 0, 10000000, 2000) ==
+        "initial snapshot of public.orders: 0 of ~10000000 row(s) (0%), 2000 rows/s, ETA 1h23m");
+  CHECK(snapshot_progress_line("s.t", 1000, 200000, 1000) ==
+        "initial snapshot of s.t: 1000 of ~200000 row(s) (0%), 1000 rows/s, ETA 3m19s");
+  CHECK(snapshot_progress_line("s.t", 600, 500, 10) ==
+        "initial snapshot of s.t: 600 of ~500 row(s) (100%), 10 rows/s, ETA any moment (past the estimate)");
+  CHECK(snapshot_progress_line("s.t", 10, -1, 5) ==
+        "initial snapshot of s.t: 10 of an unknown number of row(s) (never analyzed), 5 rows/s, ETA unknown");
+  CHECK(snapshot_progress_line("s.t", 10, 100, 0) == "initial snapshot of s.t: 10 of ~100 row(s) (10%), 0 rows/s, ETA unknown");
+}
+
+TEST_CASE("/metrics shows the initial snapshot: running, and rows done and estimated per table") {
+  auto& table = registry().snapshot.table("public.metrics \"t\"");
+  table.estimated_rows.set(1500);
+  table.rows.set(1234);
+  registry().snapshot.running.set(1);
+  std::string text = scrape();
+  CHECK_THAT(text, Contains("# TYPE popyka_snapshot_running gauge\npopyka_snapshot_running 1\n"));
+  CHECK_THAT(text, Contains("# TYPE popyka_snapshot_rows_total counter\n"));
+  CHECK_THAT(text, Contains(R"(popyka_snapshot_rows_total{table="public.metrics \"t\""} 1234)"));
+  CHECK_THAT(text, Contains(R"(popyka_snapshot_rows_estimated{table="public.metrics \"t\""} 1500)"));
+  CHECK(&registry().snapshot.table("public.metrics \"t\"") == &table);  // one entry a table
+  registry().snapshot.running.set(0);
+  CHECK_THAT(scrape(), Contains("popyka_snapshot_running 0\n"));
+}
+
+TEST_CASE("the progress log writes a line for each table the initial snapshot is reading") {
+  popyka::test::LogCapture log;
+  auto& reading = registry().snapshot.table("public.progress_reading");
+  reading.estimated_rows.set(1000000);
+  reading.rows.set(250000);
+  reading.state.set(popyka::metrics::SnapshotTable::reading);
+  auto& done = registry().snapshot.table("public.progress_done");
+  done.state.set(popyka::metrics::SnapshotTable::done);
+  registry().snapshot.running.set(1);
+  {
+    const popyka::metrics::ProgressLog progress(std::chrono::seconds(1));
+    CHECK(popyka::test::wait_until([&] { return log.contains("initial snapshot of public.progress_reading: 250000 of ~1000000 row(s) (25%)"); }));
+  }
+  registry().snapshot.running.set(0);
+  reading.state.set(popyka::metrics::SnapshotTable::done);
+  CHECK_FALSE(log.contains("initial snapshot of public.progress_done"));
 }

@@ -4,6 +4,8 @@
 #include "source/replication/heartbeat/heartbeat.hpp"
 #include "source/replication/output_plugin/wal2json_format.hpp"
 #include "source/replication/slot/replication_slot.hpp"
+#include "source/replication/snapshot/copy_text.hpp"
+#include "source/replication/snapshot/row_format.hpp"
 
 using namespace popyka::source::replication;
 
@@ -34,6 +36,43 @@ TEST_CASE("R values are formatted as wal2json formats them") {
   CHECK(value(17, "\\x0aff") == "\"0aff\"");
   CHECK(value(25, "a \"q\" \\ \n\t\r\b\f \x01 żółć") == "\"a \\\"q\\\" \\\\ \\n\\t\\r\\b\\f \\u0001 żółć\"");
   CHECK(value(1043, "12") == "\"12\"");  // varchar: a string even when it looks like a number
+}
+
+TEST_CASE("COPY text rows split into fields, NULL and escapes undone") {
+  std::string scratch;
+  std::vector<std::optional<std::string>> fields;
+  // The row as COPY writes it:  1\\N<TAB>tab\there\\back\nnl\r\b\f\v<TAB><TAB>\N<TAB>last
+  CopyTextFields row("1\\\\N\ttab\\there\\\\back\\nnl\\r\\b\\f\\v\t\t\\N\tlast");
+  while (row.has_next()) {
+    auto field = row.next(scratch);
+    fields.push_back(field ? std::optional<std::string>(std::string(*field)) : std::nullopt);
+  }
+  REQUIRE(fields.size() == 5);
+  CHECK(fields[0] == "1\\N");  // an escaped backslash: only \N alone is NULL
+  CHECK(fields[1] == "tab\there\\back\nnl\r\b\f\v");
+  CHECK(fields[2] == "");
+  CHECK(fields[3] == std::nullopt);
+  CHECK(fields[4] == "last");
+}
+
+TEST_CASE("a COPY text row becomes the R message wal2json would write for the same insert") {
+  const std::vector<SnapshotColumn> columns = {
+      {"id", "bigint", 20, true}, {"note", "text", 25, false}, {"ok", "boolean", 16, false}, {"f", "double precision", 701, false}};
+  const RowFormat format("public", "t\"x", columns, true);
+  std::string out, scratch;
+  format.append(out, "7\ta \"q\" \\\\ \\n\tt\tNaN", scratch);
+  CHECK(out == R"({"action":"R","schema":"public","table":"t\"x","columns":[{"name":"id","type":"bigint","value":7},)"
+               R"({"name":"note","type":"text","value":"a \"q\" \\ \n"},{"name":"ok","type":"boolean","value":true},)"
+               R"({"name":"f","type":"double precision","value":null}],"pk":[{"name":"id","type":"bigint"}]})");
+  out.clear();
+  format.append(out, "\\N\t\\N\t\\N\t\\N", scratch);
+  CHECK(out.find(R"({"name":"id","type":"bigint","value":null},{"name":"note","type":"text","value":null})") != std::string::npos);
+  const RowFormat without_pk("s", "t", columns, false);
+  out.clear();
+  without_pk.append(out, "1\tx\tf\t0.5", scratch);
+  CHECK(out.ends_with(R"("value":0.5}]})"));
+  CHECK_THROWS_WITH(format.append(out, "1\tx", scratch), "a COPY row has 2 field(s), the table 4 column(s)");
+  CHECK_THROWS_WITH(format.append(out, "1\tx\tt\t1\textra", scratch), "a COPY row has more fields than the table's 4 column(s)");
 }
 
 TEST_CASE("R type names are written as wal2json writes format_type()") {

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -15,7 +16,10 @@
 #include "wait_until.hpp"
 #include "decode/wal2json_decoder.hpp"
 #include "popyka/sdk/change.hpp"
+#include "metrics/metrics_registry.hpp"
+#include "metrics/prometheus_text.hpp"
 #include "source/replication/slot/replication_slot.hpp"
+#include "source/replication/snapshot/snapshot_plan.hpp"
 
 using namespace popyka;
 using namespace popyka::test;
@@ -27,6 +31,15 @@ config::DatabaseSpec snapshot_spec(const PostgresCluster& cluster, std::string s
   spec.snapshot = config::DatabaseSpec::Snapshot::initial;
   spec.snapshot_tables = std::move(tables);
   return spec;
+}
+
+// How many CTID ranges the snapshot's plan reads `table` in (PostgreSQL 14+ splits big tables).
+std::size_t ranges_of(const PostgresCluster& cluster, const config::DatabaseSpec& spec, const std::string& table) {
+  source::replication::ReplicationConnection connection(cluster.dsn(), /*replication=*/false);
+  const auto plan = source::replication::plan_snapshot(connection, spec, spec.snapshot_parallelism);
+  std::size_t ranges = 0;
+  for (const auto& range : plan.ranges) ranges += plan.tables[range.table].name == table;
+  return ranges;
 }
 
 // A row as `col=json value|...` in column order, from a decoded change's columns.
@@ -144,17 +157,21 @@ class Writer {
 TEST_CASE("100,000 existing rows and a concurrent writer: R rows then the stream equal the tables' final contents") {
   auto& cluster = PostgresCluster::shared();
   cluster.exec("CREATE TABLE snap_a(id int PRIMARY KEY, v text, n numeric);"
-               "INSERT INTO snap_a SELECT g, 'row ' || g || E' \"q\" \\\\ \\n', g * 1.25 FROM generate_series(1, 40000) g;"
+               "INSERT INTO snap_a SELECT g, 'row ' || g || E' \"q\" \\\\ \\n' || repeat('p', 40), g * 1.25 FROM generate_series(1, 40000) g;"
                "CREATE TABLE snap_b(id bigint PRIMARY KEY, f float8, flag boolean);"
                "INSERT INTO snap_b SELECT g, g / 3.0, g % 2 = 0 FROM generate_series(1, 30000) g;"
                "CREATE TABLE snap_c(id int PRIMARY KEY, payload jsonb, tags text[]);"
                "INSERT INTO snap_c SELECT g, jsonb_build_object('g', g), ARRAY['a', 'b ' || g] FROM generate_series(1, 30000) g;"
                "CREATE TABLE snap_other(id int PRIMARY KEY); INSERT INTO snap_other VALUES (1)");
 
+  auto spec = snapshot_spec(cluster, "snap_main", {"public.snap_a", "public.snap_b", "public.snap_c"});
+  spec.snapshot_parallelism = 3;
+  CHECK(ranges_of(cluster, spec, "public.snap_a") > 1);  // read side by side by several connections
+
   Writer writer(cluster);  // writes before, during and after the slot's creation and the snapshot
   REQUIRE(wait_until([&] { return writer.transactions() >= 10; }));
   RecordingConsumer consumer;
-  BackgroundStream stream(snapshot_spec(cluster, "snap_main", {"public.snap_a", "public.snap_b", "public.snap_c"}), consumer);
+  BackgroundStream stream(spec, consumer);
   REQUIRE(wait_until_slot_active(cluster, "snap_main", std::chrono::seconds(90)));  // streaming: the snapshot is done
   const int streaming_from = writer.transactions();
   REQUIRE(wait_until([&] { return writer.transactions() >= streaming_from + 20; }));
@@ -251,11 +268,13 @@ struct CrashingConsumer : RecordingConsumer {
 };
 }  // namespace
 
-TEST_CASE("a snapshot interrupted in the middle starts over on the next run") {
+TEST_CASE("a snapshot interrupted in the middle of parallel reads starts over on the next run") {
   auto& cluster = PostgresCluster::shared();
   cluster.exec("CREATE TABLE snap_restart(id int PRIMARY KEY, v text);"
-               "INSERT INTO snap_restart SELECT g, 'v' || g FROM generate_series(1, 5000) g");
-  const auto spec = snapshot_spec(cluster, "snap_restart", {"public.snap_restart"});
+               "INSERT INTO snap_restart SELECT g, 'v' || g || repeat('x', 150) FROM generate_series(1, 20000) g");
+  auto spec = snapshot_spec(cluster, "snap_restart", {"public.snap_restart"});
+  spec.snapshot_parallelism = 3;
+  REQUIRE(ranges_of(cluster, spec, "public.snap_restart") > 1);  // parallel readers, crashed and restarted
   const std::string marker = source::replication::ReplicationSlot::snapshot_marker_name("snap_restart");
   {
     CrashingConsumer crashing(1200);
@@ -268,19 +287,19 @@ TEST_CASE("a snapshot interrupted in the middle starts over on the next run") {
   CHECK(cluster.query_value("SELECT count(*) FROM pg_replication_slots WHERE slot_name IN ('snap_restart', '" + marker + "')") == "2");
   const auto first_slot_point = cluster.query_value("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = 'snap_restart'");
 
-  cluster.exec("INSERT INTO snap_restart VALUES (5001, 'after the crash')");
+  cluster.exec("INSERT INTO snap_restart VALUES (20001, 'after the crash')");
   RecordingConsumer consumer;
   BackgroundStream stream(spec, consumer);
   REQUIRE(wait_until_slot_active(cluster, "snap_restart"));
-  cluster.exec("INSERT INTO snap_restart VALUES (5002, 'streamed')");
+  cluster.exec("INSERT INTO snap_restart VALUES (20002, 'streamed')");
   cluster.exec(end_of_stream_sql);
   REQUIRE(stream.wait() == BackgroundStream::Ending::end_of_stream_message);
 
   std::size_t r_rows = 0;
   const auto delivered = apply(consumer.received(), "id", r_rows);
-  CHECK(r_rows == 5001);  // every row again, the one written after the crash included
-  CHECK(delivered.size() == 5002);
-  CHECK(delivered.count("snap_restart/5002") == 1);
+  CHECK(r_rows == 20001);  // every row again (once), the one written after the crash included
+  CHECK(delivered.size() == 20002);
+  CHECK(delivered.count("snap_restart/20002") == 1);
   CHECK(cluster.query_value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + marker + "'") == "0");
   CHECK(cluster.query_value("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = 'snap_restart'") != first_slot_point);
 }
@@ -296,4 +315,52 @@ TEST_CASE("an existing slot is used as it is: no snapshot") {
   cluster.exec(end_of_stream_sql);
   REQUIRE(stream.wait() == BackgroundStream::Ending::end_of_stream_message);
   for (const auto& message : consumer.received()) CHECK_FALSE(message.json.starts_with(R"({"action":"R")"));
+}
+
+TEST_CASE("parallel readers give every row of several tables exactly once, with 1 connection and with 4") {
+  auto& cluster = PostgresCluster::shared();
+  static const bool created = (cluster.exec("CREATE TABLE par_big(id int PRIMARY KEY, pad text);"
+               "INSERT INTO par_big SELECT g, repeat('x', 200) || g FROM generate_series(1, 30000) g;"
+               "DELETE FROM par_big WHERE id % 7 = 0;"  // dead rows in every range: not in the snapshot
+               "CREATE TABLE par_small(id int PRIMARY KEY, v text);"
+               "INSERT INTO par_small SELECT g, 'v' || g FROM generate_series(1, 500) g;"
+               "CREATE TABLE par_empty(id int PRIMARY KEY);"
+               "ANALYZE par_big, par_small, par_empty"), true);  // once: GENERATE runs the test twice
+  REQUIRE(created);
+  const std::vector<std::string> tables = {"public.par_big", "public.par_empty", "public.par_small"};
+  const int parallelism = GENERATE(1, 4);
+  auto spec = snapshot_spec(cluster, "par_" + std::to_string(parallelism), tables);
+  spec.snapshot_parallelism = parallelism;
+  // Split only with more than one reader: one range a reader would gain nothing.
+  CHECK((ranges_of(cluster, spec, "public.par_big") > 1) == (parallelism > 1));
+  CHECK(ranges_of(cluster, spec, "public.par_small") == 1);
+
+  const std::string small_rows = cluster.query_value("SELECT count(*) FROM par_small").value();
+  RecordingConsumer consumer;
+  BackgroundStream stream(spec, consumer);
+  REQUIRE(wait_until_slot_active(cluster, "par_" + std::to_string(parallelism)));
+  CHECK(metrics::registry().snapshot.running.value() == 0);  // over once streaming
+  cluster.exec("INSERT INTO par_small VALUES (" + std::to_string(1000 + parallelism) + ", 'streamed')");
+  cluster.exec(end_of_stream_sql);
+  REQUIRE(stream.wait() == BackgroundStream::Ending::end_of_stream_message);
+
+  std::size_t r_rows = 0;
+  const auto delivered = apply(consumer.received(), "id", r_rows);  // FAILs on a row delivered twice
+  std::set<std::string> expected;
+  for (const std::string table : {"par_big", "par_small"})
+    for (const auto& row : cluster.query("SELECT id::text FROM " + table)) expected.insert(table + "/" + *row[0]);
+  std::set<std::string> keys;
+  for (const auto& [key, row] : delivered) keys.insert(key);
+  CHECK(keys == expected);
+  CHECK(r_rows == expected.size() - 1);  // all but the streamed insert
+
+  // The metrics of each table, as /metrics shows them.
+  const std::string text = metrics::render_prometheus(metrics::registry(), std::nullopt);
+  CHECK_THAT(text, Catch::Contains("popyka_snapshot_rows_total{table=\"public.par_big\"} " +
+                                   std::to_string(30000 - 30000 / 7) + "\n"));
+  CHECK_THAT(text, Catch::Contains("popyka_snapshot_rows_total{table=\"public.par_small\"} " + small_rows + "\n"));
+  CHECK_THAT(text, Catch::Contains("popyka_snapshot_rows_total{table=\"public.par_empty\"} 0\n"));
+  CHECK_THAT(text, Catch::Contains("popyka_snapshot_rows_estimated{table=\"public.par_small\"} 500\n"));
+  CHECK_THAT(text, Catch::Contains("popyka_snapshot_running 0\n"));
+  CHECK(metrics::registry().snapshot.table("public.par_big").state.value() == metrics::SnapshotTable::done);
 }

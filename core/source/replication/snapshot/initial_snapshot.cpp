@@ -4,238 +4,113 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
+#include <cmath>
 
+#include "metrics/metrics_registry.hpp"
 #include "runtime/stop_signal.hpp"
-#include "source/replication/output_plugin/wal2json_format.hpp"
-#include "source/replication/output_plugin/wal2json_plugin.hpp"
-#include "source/replication/replication_error.hpp"
+#include "source/replication/snapshot/snapshot_connection.hpp"
+#include "source/replication/snapshot/snapshot_plan.hpp"
+#include "source/replication/snapshot/snapshot_readers.hpp"
 
 namespace popyka::source::replication {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Rows per FETCH: memory holds one batch, whatever the table's size.
-constexpr int fetch_rows = 2000;
-constexpr auto progress_every = std::chrono::seconds(10);
+using std::chrono::milliseconds;
 
 // The settings that change what a type's output function prints (money: lc_monetary).
 constexpr std::string_view output_setting_names[] = {"DateStyle",    "IntervalStyle", "TimeZone",
                                                      "extra_float_digits", "bytea_output", "lc_monetary"};
 
-// wal2json's include-pk is a PostgreSQL boolean option; the host turns it on.
-bool include_pk(const config::DatabaseSpec& database) {
-  for (const auto& [name, value] : wal2json_options(database.wal2json_options)) {
-    if (name != "include-pk") continue;
-    std::string lower(value);
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return !(lower == "0" || lower == "f" || lower == "false" || lower == "n" || lower == "no" || lower == "off");
-  }
-  return true;
-}
-
-struct Column {
-  std::string name;
-  std::string quoted_name;  // quote_ident()
-  std::string type;         // format_type(atttypid, atttypmod)
-  std::uint32_t type_oid;
-  bool in_pk;
-};
-
-struct Table {
-  std::string oid;
-  std::string schema, name;
-  std::string quoted;  // schema.table, each quote_ident()
-  double estimated_rows;  // pg_class.reltuples; < 0 when never analyzed
-};
+// How long the pipeline thread waits for a batch before it looks at a stop request again.
+constexpr auto batch_wait = milliseconds(100);
+// While deliveries are outstanding, the consumer's poll() and the readers take turns this often.
+constexpr auto pending_poll_slice = milliseconds(5);
 
 std::string estimate_text(double estimated) {
   return estimated < 0 ? std::string("unknown") : fmt::format("~{:.0f}", estimated);
 }
 
-class SnapshotReader {
- public:
-  SnapshotReader(const InitialSnapshot& snapshot, ChangeConsumer& consumer)
-      : snapshot_(snapshot),
-        consumer_(consumer),
-        connection_(snapshot.database.connect_url, /*replication=*/false, snapshot.database.application_name),
-        include_pk_(include_pk(snapshot.database)) {}
+double per_second(std::uint64_t rows, double seconds) { return seconds > 0 ? rows / seconds : 0.0; }
 
-  bool run() {
-    connection_.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-    try {
-      connection_.execute("SET TRANSACTION SNAPSHOT " + connection_.quote_literal(snapshot_.exported_snapshot));
-    } catch (const ServerError& e) {
-      throw ConnectionLost(fmt::format("cannot import the slot's exported snapshot: {}", e.what()));
+// popyka_snapshot_running is 1 for the lifetime of this.
+struct RunningGauge {
+  RunningGauge() { metrics::registry().snapshot.running.set(1); }
+  ~RunningGauge() { metrics::registry().snapshot.running.set(0); }
+};
+
+// The pipeline thread's side: hands the readers' batches to the consumer, keeps each table's
+// progress (log lines at its start and end, the registry for /metrics and the progress log).
+class SnapshotRun {
+ public:
+  SnapshotRun(const InitialSnapshot& snapshot, ChangeConsumer& consumer, const SnapshotPlan& plan)
+      : snapshot_(snapshot), consumer_(consumer), plan_(plan) {
+    for (const SnapshotTablePlan& table : plan.tables) {
+      metrics::SnapshotTable& entry = metrics::registry().snapshot.table(table.name);
+      entry.rows.set(0);
+      entry.estimated_rows.set(table.estimated_rows < 0 ? -1 : std::llround(table.estimated_rows));
+      entry.state.set(metrics::SnapshotTable::waiting);
+      tables_.push_back({&entry, 0, {}});
     }
-    for (const auto& [name, value] : snapshot_.settings) {
-      connection_.execute(fmt::format("SELECT set_config({}, {}, true)", connection_.quote_literal(name),
-                                      connection_.quote_literal(value)));
-    }
-    const auto tables = list_tables();
-    spdlog::info("initial snapshot: {} table(s) to read at {}", tables.size(),
-                 sdk::format_lsn(snapshot_.consistent_point));
-    const auto started = Clock::now();
-    std::uint64_t total = 0;
-    for (const Table& table : tables) {
-      if (runtime::stop_requested()) return false;
-      auto rows = read_table(table);
-      if (!rows) return false;
-      total += *rows;
-    }
-    connection_.execute("COMMIT");
-    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    spdlog::info("initial snapshot read: {} row(s) of {} table(s) in {:.1f}s", total, tables.size(), seconds);
-    return true;
+    for (const SnapshotRange& range : plan.ranges) ++tables_[range.table].ranges_left;
   }
+
+  // False when a stop was requested first.
+  bool run(SnapshotReaders& readers) {
+    for (;;) {
+      if (runtime::stop_requested()) return false;
+      auto batch = readers.next(consumer_.has_pending() ? milliseconds(0) : batch_wait);
+      if (batch) {
+        take(*batch);
+        if (consumer_.has_pending()) consumer_.poll(milliseconds(0));
+      } else if (readers.finished()) {
+        return true;
+      } else if (consumer_.has_pending()) {
+        consumer_.poll(pending_poll_slice);
+      }
+    }
+  }
+
+  std::uint64_t rows() const { return rows_; }
 
  private:
-  std::vector<Table> list_tables() {
-    // Plain, logged tables outside the system schemas: the ones wal2json streams changes of.
-    // Partitions are read one by one (wal2json names the partition), their parents not at all.
-    std::string filter;
-    if (!snapshot_.database.snapshot_tables.empty()) {
-      std::string list;
-      for (const auto& name : snapshot_.database.snapshot_tables) {
-        list += (list.empty() ? "" : ", ") + connection_.quote_literal(name);
-      }
-      filter = fmt::format(" AND n.nspname || '.' || c.relname = ANY (ARRAY[{}])", list);
-    }
-    auto result = connection_.execute(fmt::format(
-        "SELECT c.oid, n.nspname, c.relname, quote_ident(n.nspname) || '.' || quote_ident(c.relname), "
-        "c.reltuples::float8 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE c.relkind = 'r' AND c.relpersistence = 'p' AND n.nspname <> 'information_schema' "
-        "AND n.nspname NOT LIKE 'pg\\_%'{} ORDER BY n.nspname, c.relname",
-        filter));
-    std::vector<Table> tables;
-    for (int row = 0; row < result.rows(); ++row) {
-      tables.push_back({std::string(result.value(row, 0)), std::string(result.value(row, 1)),
-                        std::string(result.value(row, 2)), std::string(result.value(row, 3)),
-                        std::stod(std::string(result.value(row, 4)))});
-    }
-    for (const auto& wanted : snapshot_.database.snapshot_tables) {
-      if (std::none_of(tables.begin(), tables.end(), [&](const Table& t) { return t.schema + "." + t.name == wanted; })) {
-        throw ReplicationError(fmt::format(
-            "database.snapshot_tables: no table {} in the database (list plain tables or partitions as schema.table)",
-            wanted));
-      }
-    }
-    return tables;
-  }
+  struct Table {
+    metrics::SnapshotTable* progress;
+    std::size_t ranges_left;
+    Clock::time_point started;
+  };
 
-  std::vector<Column> columns_of(const Table& table) {
-    auto result = connection_.execute(fmt::format(
-        "SELECT a.attname, quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), a.atttypid, "
-        "EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisprimary "
-        "AND a.attnum = ANY (i.indkey)) "
-        "FROM pg_attribute a WHERE a.attrelid = {} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
-        table.oid));
-    std::vector<Column> columns;
-    for (int row = 0; row < result.rows(); ++row) {
-      columns.push_back({std::string(result.value(row, 0)), std::string(result.value(row, 1)),
-                         std::string(result.value(row, 2)),
-                         static_cast<std::uint32_t>(std::stoul(std::string(result.value(row, 3)))),
-                         result.value(row, 4) == "t"});
+  void take(const RowBatch& batch) {
+    Table& table = tables_[batch.table];
+    const SnapshotTablePlan& plan = plan_.tables[batch.table];
+    if (table.progress->state.value() == metrics::SnapshotTable::waiting) {
+      spdlog::info("initial snapshot of {}: reading {} row(s) (pg_class.reltuples)", plan.name,
+                   estimate_text(plan.estimated_rows));
+      table.progress->state.set(metrics::SnapshotTable::reading);
+      table.started = Clock::now();
     }
-    return columns;
-  }
-
-  // The message prefix every row of `table` shares, up to the first column.
-  std::string row_prefix(const Table& table) {
-    std::string prefix = R"({"action":"R","schema":)";
-    append_json_string(prefix, table.schema);
-    prefix += R"(,"table":)";
-    append_json_string(prefix, table.name);
-    prefix += R"(,"columns":[)";
-    return prefix;
-  }
-
-  std::string row_suffix(const std::vector<Column>& columns) {
-    std::string suffix = "]";
-    if (include_pk_) {
-      suffix += R"(,"pk":[)";
-      bool first = true;
-      for (const Column& column : columns) {
-        if (!column.in_pk) continue;
-        if (!first) suffix += ',';
-        first = false;
-        suffix += R"({"name":)";
-        append_json_string(suffix, column.name);
-        suffix += R"(,"type":)";
-        append_wal2json_type(suffix, column.type);
-        suffix += '}';
-      }
-      suffix += ']';
+    std::size_t begin = 0;
+    for (const std::size_t end : batch.ends) {
+      consumer_.consume(std::string_view(batch.messages).substr(begin, end - begin), snapshot_.consistent_point);
+      begin = end;
     }
-    suffix += '}';
-    return suffix;
-  }
-
-  std::optional<std::uint64_t> read_table(const Table& table) {
-    const auto columns = columns_of(table);
-    // Each column's `{"name":..,"type":..,"value":` is the same on every row.
-    std::vector<std::string> column_heads;
-    std::string select_list;
-    for (const Column& column : columns) {
-      std::string head = column_heads.empty() ? "{\"name\":" : ",{\"name\":";
-      append_json_string(head, column.name);
-      head += ",\"type\":";
-      append_wal2json_type(head, column.type);
-      head += ",\"value\":";
-      column_heads.push_back(std::move(head));
-      select_list += (select_list.empty() ? "" : ", ") + column.quoted_name;
+    table.progress->rows.add(static_cast<std::int64_t>(batch.ends.size()));
+    rows_ += batch.ends.size();
+    if (batch.range_done && --table.ranges_left == 0) {
+      table.progress->state.set(metrics::SnapshotTable::done);
+      const auto rows = static_cast<std::uint64_t>(table.progress->rows.value());
+      const double seconds = std::chrono::duration<double>(Clock::now() - table.started).count();
+      spdlog::info("initial snapshot of {}: done, {} row(s) in {:.1f}s ({:.0f} rows/s)", plan.name, rows, seconds,
+                   per_second(rows, seconds));
     }
-    const std::string prefix = row_prefix(table);
-    const std::string suffix = row_suffix(columns);
-
-    spdlog::info("initial snapshot of {}.{}: reading {} row(s) (pg_class.reltuples)", table.schema, table.name,
-                 estimate_text(table.estimated_rows));
-    // ONLY: an inheritance child is a table of its own in this list (and in wal2json's output).
-    connection_.execute(
-        fmt::format("DECLARE popyka_snapshot NO SCROLL CURSOR FOR SELECT {} FROM ONLY {}", select_list, table.quoted));
-    const auto started = Clock::now();
-    auto next_progress = started + progress_every;
-    std::uint64_t done = 0;
-    std::string message;
-    for (;;) {
-      if (runtime::stop_requested()) return std::nullopt;
-      auto batch = connection_.execute(fmt::format("FETCH FORWARD {} FROM popyka_snapshot", fetch_rows));
-      if (batch.rows() == 0) break;
-      for (int row = 0; row < batch.rows(); ++row) {
-        message = prefix;
-        for (std::size_t column = 0; column < columns.size(); ++column) {
-          message += column_heads[column];
-          const int field = static_cast<int>(column);
-          append_wal2json_value(message, columns[column].type_oid,
-                                batch.is_null(row, field) ? std::nullopt
-                                                          : std::optional<std::string_view>(batch.value(row, field)));
-          message += '}';
-        }
-        message += suffix;
-        consumer_.consume(message, snapshot_.consistent_point);
-      }
-      done += static_cast<std::uint64_t>(batch.rows());
-      if (consumer_.has_pending()) consumer_.poll(std::chrono::milliseconds(0));
-      if (Clock::now() >= next_progress) {
-        const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-        spdlog::info("initial snapshot of {}.{}: {} of {} row(s), {:.0f} rows/s", table.schema, table.name, done,
-                     estimate_text(table.estimated_rows), done / seconds);
-        next_progress = Clock::now() + progress_every;
-      }
-    }
-    connection_.execute("CLOSE popyka_snapshot");
-    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    spdlog::info("initial snapshot of {}.{}: done, {} row(s) in {:.1f}s ({:.0f} rows/s)", table.schema, table.name,
-                 done, seconds, seconds > 0 ? done / seconds : 0.0);
-    return done;
   }
 
   const InitialSnapshot& snapshot_;
   ChangeConsumer& consumer_;
-  ReplicationConnection connection_;
-  const bool include_pk_;
+  const SnapshotPlan& plan_;
+  std::vector<Table> tables_;
+  std::uint64_t rows_ = 0;
 };
 
 }  // namespace
@@ -253,7 +128,27 @@ OutputSettings read_output_settings(ReplicationConnection& walsender) {
 }
 
 bool read_initial_snapshot(const InitialSnapshot& snapshot, ChangeConsumer& consumer) {
-  return SnapshotReader(snapshot, consumer).run();
+  const RunningGauge running;
+  const auto started = Clock::now();
+  const int parallelism = std::max(1, snapshot.database.snapshot_parallelism);
+  std::vector<std::unique_ptr<SnapshotConnection>> connections;
+  connections.push_back(std::make_unique<SnapshotConnection>(snapshot));
+  const SnapshotPlan plan = plan_snapshot(connections.front()->connection(), snapshot.database, parallelism);
+  // No more connections than ranges; every one of them imports the snapshot before any reads.
+  const auto readers = std::clamp<std::size_t>(plan.ranges.size(), 1, static_cast<std::size_t>(parallelism));
+  while (connections.size() < readers) connections.push_back(std::make_unique<SnapshotConnection>(snapshot));
+  spdlog::info("initial snapshot: {} table(s) to read at {}, in {} range(s) on {} connection(s)", plan.tables.size(),
+               sdk::format_lsn(snapshot.consistent_point), plan.ranges.size(), readers);
+
+  SnapshotRun run(snapshot, consumer, plan);
+  {
+    SnapshotReaders reading(plan, std::move(connections));
+    if (!run.run(reading)) return false;
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  spdlog::info("initial snapshot read: {} row(s) of {} table(s) in {:.1f}s ({:.0f} rows/s)", run.rows(),
+               plan.tables.size(), seconds, per_second(run.rows(), seconds));
+  return true;
 }
 
 }  // namespace popyka::source::replication

@@ -26,12 +26,16 @@ struct InitialSnapshot {
   OutputSettings settings;
 };
 
-// On an ordinary connection, inside the exported snapshot (REPEATABLE READ + SET TRANSACTION
-// SNAPSHOT), reads every user table (or database.snapshot_tables) through a cursor, FETCH by
-// FETCH, and hands each row to `consumer` as a wal2json-shaped message
-// {"action":"R","schema":..,"table":..,"columns":[..],"pk":[..]} at `consistent_point`. Logs
-// progress per table. Returns true when every table was read, false when a stop was requested.
-// Throws ConnectionLost, ReplicationError (a listed table missing), what the consumer throws.
+// Reads every user table (or database.snapshot_tables) inside the exported snapshot, on up to
+// database.snapshot_parallelism ordinary connections that each import it (snapshot_connection),
+// big tables split into CTID ranges (snapshot_plan), each range with COPY ... TO STDOUT;
+// readers format each row into a wal2json-shaped message
+// {"action":"R","schema":..,"table":..,"columns":[..],"pk":[..]} (row_format) and the calling
+// thread hands them to `consumer` at `consistent_point` (snapshot_readers: bounded memory).
+// Every row once. Logs each table's start and end; progress in the metrics registry (the
+// progress log and /metrics read it). Returns true when every table was read, false when a stop
+// was requested. Throws ConnectionLost, ReplicationError (a listed table missing, a table that
+// cannot be read), what the consumer throws.
 bool read_initial_snapshot(const InitialSnapshot& snapshot, ChangeConsumer& consumer);
 
 }  // namespace popyka::source::replication

@@ -65,10 +65,19 @@ ReplicationConnection::ReplicationConnection(const std::string& connect_url, boo
 ReplicationConnection::~ReplicationConnection() { PQfinish(conn_); }
 
 QueryResult ReplicationConnection::execute(const std::string& command) {
-  QueryResult result(PQexec(conn_, command.c_str()));
+  return checked(QueryResult(PQexec(conn_, command.c_str())));
+}
+
+void ReplicationConnection::finish_copy_out() {
+  checked(QueryResult(PQgetResult(conn_)));
+  while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+}
+
+QueryResult ReplicationConnection::checked(QueryResult result) {
   switch (result.status()) {
     case PGRES_COMMAND_OK:
     case PGRES_TUPLES_OK:
+    case PGRES_COPY_OUT:
     case PGRES_COPY_BOTH:
       return result;
     default:

@@ -61,6 +61,9 @@ class ReplicationConnection {
   // a replication command. Throws ServerError for an error result, ConnectionLost when the
   // connection broke or the server is shutting down.
   QueryResult execute(const std::string& command);
+  // After PQgetCopyData() returned -1 for a `COPY ... TO STDOUT` that execute() started: the
+  // command's own result. Throws as execute() does (an error in the middle of the COPY).
+  void finish_copy_out();
 
   std::string quote_literal(std::string_view text) const;
   int backend_pid() const { return PQbackendPID(conn_); }
@@ -71,6 +74,9 @@ class ReplicationConnection {
   [[noreturn]] void throw_lost(std::string_view what) const;
 
  private:
+  // `result` when it succeeded; else throws ServerError or ConnectionLost.
+  QueryResult checked(QueryResult result);
+
   PGconn* conn_;
 };
 

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Initial snapshot benchmark: popyka-host's `snapshot: initial` against PostgreSQL's own
+# `COPY t TO STDOUT`, on the same 500,000-row table (10 columns: bigint, text, numeric, int,
+# boolean, timestamptz, text, varchar, float8, uuid).
+#
+#   bench/snapshot/run.sh
+#
+# What it does, all under one `mktemp -d` directory removed at the end:
+#  1. builds popyka-host, the built-in plugins, popyka-mock-kafka and the throwaway PostgreSQL
+#     (Release, in $POPYKA_BENCH_BUILD_DIR, default build-bench; POPYKA_BENCH_NO_BUILD=1 skips it);
+#  2. starts a throwaway PostgreSQL 15 (127.0.0.1 only, wal_level=logical), loads the table,
+#     VACUUM ANALYZE, and reads it once untimed (a warm cache for every run alike);
+#  3. RUNS times each (medians printed): `psql -c "COPY t TO STDOUT" >/dev/null`; popyka-host
+#     with LogChangeProcessor (POPYKA_COMPACT_DUMP=1, its log to /dev/null) on 1 connection and
+#     on PARALLEL (default: nproc); popyka-host into Kafka (the mock cluster, acknowledged) on
+#     PARALLEL connections. A popyka-host run is timed from its start until its slot is active:
+#     it starts streaming only once every R row is done (delivered), right after logging
+#     `initial snapshot of replication slot "…" done`. CPU seconds and peak RSS from /proc then.
+#  4. prints each run, the medians, `COPY time / popyka time` (the issue's ratio) and the load
+#     average (the machine may be shared: the figures move with it).
+#
+# Environment: RUNS (3), PARALLEL (nproc), ROWS (500000), POPYKA_BENCH_BUILD_DIR (build-bench),
+# POPYKA_BENCH_NO_BUILD, POPYKA_BENCH_KEEP=1 keeps the directory (logs).
+# PROFILE=1 runs popyka-host under `perf record -g` and prints where its CPU time went (the
+# figures of those runs include perf's own cost).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$PWD
+RUNS=${RUNS:-3}
+PARALLEL=${PARALLEL:-$(nproc)}
+ROWS=${ROWS:-500000}
+build=${POPYKA_BENCH_BUILD_DIR:-$repo/build-bench}
+pgbin=/usr/lib/postgresql/15/bin
+
+say() { echo "bench: $*" >&2; }
+
+# shellcheck source=../bench_lib.sh
+source "$repo/bench/bench_lib.sh"
+build_popyka
+require_programs "$pgbin/psql"
+
+work=$(mktemp -d /tmp/popyka-bench-snapshot-XXXXXX)
+host_pid="" kafka_pid="" postgres_pid=""
+cleanup() {
+  trap - EXIT INT TERM
+  for pid in $host_pid $kafka_pid $postgres_pid; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in $host_pid $kafka_pid $postgres_pid; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "${POPYKA_BENCH_KEEP:-}" ]; then say "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT INT TERM
+
+start_postgres
+
+say "loading $ROWS rows"
+sql <<SQL
+create table t(
+  id bigint primary key, name text, amount numeric(12,2), quantity int, paid boolean,
+  created_at timestamptz, note text, status varchar(20), score float8, ref uuid);
+insert into t select g, 'customer ' || g, (g % 100000) / 100.0, 1 + g % 20, g % 2 = 0,
+  timestamptz '2026-01-01 00:00:00+00' + g * interval '1 second',
+  case when g % 3 = 0 then 'customer asked for delivery after 5 pm, call first' else 'standard' end,
+  (array['new', 'paid', 'shipped', 'returned'])[1 + g % 4], g / 7.0, gen_random_uuid()
+from generate_series(1, $ROWS) g;
+vacuum analyze t;
+SQL
+sql -c "copy t to stdout" >/dev/null  # untimed: the table in shared buffers for every run alike
+say "table size: $(sql -c "select pg_size_pretty(pg_relation_size('t'))")"
+
+run_copy() {  # sets elapsed
+  local t0
+  t0=$(now)
+  sql -c "copy t to stdout" >/dev/null
+  elapsed=$(echo "$(now) - $t0" | bc -l)
+  cpu="" rss=""
+}
+
+run_popyka() {  # $1: log|kafka, $2: connections, $3: slot; sets elapsed, cpu (s), rss (MiB)
+  local processor=$1 connections=$2 slot=$3 t0 bootstrap=""
+  if [ "$processor" = kafka ]; then start_mock_kafka "$slot" 4; fi
+  {
+    cat <<YAML
+database:
+  connect_url: "host=127.0.0.1 port=$port dbname=bench user=postgres"
+  slot_name: $slot
+  snapshot: initial
+  snapshot_tables: [public.t]
+  snapshot_parallelism: $connections
+filters: []
+processors:
+YAML
+    if [ "$processor" = log ]; then
+      echo "  - class: popyka.builtin.processors.LogChangeProcessor"
+    else
+      cat <<YAML
+  - class: popyka.builtin.processors.ProduceToKafkaProcessor
+    config:
+      topic: popyka
+      producer_config:
+        "bootstrap.servers": "$bootstrap"
+        "client.id": "popyka-bench"
+YAML
+    fi
+  } >"$work/$slot.yaml"
+  local log=/dev/null
+  [ "$processor" = kafka ] && log=$work/$slot.log
+  local profiler=()
+  [ -n "${PROFILE:-}" ] && profiler=(perf record -q -F 999 -g -o "$work/$slot.perf" --)
+  t0=$(now)
+  POPYKA_CONFIG="$work/$slot.yaml" POPYKA_PLUGIN_PATH="" POPYKA_COMPACT_DUMP=1 "${profiler[@]}" "$build/bin/popyka-host" 2>"$log" &
+  host_pid=$!
+  until [ "$(sql -c "select active from pg_replication_slots where slot_name = '$slot'")" = t ]; do
+    kill -0 "$host_pid" 2>/dev/null || { say "popyka-host ended early (config $work/$slot.yaml)"; exit 1; }
+    sleep 0.05
+  done
+  elapsed=$(echo "$(now) - $t0" | bc -l)
+  cpu=$(cpu_seconds "$host_pid")
+  rss=$(echo "$(awk '/^VmHWM:/ {print $2}' "/proc/$host_pid/status") / 1024" | bc -l)
+  kill -TERM "$host_pid"; wait "$host_pid" || true; host_pid=""
+  if [ -n "$kafka_pid" ]; then kill -TERM "$kafka_pid"; wait "$kafka_pid" 2>/dev/null || true; kafka_pid=""; fi
+  sql -c "select pg_drop_replication_slot('$slot')" >/dev/null
+  if [ -n "${PROFILE:-}" ]; then
+    echo "--- where popyka-host's CPU went ($slot): top symbols, self time"
+    { perf report -q -i "$work/$slot.perf" --no-children -g none --sort dso,symbol 2>/dev/null | grep -v '^$' | head -n 25; } || true
+  fi
+}
+
+names=(copy "log_1" "log_$PARALLEL" "kafka_$PARALLEL")
+labels=("COPY t TO STDOUT (psql, to /dev/null)" "popyka-host, LogChangeProcessor, 1 connection"
+  "popyka-host, LogChangeProcessor, $PARALLEL connections" "popyka-host, Kafka (mock), $PARALLEL connections")
+declare -A times cpus rsss
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
+for i in $(seq "$RUNS"); do
+  for name in "${names[@]}"; do
+    case "$name" in
+      copy) run_copy ;;
+      log_*) run_popyka log "${name#log_}" "bench_${name}_$i" ;;
+      kafka_*) run_popyka kafka "${name#kafka_}" "bench_${name}_$i" ;;
+    esac
+    times[$name]+="$elapsed " cpus[$name]+="${cpu:-0} " rsss[$name]+="${rss:-0} "
+    printf 'run %s %-8s %7.2f s%s\n' "$i" "$name" "$elapsed" "${cpu:+, CPU $(printf '%.2f' "$cpu") s, peak RSS $(printf '%.0f' "$rss") MiB}"
+  done
+done
+copy_s=$(echo "${times[copy]}" | tr ' ' '\n' | grep . | median)
+echo
+printf '%-55s %9s %12s %8s %8s %9s\n' "medians of $RUNS, $ROWS rows" seconds "rows/s" "ratio" "CPU s" "RSS MiB"
+for idx in "${!names[@]}"; do
+  name=${names[$idx]}
+  s=$(echo "${times[$name]}" | tr ' ' '\n' | grep . | median)
+  c=$(echo "${cpus[$name]}" | tr ' ' '\n' | grep . | median)
+  r=$(echo "${rsss[$name]}" | tr ' ' '\n' | grep . | median)
+  printf '%-55s %9.2f %12.0f %8.3f %8.2f %9.0f\n' "${labels[$idx]}" "$s" "$(echo "$ROWS / $s" | bc -l)" \
+    "$(echo "$copy_s / $s" | bc -l)" "$c" "$r"
+done
+echo "(ratio: COPY time / this time; $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -1,0 +1,124 @@
+#include "source/replication/snapshot/snapshot_plan.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "source/replication/output_plugin/wal2json_plugin.hpp"
+#include "source/replication/replication_error.hpp"
+
+namespace popyka::source::replication {
+namespace {
+
+// TID range scans (ctid >= .. AND ctid < ..) came with PostgreSQL 14; before, each range would
+// scan the whole table.
+constexpr int tid_range_scan_version = 140000;
+constexpr std::uint64_t ranges_per_reader = 4;
+
+// wal2json's include-pk is a PostgreSQL boolean option; the host turns it on.
+bool include_pk(const config::DatabaseSpec& database) {
+  for (const auto& [name, value] : wal2json_options(database.wal2json_options)) {
+    if (name != "include-pk") continue;
+    std::string lower(value);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return !(lower == "0" || lower == "f" || lower == "false" || lower == "n" || lower == "no" || lower == "off");
+  }
+  return true;
+}
+
+struct CatalogTable {
+  std::string oid, schema, name, quoted;
+  double estimated_rows;
+  std::uint64_t pages;
+};
+
+std::vector<CatalogTable> list_tables(ReplicationConnection& connection, const config::DatabaseSpec& database) {
+  std::string filter;
+  if (!database.snapshot_tables.empty()) {
+    std::string list;
+    for (const auto& name : database.snapshot_tables) list += (list.empty() ? "" : ", ") + connection.quote_literal(name);
+    filter = fmt::format(" AND n.nspname || '.' || c.relname = ANY (ARRAY[{}])", list);
+  }
+  auto result = connection.execute(fmt::format(
+      "SELECT c.oid, n.nspname, c.relname, quote_ident(n.nspname) || '.' || quote_ident(c.relname), "
+      "c.reltuples::float8, pg_relation_size(c.oid) / current_setting('block_size')::bigint "
+      "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE c.relkind = 'r' AND c.relpersistence = 'p' AND n.nspname <> 'information_schema' "
+      "AND n.nspname NOT LIKE 'pg\\_%'{} ORDER BY n.nspname, c.relname",
+      filter));
+  std::vector<CatalogTable> tables;
+  for (int row = 0; row < result.rows(); ++row) {
+    tables.push_back({std::string(result.value(row, 0)), std::string(result.value(row, 1)),
+                      std::string(result.value(row, 2)), std::string(result.value(row, 3)),
+                      std::stod(std::string(result.value(row, 4))), std::stoull(std::string(result.value(row, 5)))});
+  }
+  for (const auto& wanted : database.snapshot_tables) {
+    if (std::none_of(tables.begin(), tables.end(), [&](const CatalogTable& t) { return t.schema + "." + t.name == wanted; })) {
+      throw ReplicationError(fmt::format(
+          "database.snapshot_tables: no table {} in the database (list plain tables or partitions as schema.table)",
+          wanted));
+    }
+  }
+  return tables;
+}
+
+// The columns, and SELECT's list of them.
+std::vector<SnapshotColumn> columns_of(ReplicationConnection& connection, const CatalogTable& table,
+                                       std::string& select_list) {
+  auto result = connection.execute(fmt::format(
+      "SELECT a.attname, quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), a.atttypid, "
+      "EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisprimary "
+      "AND a.attnum = ANY (i.indkey)) "
+      "FROM pg_attribute a WHERE a.attrelid = {} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+      table.oid));
+  std::vector<SnapshotColumn> columns;
+  for (int row = 0; row < result.rows(); ++row) {
+    columns.push_back({std::string(result.value(row, 0)), std::string(result.value(row, 2)),
+                       static_cast<std::uint32_t>(std::stoul(std::string(result.value(row, 3)))),
+                       result.value(row, 4) == "t"});
+    select_list += (select_list.empty() ? "" : ", ") + std::string(result.value(row, 1));
+  }
+  return columns;
+}
+
+}  // namespace
+
+std::string SnapshotPlan::copy_command(const SnapshotRange& range) const {
+  const std::string& select = tables[range.table].select;
+  if (range.whole_table()) return fmt::format("COPY ({}) TO STDOUT", select);
+  std::string where = fmt::format("ctid >= '({},0)'", range.first_page);
+  if (range.end_page != 0) where += fmt::format(" AND ctid < '({},0)'", range.end_page);
+  return fmt::format("COPY ({} WHERE {}) TO STDOUT", select, where);
+}
+
+SnapshotPlan plan_snapshot(ReplicationConnection& connection, const config::DatabaseSpec& database, int readers) {
+  const bool pk = include_pk(database);
+  const bool can_split = readers > 1 && PQserverVersion(connection.native()) >= tid_range_scan_version;
+  const std::uint64_t block_size = std::stoull(std::string(connection.execute("SHOW block_size").value(0, 0)));
+  const std::uint64_t min_range_pages = std::max<std::uint64_t>(1, min_range_bytes / block_size);
+  SnapshotPlan plan;
+  for (const CatalogTable& table : list_tables(connection, database)) {
+    std::string select_list;
+    const auto columns = columns_of(connection, table, select_list);
+    const std::size_t index = plan.tables.size();
+    // ONLY: an inheritance child is a table of its own in this list (and in wal2json's output).
+    plan.tables.push_back({table.schema + "." + table.name,
+                           fmt::format("SELECT {} FROM ONLY {}", select_list, table.quoted), table.estimated_rows,
+                           RowFormat(table.schema, table.name, columns, pk)});
+    if (!can_split || table.pages < 2 * min_range_pages) {
+      plan.ranges.push_back({index});
+      continue;
+    }
+    const std::uint64_t count =
+        std::min<std::uint64_t>(ranges_per_reader * static_cast<std::uint64_t>(readers), table.pages / min_range_pages);
+    const std::uint64_t pages_per_range = (table.pages + count - 1) / count;
+    for (std::uint64_t first = 0; first < table.pages; first += pages_per_range) {
+      const bool last = first + pages_per_range >= table.pages;
+      plan.ranges.push_back({index, first, last ? 0 : first + pages_per_range});
+    }
+  }
+  return plan;
+}
+
+}  // namespace popyka::source::replication

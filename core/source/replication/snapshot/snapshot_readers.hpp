@@ -1,0 +1,64 @@
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "source/replication/snapshot/bounded_queue.hpp"
+#include "source/replication/snapshot/snapshot_connection.hpp"
+#include "source/replication/snapshot/snapshot_plan.hpp"
+
+namespace popyka::source::replication {
+
+// R messages of one table, formatted by a reader for the pipeline thread.
+struct RowBatch {
+  std::size_t table = 0;                // index in SnapshotPlan::tables
+  std::string messages;                 // back to back
+  std::vector<std::size_t> ends;        // where each message ends in `messages`
+  bool range_done = false;              // the last batch of its range
+};
+
+// One thread per connection, each taking the plan's next unread range and reading it with COPY,
+// formatting every row into its R message; batches of up to batch_bytes go to the pipeline
+// thread through a queue of queued_per_reader batches a reader. So memory holds at most
+// (3 x readers + 1) batches (one being filled per reader, two queued per reader, one being
+// consumed), each batch_bytes plus one row, besides libpq's buffer of one row per connection.
+class SnapshotReaders {
+ public:
+  static constexpr std::size_t batch_bytes = 256 * 1024;
+  static constexpr std::size_t queued_per_reader = 2;
+
+  // Starts reading at once, one thread per connection.
+  SnapshotReaders(const SnapshotPlan& plan, std::vector<std::unique_ptr<SnapshotConnection>> connections);
+  // Stops the readers (a reader in the middle of a COPY drops it) and waits for them.
+  ~SnapshotReaders();
+  SnapshotReaders(const SnapshotReaders&) = delete;
+  SnapshotReaders& operator=(const SnapshotReaders&) = delete;
+
+  // The next batch, waiting up to `wait`; std::nullopt when none came. Rethrows a reader's
+  // failure (ReplicationError naming the table, ConnectionLost).
+  std::optional<RowBatch> next(std::chrono::milliseconds wait);
+  // Every range was read and every batch taken.
+  bool finished();
+
+ private:
+  void read(SnapshotConnection& connection);
+  void read_range(SnapshotConnection& connection, const SnapshotRange& range, bool& open);
+  void rethrow_failure();
+
+  const SnapshotPlan& plan_;
+  std::vector<std::unique_ptr<SnapshotConnection>> connections_;
+  BoundedQueue<RowBatch> queue_;
+  std::atomic<std::size_t> next_range_{0};
+  std::mutex failure_mutex_;
+  std::exception_ptr failure_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace popyka::source::replication
