@@ -2,8 +2,6 @@
 // slot and loses nothing; the log says what happened and when it recovered. Also: an idle slot's
 // confirmed position follows the server.
 #include <catch2/catch.hpp>
-#include <spdlog/sinks/ringbuffer_sink.h>
-#include <spdlog/spdlog.h>
 
 #include <functional>
 #include <memory>
@@ -11,6 +9,7 @@
 #include <string>
 
 #include "background_stream.hpp"
+#include "log_capture.hpp"
 #include "wait_until.hpp"
 
 using namespace popyka;
@@ -36,19 +35,6 @@ std::set<int> inserted_ids(const std::vector<ReceivedMessage>& messages, const s
 void insert_rows(const PostgresCluster& cluster, const std::string& table, int from, int to) {
   for (int id = from; id <= to; ++id) cluster.exec("INSERT INTO " + table + " VALUES (" + std::to_string(id) + ")");
 }
-
-// Captures what the stream logs, beside the usual output.
-struct LogCapture {
-  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(1000);
-  LogCapture() { spdlog::default_logger()->sinks().push_back(sink); }
-  ~LogCapture() { spdlog::default_logger()->sinks().pop_back(); }
-  bool contains(std::string_view text) const {
-    for (const auto& line : sink->last_formatted()) {
-      if (line.find(text) != std::string::npos) return true;
-    }
-    return false;
-  }
-};
 
 void check_survives(const std::function<void(PostgresCluster&, const LogCapture&)>& interrupt, const std::string& table) {
   auto& cluster = PostgresCluster::shared();
