@@ -107,8 +107,8 @@ struct Streamed {
 
 }  // namespace
 
-TEST_CASE("unchanged TOASTed values: from_identity fills them from REPLICA IDENTITY FULL's old row, the same with "
-          "wal2json and pgoutput; omit leaves them out") {
+TEST_CASE("unchanged TOASTed values: from_identity fills them from the old row under REPLICA IDENTITY FULL with wal2json "
+          "and pgoutput alike and omit leaves them out") {
   auto& cluster = PostgresCluster::shared();
   for (const auto& statement : kSchema) cluster.exec(statement);
   std::vector<std::string> topics;
