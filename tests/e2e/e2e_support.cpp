@@ -41,6 +41,12 @@ int free_port() {
   return ntohs(address.sin_port);
 }
 
+int listen_for_metrics(HostProcess::Environment& env) {
+  const int port = free_port();
+  env["POPYKA_METRICS_LISTEN"] = "127.0.0.1:" + std::to_string(port);
+  return port;
+}
+
 double sample(const std::string& text, const std::string& name_and_labels) {
   const std::string prefix = "\n" + name_and_labels + " ";
   const auto at = ("\n" + text).find(prefix);

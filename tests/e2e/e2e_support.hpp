@@ -131,6 +131,8 @@ std::vector<RowChange> logged_row_changes(const std::string& log);
 
 // A TCP port free on 127.0.0.1 a moment ago (for POPYKA_METRICS_LISTEN).
 int free_port();
+// Sets POPYKA_METRICS_LISTEN in `env` to such a port; returns it.
+int listen_for_metrics(HostProcess::Environment& env);
 // The value of the Prometheus sample `name_and_labels` (exactly as written before the value), or -1.
 double sample(const std::string& text, const std::string& name_and_labels);
 
