@@ -20,6 +20,7 @@
 #include "config/config_loader.hpp"
 #include "config/runtime_settings.hpp"
 #include "counting_new.hpp"
+#include "decode/unchanged_toast_fill.hpp"
 #include "decode/wal2json_decoder.hpp"
 #include "pipeline/pipeline.hpp"
 #include "plugin_loading/plugin_registry.hpp"
@@ -50,8 +51,9 @@ const popyka::plugin_loading::PluginRegistry& registry() {
   return r;
 }
 
-std::unique_ptr<Pipeline> make_pipeline(const std::string& filters_yaml, const std::string& processors_yaml) {
-  const std::string yaml = "database: {connect_url: 'dbname=bench', slot_name: bench}\nfilters: " + filters_yaml +
+std::unique_ptr<Pipeline> make_pipeline(const std::string& filters_yaml, const std::string& processors_yaml,
+                                        const std::string& database_options = "") {
+  const std::string yaml = "database: {connect_url: 'dbname=bench', slot_name: bench" + database_options + "}\nfilters: " + filters_yaml +
                            "\nprocessors: " + processors_yaml + "\n";
   const popyka_config::Environment no_env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
   return std::make_unique<Pipeline>(popyka_config::parse_pipeline_config(yaml, "bench.yaml", no_env), registry(),
@@ -84,8 +86,9 @@ void run(benchmark::State& state, One&& one) {
   state.counters["alloc_bytes/change"] = rows != 0 ? static_cast<double>(bench::allocated_bytes() - bytes_before) / static_cast<double>(rows) : 0.0;
 }
 
-void pipeline_benchmark(benchmark::State& state, const std::string& filters, const std::string& processors = kNoOp) {
-  auto pipeline = make_pipeline(filters, processors);
+void pipeline_benchmark(benchmark::State& state, const std::string& filters, const std::string& processors = kNoOp,
+                        const std::string& database_options = "") {
+  auto pipeline = make_pipeline(filters, processors, database_options);
   run(state, [&](const bench::Message& m) { pipeline->consume(m.json, m.lsn); });
 }
 
@@ -95,6 +98,42 @@ void BM_Pipeline_IgnoreTx_TableNameIgnore_NoOp(benchmark::State& state) {
 }
 // Without the table filter: what decoding and the pipeline itself cost.
 void BM_Pipeline_IgnoreTx_NoOp(benchmark::State& state) { pipeline_benchmark(state, std::string("[") + kIgnoreTx + "]"); }
+
+// database.unchanged_toast: from_identity over the same workload, whose updates carry only the key
+// as identity (no REPLICA IDENTITY FULL): what looking for columns to fill costs each update.
+void BM_Pipeline_IgnoreTx_NoOp_UnchangedToastFromIdentity(benchmark::State& state) {
+  pipeline_benchmark(state, std::string("[") + kIgnoreTx + "]", kNoOp, ", unchanged_toast: from_identity");
+}
+
+// One update under REPLICA IDENTITY FULL whose 4 kB TOASTed `note` was left out, decoded (range 0)
+// or decoded and then filled from the old row, json() rewritten (range 1).
+void BM_Decode_UnchangedToastFill(benchmark::State& state) {
+  std::string columns, identity;
+  for (int i = 0; i < 9; ++i) {
+    const std::string column = R"({"name":"c)" + std::to_string(i) + R"(","type":"integer","value":)" + std::to_string(i) + "}";
+    columns += (i > 0 ? "," : "") + column;
+    identity += column + ",";
+  }
+  identity += R"({"name":"note","type":"text","value":")" + std::string(4096, 'n') + R"("})";
+  const std::string message = R"({"action":"U","xid":7,"timestamp":"2024-05-01 10:00:00+00","schema":"public","table":"docs","columns":[)" +
+                              columns + R"(],"identity":[)" + identity + R"(],"pk":[{"name":"c0","type":"integer"}]})";
+  popyka::decode::Wal2JsonDecoder decoder;
+  popyka::decode::UnchangedToastFill fill;
+  const bool filling = state.range(0) != 0;
+  auto one = [&] {
+    decoder.decode(message, 1);
+    if (filling && fill.fill(decoder.current()) != popyka::decode::UnchangedToastFill::Outcome::filled) state.SkipWithError("not filled");
+  };
+  one();  // warm: buffers at their size
+  const std::uint64_t allocations_before = bench::allocation_count();
+  for (auto _ : state) {
+    one();
+    benchmark::DoNotOptimize(decoder.current().json().data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+  state.counters["allocs/change"] =
+      static_cast<double>(bench::allocation_count() - allocations_before) / static_cast<double>(state.iterations());
+}
 
 // ProduceToKafkaProcessor's `format: debezium` without Kafka: the envelope and the type mapping
 // of each change (the workload's numeric, jsonb, text[] and timestamptz columns), plain and with
@@ -125,6 +164,8 @@ void BM_CopyOnly(benchmark::State& state) {
 constexpr std::int64_t kHot = 500, kCold = 3000;
 BENCHMARK(BM_Pipeline_IgnoreTx_TableNameIgnore_NoOp)->ArgName("transactions")->Arg(kHot)->Arg(kCold);
 BENCHMARK(BM_Pipeline_IgnoreTx_NoOp)->ArgName("transactions")->Arg(kHot);
+BENCHMARK(BM_Pipeline_IgnoreTx_NoOp_UnchangedToastFromIdentity)->ArgName("transactions")->Arg(kHot);
+BENCHMARK(BM_Decode_UnchangedToastFill)->ArgName("fill")->Arg(0)->Arg(1);
 BENCHMARK(BM_Pipeline_IgnoreTx_DebeziumFormat)->ArgName("transactions")->Arg(kHot);
 BENCHMARK(BM_Pipeline_IgnoreTx_DebeziumFormat_Schemas)->ArgName("transactions")->Arg(kHot);
 BENCHMARK(BM_Decode)->ArgName("transactions")->Arg(kHot)->Arg(kCold);

@@ -66,6 +66,11 @@ struct DatabaseSpec {
   // `application_name`: what pg_stat_activity shows for popyka's connections (an
   // application_name in connect_url wins).
   std::string application_name = "popyka";
+  // `unchanged_toast`: what an UPDATE's columns hold for a TOASTed value it left unchanged (which
+  // PostgreSQL does not log): `omit` leaves the column out, as wal2json does; `from_identity`
+  // takes it from the identity, which is the whole old row under REPLICA IDENTITY FULL.
+  enum class UnchangedToast { omit, from_identity };
+  UnchangedToast unchanged_toast = UnchangedToast::omit;
 };
 
 // The whole YAML config, validated and interpolated.

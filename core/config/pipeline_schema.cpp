@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -20,10 +21,11 @@ using Keys = std::span<const std::string_view>;
 constexpr std::array<std::string_view, 4> kTopLevelKeys = {"database", "filters", "processors", "metrics"};
 constexpr std::array<std::string_view, 3> kRequiredTopLevelKeys = {"database", "filters", "processors"};
 constexpr std::array<std::string_view, 1> kMetricsKeys = {"listen"};
-constexpr std::array<std::string_view, 15> kDatabaseKeys = {
+constexpr std::array<std::string_view, 16> kDatabaseKeys = {
     "connect_url",     "slot_name", "wal2json_options", "status_interval_s",    "reconnect_initial_s",
     "reconnect_max_s", "snapshot",  "snapshot_tables",  "snapshot_parallelism", "heartbeat_interval_s",
-    "output_plugin",   "publication", "slot_busy_wait_s", "standby",            "application_name"};
+    "output_plugin",   "publication", "slot_busy_wait_s", "standby",            "application_name",
+    "unchanged_toast"};
 // Each reader is a connection of its own: a bound well below any server's max_connections.
 constexpr std::int64_t kMaxSnapshotParallelism = 64;
 constexpr std::array<std::string_view, 2> kComponentKeys = {"class", "config"};
@@ -55,12 +57,19 @@ std::string read_slot_name(const sdk::Config& node) {
   return name;
 }
 
+// One of two words, each meaning a value of `Enum`; absent: the first.
+template <class Enum>
+Enum read_choice(const sdk::Config* node, std::pair<std::string_view, Enum> first, std::pair<std::string_view, Enum> second) {
+  if (!node) return first.second;
+  const std::string& word = node->as_string();
+  if (word == first.first) return first.second;
+  if (word == second.first) return second.second;
+  node->fail(fmt::format("must be {} or {}, found '{}'", first.first, second.first, word));
+}
+
 DatabaseSpec::OutputPlugin read_output_plugin(const sdk::Config* node) {
-  if (!node) return DatabaseSpec::OutputPlugin::wal2json;
-  const std::string& plugin = node->as_string();
-  if (plugin == "wal2json") return DatabaseSpec::OutputPlugin::wal2json;
-  if (plugin == "pgoutput") return DatabaseSpec::OutputPlugin::pgoutput;
-  node->fail("must be wal2json or pgoutput, found '" + plugin + "'");
+  using enum DatabaseSpec::OutputPlugin;
+  return read_choice<DatabaseSpec::OutputPlugin>(node, {"wal2json", wal2json}, {"pgoutput", pgoutput});
 }
 
 // A lower-case PostgreSQL identifier that needs no quoting: it goes into CREATE PUBLICATION and
@@ -86,11 +95,13 @@ void read_seconds(const sdk::Config& database, std::string_view key, double& sec
 }
 
 DatabaseSpec::Snapshot read_snapshot(const sdk::Config* node) {
-  if (!node) return DatabaseSpec::Snapshot::never;
-  const std::string& mode = node->as_string();
-  if (mode == "never") return DatabaseSpec::Snapshot::never;
-  if (mode == "initial") return DatabaseSpec::Snapshot::initial;
-  node->fail("must be never or initial, found '" + mode + "'");
+  using enum DatabaseSpec::Snapshot;
+  return read_choice<DatabaseSpec::Snapshot>(node, {"never", never}, {"initial", initial});
+}
+
+DatabaseSpec::UnchangedToast read_unchanged_toast(const sdk::Config* node) {
+  using enum DatabaseSpec::UnchangedToast;
+  return read_choice<DatabaseSpec::UnchangedToast>(node, {"omit", omit}, {"from_identity", from_identity});
 }
 
 // `schema.table` each: split at the first dot, both parts non-empty, no repeats.
@@ -164,6 +175,7 @@ DatabaseSpec read_database(const sdk::Config& database) {
   if (const sdk::Config* wait = find_given(database, "slot_busy_wait_s")) spec.slot_busy_wait_s = seconds_or_off(*wait);
   if (const sdk::Config* standby = find_given(database, "standby")) spec.standby = standby->as_bool();
   if (const sdk::Config* name = find_given(database, "application_name")) spec.application_name = name->as_nonblank_string();
+  spec.unchanged_toast = read_unchanged_toast(find_given(database, "unchanged_toast"));
   if (spec.output_plugin == DatabaseSpec::OutputPlugin::pgoutput && !spec.wal2json_options.empty())
     database.at("wal2json_options").fail("only means something with output_plugin: wal2json (the default)");
   if (spec.reconnect_max_s < spec.reconnect_initial_s)

@@ -1,4 +1,5 @@
 #pragma once
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -29,6 +30,18 @@ class DecodedChange final : public sdk::Change {
   int retries() const noexcept { return retries_; }
   void set_retries(int retries) noexcept { retries_ = retries; }
 
+  // json() from the `columns` (or `identity`) array's '[' to the end; empty when absent. Where
+  // a step that rewrites the message finds the arrays without parsing it again.
+  std::string_view columns_text() const noexcept { return text_from(columns_at_); }
+  std::string_view identity_text() const noexcept { return text_from(identity_at_); }
+  // Makes the change the one `json` holds, whose `columns` are `columns` (their views into the
+  // old message stay valid as long as the decoder's buffer). `json` must outlive the change.
+  void replace_columns(std::span<const sdk::Column> columns, std::string_view json) {
+    columns_.assign(columns.begin(), columns.end());
+    json_ = json;
+    columns_at_ = identity_at_ = std::string_view::npos;
+  }
+
  private:
   friend class Wal2JsonDecoder;
 
@@ -42,6 +55,11 @@ class DecodedChange final : public sdk::Change {
     xid_ = timestamp_ = prefix_ = content_ = sdk::Value{};
     transactional_ = false;
     retries_ = 0;
+    columns_at_ = identity_at_ = std::string_view::npos;
+  }
+
+  std::string_view text_from(std::size_t at) const noexcept {
+    return at < json_.size() ? json_.substr(at) : std::string_view();
   }
 
   sdk::Action action_{};
@@ -51,6 +69,7 @@ class DecodedChange final : public sdk::Change {
   sdk::Value xid_, timestamp_, prefix_, content_;
   bool transactional_ = false;
   int retries_ = 0;
+  std::size_t columns_at_ = std::string_view::npos, identity_at_ = std::string_view::npos;  // offsets in json_
 };
 
 }  // namespace popyka::decode

@@ -68,8 +68,10 @@ void Wal2JsonDecoder::decode_field(ondemand::raw_json_string key, ondemand::valu
   } else if (key == "table") {
     change_.table_ = get_or_fail<std::string_view>(value.get_string(), "\"table\" is not a string");
   } else if (key == "columns") {
+    change_.columns_at_ = offset_of(value);
     decode_columns(value, change_.columns_);
   } else if (key == "identity") {
+    change_.identity_at_ = offset_of(value);
     decode_columns(value, change_.identity_);
   } else if (key == "pk") {
     decode_columns(value, change_.primary_key_);
@@ -88,6 +90,10 @@ void Wal2JsonDecoder::decode_field(ondemand::raw_json_string key, ondemand::valu
     change_.transactional_ = get_or_fail<bool>(value.get_bool(), "\"transactional\" is not a boolean");
   }
   // Other fields (nextlsn, future ones) stay in json() untouched.
+}
+
+std::size_t Wal2JsonDecoder::offset_of(ondemand::value& value) const noexcept {
+  return static_cast<std::size_t>(value.raw_json_token().data() - buffer_.data());
 }
 
 void Wal2JsonDecoder::decode_columns(ondemand::value value, std::vector<sdk::Column>& out) {

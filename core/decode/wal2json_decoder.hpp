@@ -27,6 +27,8 @@ class Wal2JsonDecoder {
 
  private:
   void decode_field(simdjson::ondemand::raw_json_string key, simdjson::ondemand::value value);
+  // Where `value` starts in the message.
+  std::size_t offset_of(simdjson::ondemand::value& value) const noexcept;
   void decode_columns(simdjson::ondemand::value value, std::vector<sdk::Column>& out);
 
   simdjson::ondemand::parser parser_;

@@ -39,7 +39,10 @@ void Pipeline::exit_on_overrun(const std::string& description) {
 
 Pipeline::Pipeline(const config::PipelineConfig& config, const plugin_loading::PluginRegistry& registry,
                    const config::RuntimeSettings& settings, bool check_only, CallWatchdog::Overrun on_overrun)
-    : settings_(settings), filter_limit_(limit_of(settings.call_timeout_s)), watchdog_(std::move(on_overrun)) {
+    : settings_(settings),
+      unchanged_toast_(config.database.unchanged_toast),
+      filter_limit_(limit_of(settings.call_timeout_s)),
+      watchdog_(std::move(on_overrun)) {
   for (const auto& processor : config.processors) {
     processor_metrics_.push_back(&metrics_.add_processor(processor.path + ":" + processor.class_name));
     processor_limits_.push_back(limit_of(processor.timeout_s.value_or(settings.call_timeout_s)));
@@ -82,6 +85,7 @@ void Pipeline::consume(std::string_view json, sdk::Lsn lsn) {
   if (auto error = failure_of([&] { decoded = &decoder_.decode(json, lsn); }))
     throw PipelineAbort(fmt::format("cannot read the message{}: {}", lsn != 0 ? " at LSN " + sdk::format_lsn(lsn) : "", *error));
   decode::DecodedChange& change = decoder_.current();
+  unchanged_toast_.apply(change);
   const std::size_t action = metrics::action_index(change.action());
   metrics_.received[action].add();
   metrics_.received_bytes.add(json.size());

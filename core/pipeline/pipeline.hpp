@@ -9,6 +9,7 @@
 #include "pipeline/call_watchdog.hpp"
 #include "pipeline/pipeline_stages.hpp"
 #include "pipeline/progress_tracker.hpp"
+#include "pipeline/unchanged_toast_step.hpp"
 #include "source/change_consumer.hpp"
 
 namespace popyka::pipeline {
@@ -71,6 +72,7 @@ class Pipeline final : public source::ChangeConsumer {
 
   config::RuntimeSettings settings_;
   decode::Wal2JsonDecoder decoder_;
+  UnchangedToastStep unchanged_toast_;
   decode::Wal2JsonDecoder retry_decoder_;  // for failed deliveries, decoded again between changes
   ProgressTracker progress_;
   AsyncDeliveries deliveries_{progress_};

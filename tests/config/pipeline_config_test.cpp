@@ -173,7 +173,7 @@ TEST_CASE("pipeline config refuses unknown keys, naming the path and the keys it
                     "my.yaml: database.slot: unknown key (expected one of: connect_url, slot_name, wal2json_options, "
                     "status_interval_s, reconnect_initial_s, reconnect_max_s, snapshot, snapshot_tables, "
                     "snapshot_parallelism, heartbeat_interval_s, output_plugin, publication, slot_busy_wait_s, standby, "
-                    "application_name)");
+                    "application_name, unchanged_toast)");
   CHECK_THROWS_WITH(parse(kDatabase + "filters: [{class: F, confg: {}}]\n" + kProcessors),
                     "my.yaml: filters[0].confg: unknown key (expected one of: class, config)");
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: P}, {class: Q, filterz: []}]\n"),
@@ -227,7 +227,7 @@ TEST_CASE("pipeline config names the path and the expected type of a wrong value
                     "my.yaml: database: expected a mapping with the keys connect_url, slot_name, wal2json_options, "
                     "status_interval_s, reconnect_initial_s, reconnect_max_s, snapshot, snapshot_tables, "
                     "snapshot_parallelism, heartbeat_interval_s, output_plugin, publication, slot_busy_wait_s, standby, "
-                    "application_name");
+                    "application_name, unchanged_toast");
   CHECK_THROWS_WITH(parse(kDatabase + "filters: {class: F}\n" + kProcessors), "my.yaml: filters: expected a list");
   CHECK_THROWS_WITH(parse(kDatabase + "filters:\n" + kProcessors), "my.yaml: filters: expected a list");
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: P\n"), "my.yaml: processors: expected a list");
@@ -404,6 +404,21 @@ TEST_CASE("pipeline config reads slot_busy_wait_s, standby and application_name"
                     "my.yaml: database.slot_busy_wait_s: must be a number of seconds >= 0 (0: off), found '-1'");
   CHECK_THROWS_WITH(with("standby: maybe"), "my.yaml: database.standby: expected true or false, found 'maybe'");
   CHECK_THROWS_WITH(with("application_name: ' '"), "my.yaml: database.application_name: must not be blank");
+}
+
+TEST_CASE("pipeline config reads unchanged_toast: omit by default, or from_identity", "[pipeline_config]") {
+  using UnchangedToast = popyka::config::DatabaseSpec::UnchangedToast;
+  const auto with = [](const std::string& keys) {
+    return parse("database: {connect_url: x, slot_name: s, " + keys + "}\n" + kFilters + kProcessors).database;
+  };
+  CHECK(parse(kDatabase + kFilters + kProcessors).database.unchanged_toast == UnchangedToast::omit);
+  CHECK(with("unchanged_toast: omit").unchanged_toast == UnchangedToast::omit);
+  CHECK(with("unchanged_toast: from_identity").unchanged_toast == UnchangedToast::from_identity);
+  CHECK(with("unchanged_toast: from_identity, output_plugin: pgoutput").unchanged_toast == UnchangedToast::from_identity);
+  CHECK(with("unchanged_toast: '${TOAST:-from_identity}'").unchanged_toast == UnchangedToast::from_identity);
+  CHECK_THROWS_WITH(with("unchanged_toast: placeholder"),
+                    "my.yaml: database.unchanged_toast: must be omit or from_identity, found 'placeholder'");
+  CHECK_THROWS_WITH(with("unchanged_toast: [omit]"), "my.yaml: database.unchanged_toast: expected a string");
 }
 
 TEST_CASE("pipeline config reads output_plugin and publication", "[pipeline_config]") {

@@ -41,6 +41,10 @@ for line in lines:
 write("fuzz_wal2json_decoder", b"\n".join(lines[:6]))
 write("fuzz_wal2json_decoder", '{"action":"I","schema":"s\\u00e5","table":"t \\"q\\" \\u2603","columns":[{"name":"c","type":"text","value":"\\ud83d\\ude00"}]}')
 write("fuzz_wal2json_decoder", '{"action":"M","transactional":false,"prefix":"p","content":"x\\n"}')
+# An update under REPLICA IDENTITY FULL without its unchanged TOASTed `body`: the fill rewrites it.
+write("fuzz_wal2json_decoder", '{"action":"U","xid":7,"schema":"public","table":"docs","columns":[{"name":"id","type":"integer","value":1},'
+      '{"name":"n","type":"integer","value":2}],"identity":[{"name":"id","type":"integer","value":1},'
+      '{"name":"body","type":"text","value":"[\\"x\\\\\\",{"},{"name":"n","type":"integer","value":1}],"pk":[{"name":"id","type":"integer"}]}')
 
 # Replay: blank lines, CRLF, a line that is not JSON at the end.
 write("fuzz_replay", b"\r\n".join(lines[:4]) + b"\r\n\n   \n" + lines[4] + b"\nnot json\n")

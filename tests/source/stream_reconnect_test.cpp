@@ -2,7 +2,6 @@
 // slot and loses nothing; the log says what happened and when it recovered. Also: an idle slot's
 // confirmed position follows the server.
 #include <catch2/catch.hpp>
-#include <spdlog/spdlog.h>
 
 #include <functional>
 #include <memory>

@@ -19,7 +19,8 @@ PipelineFixture::PipelineFixture() : out(dir.file("out.txt")) {
 }
 
 std::unique_ptr<pipeline::Pipeline> PipelineFixture::make(const std::string& processors_yaml, const std::string& filters_yaml) {
-  const std::string yaml = "database: {connect_url: 'dbname=x', slot_name: s}\nfilters: " + filters_yaml + "\nprocessors: " + processors_yaml;
+  const std::string database = "{connect_url: 'dbname=x', slot_name: s" + (database_options.empty() ? "" : ", " + database_options) + "}";
+  const std::string yaml = "database: " + database + "\nfilters: " + filters_yaml + "\nprocessors: " + processors_yaml;
   const std::map<std::string, std::string> variables{{"OUT", out}};
   const config::Environment env = [variables](const std::string& name) -> std::optional<std::string> {
     auto found = variables.find(name);

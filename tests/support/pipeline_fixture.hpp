@@ -28,6 +28,7 @@ class PipelineFixture {
   TempDir dir;
   std::string out;
   config::RuntimeSettings settings;
+  std::string database_options;  // more `database:` keys, e.g. "unchanged_toast: from_identity"
   plugin_loading::PluginRegistry registry;
 
  private:

@@ -80,7 +80,7 @@ class POPYKA_SDK_VISIBLE Change {
   virtual Value message_prefix() const noexcept = 0;
   virtual Value message_content() const noexcept = 0;
   virtual bool transactional() const noexcept = 0;
-  // The whole message as received, byte for byte.
+  // The whole message as received, byte for byte (an update's unchanged TOAST filled in, with unchanged_toast: from_identity).
   virtual std::string_view json() const noexcept = 0;
 
   // The value of a column of `columns()` (or, when absent there, of `identity()`) by name.
