@@ -53,8 +53,9 @@ class Pipeline final : public source::ChangeConsumer {
   bool accepted_by(std::vector<FilterStage>& filters, const sdk::Change& change, std::chrono::milliseconds limit);
   Next run_processor(std::size_t index, decode::DecodedChange& change, ProgressTracker::Sequence sequence, int attempts_so_far);
   // What the processor's error handlers decide (counted per outcome).
-  sdk::ErrorAction decide(std::size_t processor, const decode::DecodedChange& change, std::string_view error);
-  sdk::ErrorAction decide_unrecorded(std::size_t processor, const decode::DecodedChange& change, std::string_view error);
+  // A `permanent` failure (sdk::PermanentError) is never retried: RetryProcessor means NextErrorHandler.
+  sdk::ErrorAction decide(std::size_t processor, const decode::DecodedChange& change, std::string_view error, bool permanent);
+  sdk::ErrorAction decide_unrecorded(std::size_t processor, const decode::DecodedChange& change, std::string_view error, bool permanent);
   void handle_async_failures();
   void count_done(const sdk::Change& change);
   sdk::Ticket defer_current(std::size_t processor);
