@@ -13,6 +13,8 @@
 namespace popyka::pipeline {
 namespace {
 
+static_assert(source::kInPlacePadding >= decode::Wal2JsonDecoder::kPadding);
+
 // Runs a call into a plugin; any exception becomes its message.
 template <class Call>
 std::optional<std::string> failure_of(Call&& call) {
@@ -78,9 +80,9 @@ void Pipeline::destroy(Stage<T>& stage, std::chrono::milliseconds limit) {
   if (stage.component) guarded(stage, "its destructor", 0, limit, [&] { stage.component.reset(); });
 }
 
-void Pipeline::consume(std::string_view json, sdk::Lsn lsn) {
+void Pipeline::consume_padded(std::string_view json, sdk::Lsn lsn, std::size_t readable_after) {
   const decode::DecodedChange* decoded = nullptr;
-  if (auto error = failure_of([&] { decoded = &decoder_.decode(json, lsn); }))
+  if (auto error = failure_of([&] { decoded = &decoder_.decode(json, lsn, readable_after); }))
     throw PipelineAbort(fmt::format("cannot read the message{}: {}", lsn != 0 ? " at LSN " + sdk::format_lsn(lsn) : "", *error));
   decode::DecodedChange& change = decoder_.current();
   const std::size_t action = metrics::action_index(change.action());

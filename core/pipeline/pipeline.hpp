@@ -34,7 +34,8 @@ class Pipeline final : public source::ChangeConsumer {
   // The default reaction to a call over its time limit: the abort report, then _Exit(2).
   [[noreturn]] static void exit_on_overrun(const std::string& description);
 
-  void consume(std::string_view json, sdk::Lsn lsn) override;
+  void consume(std::string_view json, sdk::Lsn lsn) override { consume_padded(json, lsn, 0); }
+  void consume_padded(std::string_view json, sdk::Lsn lsn, std::size_t readable_after) override;
   void poll(std::chrono::milliseconds wait) override;
   sdk::Lsn checkpoint() override;
   bool has_pending() const override { return progress_.has_pending(); }
