@@ -172,8 +172,8 @@ create table orders(
   id bigserial primary key, customer_id bigint not null, status varchar(20) not null, amount numeric(10,2),
   quantity integer, paid boolean not null default false, tags text[], details jsonb, note text,
   created_at timestamptz not null default now());
-select pg_create_logical_replication_slot('huge_tx', 'wal2json');
 SQL
+  sql -c "select pg_create_logical_replication_slot('huge_tx', 'wal2json')" >/dev/null
   say "one transaction of $TX_ROWS inserts"
   local started=$SECONDS end bootstrap
   sql -c "insert into orders(customer_id, status, amount, quantity, paid, tags, details, note)
