@@ -274,12 +274,15 @@ TEST_CASE("flush() does not wait for deliveries in flight, poll() reports them",
   MockKafkaProcess kafka({"--topic", "t:1"});
   RecordingHost host;
   ProcessorPtr processor = create_kafka_processor();
-  processor->setup(kafka_config(kafka.bootstrap_servers(), {{"topic", "t"}}, {{"linger.ms", "1000"}}), host);
+  // linger.ms holds the message back for 5 s after process(): a flush() that returned sooner
+  // cannot have waited for its delivery (a bound on causality, not on speed).
+  constexpr auto linger = 5s;
+  processor->setup(kafka_config(kafka.bootstrap_servers(), {{"topic", "t"}}, {{"linger.ms", "5000"}}), host);
   auto change = row(1);
-  processor->process(*change);
   const auto start = std::chrono::steady_clock::now();
+  processor->process(*change);
   processor->flush();
-  CHECK(std::chrono::steady_clock::now() - start < 500ms);  // linger.ms holds the message a second
+  CHECK(std::chrono::steady_clock::now() - start < linger);
   CHECK(host.delivered_tickets().empty());
   REQUIRE(wait_reported(*processor, host));
   CHECK(host.delivered_tickets().size() == 1);
