@@ -88,12 +88,14 @@ int run(const Options& options) {
 
   // POPYKA_METRICS_LISTEN wins over the config's metrics.listen.
   const std::string& listen = settings.metrics_listen.empty() ? config.metrics_listen : settings.metrics_listen;
+  // Asked on each scrape and by the progress log, which warns when the slot's WAL is about to go.
+  metrics::SlotProbe slot_probe(config.database.connect_url, config.database.slot_name);
   std::optional<metrics::MetricsServer> metrics_server;
   if (!listen.empty()) {
-    metrics_server.emplace(listen, std::make_unique<metrics::SlotProbe>(config.database.connect_url, config.database.slot_name));
+    metrics_server.emplace(listen, &slot_probe);
     spdlog::info("metrics on http://{}/metrics, health on /healthz", listen);
   }
-  const metrics::ProgressLog progress(std::chrono::seconds(10));
+  const metrics::ProgressLog progress(std::chrono::seconds(10), &slot_probe);
   config::DatabaseSpec database = config.database;
   database.standby = database.standby || settings.standby;  // POPYKA_STANDBY=1
   spdlog::info("popyka-host {} starting on slot '{}'{}", POPYKA_VERSION_STRING, database.slot_name,

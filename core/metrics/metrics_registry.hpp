@@ -51,7 +51,8 @@ struct ProcessorMetrics {
   Gauge in_flight;
 };
 
-enum class Health { Starting, Standby, Streaming, Reconnecting, Stopping };
+// Failed: streaming ended with an error; the process is about to exit with it.
+enum class Health { Starting, Standby, Streaming, Reconnecting, Stopping, Failed };
 
 // What popyka-host reports about itself: counters updated where things happen, read by the
 // metrics server and the progress log. One per process (see registry()).

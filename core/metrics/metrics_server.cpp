@@ -29,14 +29,15 @@ std::string_view health_word(Health health) {
     case Health::Streaming: return "streaming";
     case Health::Reconnecting: return "reconnecting";
     case Health::Stopping: return "stopping";
+    case Health::Failed: return "failed";
   }
   return "unknown";
 }
 
 }  // namespace
 
-MetricsServer::MetricsServer(const std::string& listen, std::unique_ptr<SlotProbe> probe)
-    : probe_(std::move(probe)), server_(std::make_unique<httplib::Server>()) {
+MetricsServer::MetricsServer(const std::string& listen, SlotProbe* probe)
+    : probe_(probe), server_(std::make_unique<httplib::Server>()) {
   const auto [host, port] = split_listen(listen);
   server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& response) {
     const std::optional<SlotStatus> slot = probe_ ? probe_->query() : std::nullopt;

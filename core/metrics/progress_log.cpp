@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "metrics/metrics_registry.hpp"
+#include "metrics/slot_probe.hpp"
 #include "popyka/sdk/change.hpp"
 
 namespace popyka::metrics {
@@ -18,7 +19,8 @@ std::uint64_t total_received() {
 
 }  // namespace
 
-ProgressLog::ProgressLog(std::chrono::seconds interval) : thread_([this, interval] { run(interval); }) {}
+ProgressLog::ProgressLog(std::chrono::seconds interval, SlotProbe* slot)
+    : slot_(slot), thread_([this, interval] { run(interval); }) {}
 
 ProgressLog::~ProgressLog() {
   {
@@ -39,6 +41,7 @@ void ProgressLog::run(std::chrono::seconds interval) {
     const double rate = static_cast<double>(count - last_count) / std::chrono::duration<double>(now - last_time).count();
     last_count = count;
     last_time = now;
+    if (slot_ != nullptr) slot_->query();
     if (registry().health().first != Health::Streaming) continue;
     const Registry& r = registry();
     spdlog::info("progress: {:.0f} changes/s, {} received in all, confirmed {}, lag {} bytes", rate, count,

@@ -88,9 +88,21 @@ std::string render_prometheus(const Registry& registry, const std::optional<Slot
     w.family("popyka_replication_lag_seconds", "gauge", "Now minus the commit time of the last transaction the pipeline finished.");
     w.sample("popyka_replication_lag_seconds", "", std::max<double>(0, static_cast<double>(now - commit) / 1e6));
   }
-  if (slot) {
+  if (slot && slot->retained_wal_bytes) {
     w.family("popyka_slot_retained_wal_bytes", "gauge", "WAL the server keeps for the slot (current WAL end minus the slot's restart_lsn).");
-    w.sample("popyka_slot_retained_wal_bytes", "", slot->retained_wal_bytes);
+    w.sample("popyka_slot_retained_wal_bytes", "", *slot->retained_wal_bytes);
+  }
+  if (slot && !slot->wal_status.empty()) {
+    w.family("popyka_slot_wal_status", "gauge",
+             "1 for the slot's wal_status (reserved, extended, unreserved: its WAL goes at the next checkpoint, lost: "
+             "invalidated), 0 for the others.");
+    for (const std::string_view status : {"reserved", "extended", "unreserved", "lost"})
+      w.sample("popyka_slot_wal_status", fmt::format("status=\"{}\"", status), status == slot->wal_status ? 1 : 0);
+  }
+  if (slot && slot->safe_wal_size) {
+    w.family("popyka_slot_safe_wal_size_bytes", "gauge",
+             "WAL the server can still write before the slot is at risk of losing WAL it needs (max_slot_wal_keep_size).");
+    w.sample("popyka_slot_safe_wal_size_bytes", "", *slot->safe_wal_size);
   }
   w.family("popyka_standby", "gauge", "1 while this instance is a standby waiting for the slot another one streams.");
   w.sample("popyka_standby", "", registry.standby.value());

@@ -1,10 +1,22 @@
 #include "metrics/slot_probe.hpp"
 
 #include <libpq-fe.h>
+#include <spdlog/spdlog.h>
 
 #include <charconv>
 
 namespace popyka::metrics {
+namespace {
+
+// wal_status and safe_wal_size came with PostgreSQL 13 (and max_slot_wal_keep_size).
+constexpr const char* query_13 =
+    "select (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint, (pg_current_wal_lsn() - restart_lsn)::bigint, "
+    "coalesce(wal_status, ''), safe_wal_size from pg_replication_slots where slot_name = $1";
+constexpr const char* query_before_13 =
+    "select (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint, (pg_current_wal_lsn() - restart_lsn)::bigint, "
+    "'', null::bigint from pg_replication_slots where slot_name = $1";
+
+}  // namespace
 
 struct SlotProbe::Connection {
   PGconn* conn = nullptr;
@@ -31,21 +43,37 @@ std::optional<SlotStatus> SlotProbe::query() {
   }
   const char* params[] = {slot_name_.c_str()};
   PGresult* result = PQexecParams(connection_->conn,
-                                  "select (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint, "
-                                  "(pg_current_wal_lsn() - restart_lsn)::bigint from pg_replication_slots where slot_name = $1",
-                                  1, nullptr, params, nullptr, nullptr, 0);
+                                  PQserverVersion(connection_->conn) >= 130000 ? query_13 : query_before_13, 1,
+                                  nullptr, params, nullptr, nullptr, 0);
   std::optional<SlotStatus> status;
-  if (PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) == 1 && !PQgetisnull(result, 0, 1)) {
-    auto read = [&](int column) {
+  if (PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) == 1) {
+    auto read = [&](int column) -> std::optional<std::int64_t> {
+      if (PQgetisnull(result, 0, column)) return std::nullopt;
       std::int64_t value = 0;
       const char* text = PQgetvalue(result, 0, column);
       std::from_chars(text, text + PQgetlength(result, 0, column), value);
       return value;
     };
-    status = SlotStatus{read(0), read(1)};
+    status = SlotStatus{read(0).value_or(0), read(1), PQgetvalue(result, 0, 2), read(3)};
+    notice_wal_status(*status);
   }
   PQclear(result);
   return status;
+}
+
+void SlotProbe::notice_wal_status(const SlotStatus& status) {
+  if (status.wal_status == last_wal_status_) return;
+  if (status.wal_status == "unreserved") {
+    spdlog::warn("replication slot \"{}\" is unreserved (wal_status): it is more than max_slot_wal_keep_size "
+                 "behind (safe_wal_size {}), and the next checkpoint removes WAL it still needs, which invalidates "
+                 "it for good. Before that popyka-host must confirm past it: check popyka_replication_lag_bytes "
+                 "(processors falling behind) and transactions open for long on the server (pg_stat_activity."
+                 "xact_start), which hold the slot's restart_lsn back",
+                 slot_name_, status.safe_wal_size ? std::to_string(*status.safe_wal_size) + " bytes" : "unknown");
+  } else if (last_wal_status_ == "unreserved" && status.wal_status != "lost") {
+    spdlog::info("replication slot \"{}\" is {} again (wal_status)", slot_name_, status.wal_status);
+  }
+  last_wal_status_ = status.wal_status;
 }
 
 }  // namespace popyka::metrics

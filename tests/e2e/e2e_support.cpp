@@ -41,6 +41,12 @@ int free_port() {
   return ntohs(address.sin_port);
 }
 
+int listen_for_metrics(HostProcess::Environment& env) {
+  const int port = free_port();
+  env["POPYKA_METRICS_LISTEN"] = "127.0.0.1:" + std::to_string(port);
+  return port;
+}
+
 double sample(const std::string& text, const std::string& name_and_labels) {
   const std::string prefix = "\n" + name_and_labels + " ";
   const auto at = ("\n" + text).find(prefix);
@@ -57,7 +63,8 @@ std::string database_yaml(std::string_view slot) {
          "  reconnect_max_s: 1\n";
 }
 
-std::string kafka_processor_yaml(std::string_view topic, std::string_view topic_without_table) {
+std::string kafka_processor_yaml(std::string_view topic, std::string_view topic_without_table,
+                                 const ProducerProperties& producer_extra) {
   std::string yaml =
       "  - class: popyka.builtin.processors.ProduceToKafkaProcessor\n"
       "    error_handlers:\n"
@@ -73,6 +80,7 @@ std::string kafka_processor_yaml(std::string_view topic, std::string_view topic_
       "        reconnect.backoff.ms: \"50\"\n"
       "        reconnect.backoff.max.ms: \"200\"\n"
       "        retry.backoff.ms: \"50\"\n";
+  for (const auto& [name, value] : producer_extra) yaml += "        " + name + ": \"" + value + "\"\n";
   return yaml;
 }
 

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "host_process.hpp"
@@ -30,8 +31,11 @@ std::string format_lsn(Lsn lsn);
 
 // database: part of a config: the slot, short status and reconnect intervals.
 std::string database_yaml(std::string_view slot);
-// A Kafka processor entry (indented for `processors:`), with RetryProcessor as error handler.
-std::string kafka_processor_yaml(std::string_view topic, std::string_view topic_without_table = {});
+using ProducerProperties = std::vector<std::pair<std::string, std::string>>;
+// A Kafka processor entry (indented for `processors:`), with RetryProcessor as error handler;
+// `producer_extra` is added to its producer_config.
+std::string kafka_processor_yaml(std::string_view topic, std::string_view topic_without_table = {},
+                                 const ProducerProperties& producer_extra = {});
 // The environment popyka-host gets: POPYKA_CONFIG, POPYKA_DB_DSN, POPYKA_KAFKA_BOOTSTRAP_SERVERS.
 HostProcess::Environment host_env(const std::filesystem::path& config, const PostgresCluster& cluster,
                                   const std::string& bootstrap = {});
@@ -131,6 +135,8 @@ std::vector<RowChange> logged_row_changes(const std::string& log);
 
 // A TCP port free on 127.0.0.1 a moment ago (for POPYKA_METRICS_LISTEN).
 int free_port();
+// Sets POPYKA_METRICS_LISTEN in `env` to such a port; returns it.
+int listen_for_metrics(HostProcess::Environment& env);
 // The value of the Prometheus sample `name_and_labels` (exactly as written before the value), or -1.
 double sample(const std::string& text, const std::string& name_and_labels);
 

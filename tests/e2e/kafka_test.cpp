@@ -22,12 +22,12 @@ namespace {
 
 const std::string kTopic = "e2e";
 
-std::string rows_config(std::string_view topic = kTopic) {
+std::string rows_config(std::string_view topic = kTopic, const ProducerProperties& producer_extra = {}) {
   return database_yaml(kSlot) +
          "filters:\n"
          "  - class: popyka.builtin.filters.IgnoreTxFilter\n"
          "processors:\n" +
-         kafka_processor_yaml(topic);
+         kafka_processor_yaml(topic, {}, producer_extra);
 }
 
 
@@ -303,7 +303,9 @@ TEST_CASE("produce errors injected while streaming: retried, none lost") {
   prepare_rows_and_slots(cluster);
   MockKafkaProcess kafka({"--topic", kTopic + ":8"});
   TempDir dir;
-  const auto config = dir.write("popyka.yaml", rows_config());
+  // One produce request in flight: the mock would otherwise lose a failed request's changes
+  // behind a later request's success (see kOneProduceRequestInFlight).
+  const auto config = dir.write("popyka.yaml", rows_config(kTopic, {kOneProduceRequestInFlight}));
   HostProcess host(dir / "host.log", host_env(config, cluster, kafka.bootstrap_servers()));
   REQUIRE(host.wait_for_log("streaming replication slot"));
   insert_rows(cluster, 1'000'000, 10);  // the topic's metadata is known before the errors come

@@ -19,9 +19,8 @@ TEST_CASE("a running host's /metrics counts what it was sent, /healthz says it s
   const auto config = dir.write("popyka.yaml", database_yaml("metrics_slot") +
                                                     "filters: [{class: popyka.builtin.filters.IgnoreTxFilter}]\n"
                                                     "processors: [{class: popyka.builtin.processors.LogChangeProcessor}]\n");
-  const int port = free_port();
   auto env = host_env(config, cluster);
-  env["POPYKA_METRICS_LISTEN"] = "127.0.0.1:" + std::to_string(port);
+  const int port = listen_for_metrics(env);
   HostProcess host(dir / "host.log", env);
   REQUIRE(host.wait_for_log("streaming replication slot"));
 

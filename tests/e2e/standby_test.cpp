@@ -103,10 +103,9 @@ TEST_CASE("two instances and a writer: kill -9 of the active one, the standby ta
   auto& active = first.host;
   const std::string& walsender = first.walsender;
 
-  const int port = free_port();
   auto standby_env = first.env_of("standby");
   standby_env["POPYKA_STANDBY"] = "1";
-  standby_env["POPYKA_METRICS_LISTEN"] = "127.0.0.1:" + std::to_string(port);
+  const int port = listen_for_metrics(standby_env);
   HostProcess standby(first.dir / "standby.log", standby_env);
   REQUIRE(standby.wait_for_log("standby: replication slot \"" + kSlot + "\" is held by pid " + walsender));
   httplib::Client client("127.0.0.1", port);

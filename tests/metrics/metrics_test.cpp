@@ -75,20 +75,46 @@ TEST_CASE("asynchronous deliveries in flight and failed are counted") {
 TEST_CASE("/metrics and /healthz over HTTP") {
   popyka::metrics::MetricsServer server("127.0.0.1:0", nullptr);
   httplib::Client client("127.0.0.1", server.port());
-  registry().set_health(Health::Reconnecting, "connection refused");
-  auto health = client.Get("/healthz");
-  REQUIRE(health);
-  CHECK(health->status == 503);
-  CHECK(health->body == "reconnecting: connection refused\n");
-  registry().set_health(Health::Streaming);
-  health = client.Get("/healthz");
-  REQUIRE(health);
-  CHECK(health->status == 200);
+  // /healthz's status and body with the registry's health set to `health`.
+  auto healthz = [&](Health health, std::string reason = {}) {
+    registry().set_health(health, std::move(reason));
+    auto response = client.Get("/healthz");
+    REQUIRE(response);
+    return std::pair{response->status, response->body};
+  };
+  CHECK(healthz(Health::Reconnecting, "connection refused") == std::pair{503, std::string("reconnecting: connection refused\n")});
+  // The error that ends the process, said before it exits.
+  CHECK(healthz(Health::Failed, "the server invalidated replication slot \"popyka\" (wal_status = lost)") ==
+        std::pair{503, std::string("failed: the server invalidated replication slot \"popyka\" (wal_status = lost)\n")});
+  CHECK(healthz(Health::Streaming).first == 200);
   auto metrics = client.Get("/metrics");
   REQUIRE(metrics);
   CHECK(metrics->status == 200);
   CHECK_THAT(metrics->body, Contains("popyka_uptime_seconds "));
   CHECK_THAT(metrics->get_header_value("Content-Type"), Contains("text/plain; version=0.0.4"));
+}
+
+TEST_CASE("the slot's wal_status is one sample per state, safe_wal_size and retained WAL when the server has them") {
+  popyka::metrics::SlotStatus slot{.current_wal_lsn = 100, .retained_wal_bytes = 40, .wal_status = "unreserved",
+                                   .safe_wal_size = -2048};
+  std::string text = popyka::metrics::render_prometheus(registry(), slot);
+  CHECK_THAT(text, Contains("# TYPE popyka_slot_wal_status gauge\n"));
+  CHECK_THAT(text, Contains("popyka_slot_wal_status{status=\"reserved\"} 0\n"
+                            "popyka_slot_wal_status{status=\"extended\"} 0\n"
+                            "popyka_slot_wal_status{status=\"unreserved\"} 1\n"
+                            "popyka_slot_wal_status{status=\"lost\"} 0\n"));
+  CHECK_THAT(text, Contains("popyka_slot_safe_wal_size_bytes -2048\n"));
+  CHECK_THAT(text, Contains("popyka_slot_retained_wal_bytes 40\n"));
+
+  // Lost: no restart_lsn, no safe_wal_size.
+  slot = {.current_wal_lsn = 100, .retained_wal_bytes = std::nullopt, .wal_status = "lost", .safe_wal_size = std::nullopt};
+  text = popyka::metrics::render_prometheus(registry(), slot);
+  CHECK_THAT(text, Contains("popyka_slot_wal_status{status=\"lost\"} 1\n"));
+  CHECK_THAT(text, !Contains("popyka_slot_safe_wal_size_bytes"));
+  CHECK_THAT(text, !Contains("popyka_slot_retained_wal_bytes"));
+  // A server before PostgreSQL 13 has no wal_status.
+  slot = {.current_wal_lsn = 100, .retained_wal_bytes = 40, .wal_status = "", .safe_wal_size = std::nullopt};
+  CHECK_THAT(popyka::metrics::render_prometheus(registry(), slot), !Contains("popyka_slot_wal_status"));
 }
 
 TEST_CASE("a metrics address that is not host:port is named") {

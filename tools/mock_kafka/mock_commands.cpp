@@ -65,6 +65,13 @@ std::string MockCommands::execute(std::string_view line) try {
     if (count <= 0) throw std::invalid_argument("count must be positive");
     const std::vector<rd_kafka_resp_err_t> errors(static_cast<size_t>(count), parse_error_code(w[2]));
     rd_kafka_mock_push_request_errors_array(cluster_, kProduceApiKey, errors.size(), errors.data());
+  } else if (cmd == "late-produce-error") {
+    if (w.size() != 4) throw std::invalid_argument("usage: late-produce-error BROKER_ID ERROR MS");
+    const auto broker = static_cast<std::int32_t>(parse_long(w[1], "broker id"));
+    const long late_ms = parse_long(w[3], "milliseconds");
+    if (late_ms < 0) throw std::invalid_argument("milliseconds must not be negative");
+    check(rd_kafka_mock_broker_push_request_error_rtts(cluster_, broker, kProduceApiKey, 1, parse_error_code(w[2]),
+                                                       static_cast<std::int32_t>(late_ms)));
   } else if (cmd == "create-topic") {
     if (w.size() != 2) throw std::invalid_argument("usage: create-topic NAME[:PARTITIONS]");
     const TopicSpec t = parse_topic_spec(w[1], default_partitions_);

@@ -18,7 +18,13 @@ const char* const kUsage =
     "  broker-down ID              disconnect broker ID and refuse connections\n"
     "  broker-up ID                accept connections again\n"
     "  produce-errors COUNT ERROR  fail the next COUNT Produce requests with ERROR\n"
-    "                              (a name such as NOT_ENOUGH_REPLICAS or a number)\n"
+    "                              (a name such as NOT_ENOUGH_REPLICAS or a number; this mock\n"
+    "                              does not check an idempotent producer's sequence numbers, so\n"
+    "                              such a producer needs max.in.flight.requests.per.connection=1\n"
+    "                              lest a later request's success hide an earlier one's failure)\n"
+    "  late-produce-error ID ERROR MS\n"
+    "                              fail broker ID's next Produce request with ERROR, answering\n"
+    "                              MS milliseconds late (the requests after it are appended)\n"
     "  create-topic NAME[:PARTITIONS]\n";
 
 namespace {

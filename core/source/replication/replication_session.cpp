@@ -145,6 +145,8 @@ void ReplicationSession::start_replication() {
   } catch (const ServerError& e) {
     rethrow_plugin_failure(e, plugin_->name());
     if (e.sqlstate() == "55006") throw slot_in_use(connection_, database_.slot_name, pid_in_message(e.what()));
+    // An invalidated slot: lost at startup, or while the checkpointer ended our last session.
+    ReplicationSlot(connection_, database_.slot_name, plugin_->name()).check_valid();
     throw ReplicationError(fmt::format("cannot start streaming slot \"{}\": {}", database_.slot_name, e.what()));
   }
   spdlog::info("streaming replication slot \"{}\" from {}", database_.slot_name, sdk::format_lsn(start_position_));

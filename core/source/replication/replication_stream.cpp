@@ -49,9 +49,7 @@ void wait_before_reconnect(ReconnectBackoff::Seconds wait, ChangeConsumer& consu
   }
 }
 
-}  // namespace
-
-void stream_changes(const config::DatabaseSpec& database, ChangeConsumer& consumer) {
+void stream_until_stopped(const config::DatabaseSpec& database, ChangeConsumer& consumer) {
   (void)make_output_plugin(database);  // its options' mistakes show before any connection
 
   ReconnectBackoff backoff{ReconnectBackoff::Seconds(database.reconnect_initial_s),
@@ -103,6 +101,18 @@ void stream_changes(const config::DatabaseSpec& database, ChangeConsumer& consum
   }
   spdlog::warn("stopped while disconnected from PostgreSQL; changes done since the last confirmation "
                "will be streamed again");
+}
+
+}  // namespace
+
+void stream_changes(const config::DatabaseSpec& database, ChangeConsumer& consumer) {
+  try {
+    stream_until_stopped(database, consumer);
+  } catch (const std::exception& e) {
+    // Said on /healthz before the error ends the process (the metrics server outlives this).
+    metrics::registry().set_health(metrics::Health::Failed, e.what());
+    throw;
+  }
 }
 
 void drop_slot(const config::DatabaseSpec& database) {

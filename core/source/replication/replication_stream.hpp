@@ -10,7 +10,8 @@ namespace popyka::source {
 // wal2json, or pgoutput decoded into the same messages): creates the slot when missing, starts
 // from its confirmed position, confirms consumer.checkpoint(), reconnects with back-off when the
 // connection is lost. On stop it flushes, confirms what is done and returns. Throws
-// ReplicationError, or what the consumer throws (PipelineAbort).
+// ReplicationError (SlotInvalidated for a slot the server invalidated, at once), or what the
+// consumer throws (PipelineAbort); the health is `failed` with its message then.
 void stream_changes(const config::DatabaseSpec& database, ChangeConsumer& consumer);
 
 // Drops the configured slot (`popyka-host --drop-slot`). Throws ReplicationError.

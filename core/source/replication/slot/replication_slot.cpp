@@ -35,6 +35,7 @@ struct ReplicationSlot::Row {
   bool in_this_database = false;
   int active_pid = 0;  // 0 when no walsender holds it
   sdk::Lsn confirmed_flush = 0;
+  std::string wal_status;  // reserved, extended, unreserved, lost; empty before PostgreSQL 13
 };
 
 ReplicationSlot::ReplicationSlot(ReplicationConnection& connection, std::string slot_name, std::string_view plugin)
@@ -48,13 +49,14 @@ std::string ReplicationSlot::plugin_in_use() {
 }
 
 bool ReplicationSlot::lookup(Row& row) {
+  const bool has_wal_status = PQserverVersion(connection_.native()) >= 130000;
   auto result = connection_.execute(fmt::format(
       "SELECT coalesce(plugin, ''), slot_type, coalesce(database::text, ''), "
       "coalesce(database = current_database(), false), coalesce(active_pid, 0), "
       // as a decimal number: no LSN text parser needed here
-      "(coalesce(confirmed_flush_lsn, '0/0') - '0/0')::text "
+      "(coalesce(confirmed_flush_lsn, '0/0') - '0/0')::text, {} "
       "FROM pg_replication_slots WHERE slot_name = '{}'",
-      slot_name_));
+      has_wal_status ? "coalesce(wal_status, '')" : "''", slot_name_));
   if (result.rows() == 0) return false;
   row.plugin = result.value(0, 0);
   row.slot_type = result.value(0, 1);
@@ -62,7 +64,13 @@ bool ReplicationSlot::lookup(Row& row) {
   row.in_this_database = result.value(0, 3) == "t";
   row.active_pid = std::stoi(std::string(result.value(0, 4)));
   row.confirmed_flush = std::stoull(std::string(result.value(0, 5)));
+  row.wal_status = result.value(0, 6);
   return true;
+}
+
+void ReplicationSlot::check_valid() {
+  Row row;
+  if (lookup(row) && row.wal_status == "lost") throw SlotInvalidated(slot_name_, row.confirmed_flush);
 }
 
 void ReplicationSlot::wait_until_free(Row& row) {

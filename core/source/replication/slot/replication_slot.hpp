@@ -6,6 +6,7 @@
 #include "source/replication/replication_error.hpp"
 #include "source/replication/transport/replication_connection.hpp"
 #include "source/replication/slot/slot_in_use.hpp"
+#include "source/replication/slot/slot_invalidated.hpp"
 
 namespace popyka::source::replication {
 
@@ -48,6 +49,10 @@ class ReplicationSlot {
   // The initial snapshot stops unfinished (a stop request): drops the slot so it keeps no WAL;
   // the marker stays, so the next run creates the slot and snapshots again.
   void abandon_snapshot();
+
+  // Throws SlotInvalidated when the server invalidated the slot (wal_status = lost, PostgreSQL
+  // 13 and later). Asked after START_REPLICATION failed: its words for this differ by version.
+  void check_valid();
 
   // Drops the slot; ReplicationError when it does not exist or is in use.
   void drop();
