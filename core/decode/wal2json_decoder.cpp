@@ -37,16 +37,21 @@ bool known_action(char c) {
 
 }  // namespace
 
-const DecodedChange& Wal2JsonDecoder::decode(std::string_view json, sdk::Lsn lsn) {
-  // The received bytes are copied once into a reused buffer that has simdjson's padding.
-  if (buffer_.capacity() < json.size() + simdjson::SIMDJSON_PADDING) buffer_.reserve(json.size() + simdjson::SIMDJSON_PADDING);
-  buffer_.assign(json.data(), json.size());
+const DecodedChange& Wal2JsonDecoder::decode(std::string_view json, sdk::Lsn lsn, std::size_t readable_after) {
+  std::size_t capacity = json.size() + readable_after;
+  if (readable_after < kPadding) {
+    // Copied once into a reused buffer that has simdjson's padding.
+    if (buffer_.capacity() < json.size() + kPadding) buffer_.reserve(json.size() + kPadding);
+    buffer_.assign(json.data(), json.size());
+    json = buffer_;
+    capacity = buffer_.capacity();
+  }
   change_.clear();
-  change_.json_ = buffer_;
+  change_.json_ = json;
   field_lsn_ = 0;
   has_action_ = false;
 
-  auto document = get_or_fail<ondemand::document>(parser_.iterate(buffer_.data(), buffer_.size(), buffer_.capacity()), "unreadable JSON");
+  auto document = get_or_fail<ondemand::document>(parser_.iterate(json.data(), json.size(), capacity), "unreadable JSON");
   auto object = get_or_fail<ondemand::object>(document.get_object(), "not a JSON object");
   for (auto field : object) {
     auto key = get_or_fail<ondemand::raw_json_string>(field.key(), "bad key");

@@ -20,9 +20,14 @@ class DecodeError : public std::runtime_error {
 // Values are kept as their exact JSON text; names are unescaped.
 class Wal2JsonDecoder {
  public:
+  // How many readable bytes past a message's end let decode() read it in place.
+  static constexpr std::size_t kPadding = simdjson::SIMDJSON_PADDING;
+
   // The change is valid until the next decode(). `lsn` is the stream position; 0 means "take
-  // the message's own `lsn` field, if any". Throws DecodeError.
-  const DecodedChange& decode(std::string_view json, sdk::Lsn lsn);
+  // the message's own `lsn` field, if any". With `readable_after` >= kPadding (bytes past the
+  // end of `json` that may be read), the message is read where it is, and the change is valid
+  // only while `json` is too; else it is copied first. Throws DecodeError.
+  const DecodedChange& decode(std::string_view json, sdk::Lsn lsn, std::size_t readable_after = 0);
   DecodedChange& current() noexcept { return change_; }
 
  private:

@@ -34,10 +34,10 @@ void AsyncDeliveries::delivered(sdk::Ticket ticket) {
   progress_.release(sequence);
 }
 
-void AsyncDeliveries::failed(sdk::Ticket ticket, std::string error) {
+void AsyncDeliveries::failed(sdk::Ticket ticket, std::string error, bool permanent) {
   Slot* slot = open_slot(ticket);
   if (slot == nullptr) return;
-  failures_.push_back(FailedDelivery{std::move(slot->delivery), std::move(error)});
+  failures_.push_back(FailedDelivery{std::move(slot->delivery), std::move(error), permanent});
   close(*slot);
 }
 

@@ -25,6 +25,7 @@ struct PendingDelivery {
 struct FailedDelivery {
   PendingDelivery delivery;
   std::string error;
+  bool permanent = false;  // retrying cannot change it (sdk::PermanentFailures)
 };
 
 // The changes processors have deferred, by ticket. Tickets are handed out in order, so they
@@ -37,7 +38,7 @@ class AsyncDeliveries {
   // Releases the change's hold on progress.
   void delivered(sdk::Ticket ticket);
   // Queues the failure for the pipeline, which handles it between changes; the change stays held.
-  void failed(sdk::Ticket ticket, std::string error);
+  void failed(sdk::Ticket ticket, std::string error, bool permanent = false);
 
   std::vector<FailedDelivery> take_failures() { return std::exchange(failures_, {}); }
   bool has_failures() const noexcept { return !failures_.empty(); }

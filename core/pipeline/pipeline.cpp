@@ -8,9 +8,12 @@
 
 #include "pipeline/pipeline_abort.hpp"
 #include "pipeline/terminate_report.hpp"
+#include "popyka/sdk/errors.hpp"
 
 namespace popyka::pipeline {
 namespace {
+
+static_assert(source::kInPlacePadding >= decode::Wal2JsonDecoder::kPadding);
 
 // Runs a call into a plugin; any exception becomes its message.
 template <class Call>
@@ -54,10 +57,10 @@ Pipeline::Pipeline(const config::PipelineConfig& config, const plugin_loading::P
                                        counters.in_flight.add(-1);
                                        deliveries_.delivered(ticket);
                                      },
-                                     [this, &counters](sdk::Ticket ticket, std::string_view error) {
+                                     [this, &counters](sdk::Ticket ticket, std::string_view error, bool permanent) {
                                        counters.in_flight.add(-1);
                                        counters.delivery_failures.add();
-                                       deliveries_.failed(ticket, std::string(error));
+                                       deliveries_.failed(ticket, std::string(error), permanent);
                                      }};
   });
 }
@@ -80,9 +83,9 @@ void Pipeline::destroy(Stage<T>& stage, std::chrono::milliseconds limit) {
   if (stage.component) guarded(stage, "its destructor", 0, limit, [&] { stage.component.reset(); });
 }
 
-void Pipeline::consume(std::string_view json, sdk::Lsn lsn) {
+void Pipeline::consume_padded(std::string_view json, sdk::Lsn lsn, std::size_t readable_after) {
   const decode::DecodedChange* decoded = nullptr;
-  if (auto error = failure_of([&] { decoded = &decoder_.decode(json, lsn); }))
+  if (auto error = failure_of([&] { decoded = &decoder_.decode(json, lsn, readable_after); }))
     throw PipelineAbort(fmt::format("cannot read the message{}: {}", lsn != 0 ? " at LSN " + sdk::format_lsn(lsn) : "", *error));
   decode::DecodedChange& change = decoder_.current();
   unchanged_toast_.apply(change);
@@ -142,7 +145,15 @@ Pipeline::Next Pipeline::run_processor(std::size_t index, decode::DecodedChange&
     if (attempts > settings_.max_processing_attempts)
       abort_on(processor, change, fmt::format("gave up after {} attempts (POPYKA_MAX_PROCESSING_ATTEMPTS)", settings_.max_processing_attempts));
     current_ = CurrentCall{true, index, sequence, &change, attempts};
-    auto error = guarded(processor, "process()", change.lsn(), processor_limits_[index], [&] { processor.component->process(change); });
+    bool permanent = false;
+    auto error = guarded(processor, "process()", change.lsn(), processor_limits_[index], [&] {
+      try {
+        processor.component->process(change);
+      } catch (const sdk::PermanentError&) {
+        permanent = true;
+        throw;
+      }
+    });
     current_.active = false;
     metrics::ProcessorMetrics& counters = *processor_metrics_[index];
     const std::size_t action = metrics::action_index(change.action());
@@ -151,7 +162,7 @@ Pipeline::Next Pipeline::run_processor(std::size_t index, decode::DecodedChange&
       return Next::Processor;
     }
     counters.failed[action].add();
-    switch (decide(index, change, *error)) {
+    switch (decide(index, change, *error, permanent)) {
       case sdk::ErrorAction::RetryProcessor:
         counters.retries.add();
         change.set_retries(change.retries() + 1);
@@ -163,17 +174,19 @@ Pipeline::Next Pipeline::run_processor(std::size_t index, decode::DecodedChange&
   }
 }
 
-sdk::ErrorAction Pipeline::decide(std::size_t index, const decode::DecodedChange& change, std::string_view error) {
-  const sdk::ErrorAction action = decide_unrecorded(index, change, error);
+sdk::ErrorAction Pipeline::decide(std::size_t index, const decode::DecodedChange& change, std::string_view error, bool permanent) {
+  const sdk::ErrorAction action = decide_unrecorded(index, change, error, permanent);
   processor_metrics_[index]->handler_outcomes[static_cast<std::size_t>(action)].add();
   return action;
 }
 
-sdk::ErrorAction Pipeline::decide_unrecorded(std::size_t index, const decode::DecodedChange& change, std::string_view error) {
+sdk::ErrorAction Pipeline::decide_unrecorded(std::size_t index, const decode::DecodedChange& change, std::string_view error,
+                                             bool permanent) {
   ProcessorStage& processor = stages_.processors[index];
   // Without handlers the abort's own line says it: one line per error.
   if (!processor.error_handlers.empty()) {
-    spdlog::warn("{} ({}) failed on the change{}: {}", processor.path, processor.class_name, at_lsn(change), error);
+    spdlog::warn("{} ({}) failed on the change{}: {}{}", processor.path, processor.class_name, at_lsn(change), error,
+                 permanent ? " (a permanent failure: not retried)" : "");
   }
   for (ErrorHandlerStage& handler : processor.error_handlers) {
     sdk::ErrorAction action = sdk::ErrorAction::Abort;
@@ -186,7 +199,8 @@ sdk::ErrorAction Pipeline::decide_unrecorded(std::size_t index, const decode::De
         // As in the original, each retry request counts, and the one that brings the count to
         // POPYKA_DEFAULT_RETRIES (N) means "ask the next handler": the processor runs at most N
         // times on a change, and [RetryProcessor, ContinueNextProcessor] retries, then skips.
-        if (change.retries() + 1 >= settings_.default_retries) continue;
+        // A permanent failure would only fail again: the next handler decides at once.
+        if (permanent || change.retries() + 1 >= settings_.default_retries) continue;
         return action;
       case sdk::ErrorAction::NextProcessor:
       case sdk::ErrorAction::NextMessage:
@@ -220,7 +234,7 @@ void Pipeline::handle_async_failures() {
       decode::DecodedChange& change = retry_decoder_.current();
       change.set_retries(delivery.retries);
       ProcessorStage& processor = stages_.processors[delivery.processor];
-      switch (decide(delivery.processor, change, failure.error)) {
+      switch (decide(delivery.processor, change, failure.error, failure.permanent)) {
         case sdk::ErrorAction::RetryProcessor:
           processor_metrics_[delivery.processor]->retries.add();
           change.set_retries(change.retries() + 1);

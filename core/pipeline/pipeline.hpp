@@ -35,7 +35,8 @@ class Pipeline final : public source::ChangeConsumer {
   // The default reaction to a call over its time limit: the abort report, then _Exit(2).
   [[noreturn]] static void exit_on_overrun(const std::string& description);
 
-  void consume(std::string_view json, sdk::Lsn lsn) override;
+  void consume(std::string_view json, sdk::Lsn lsn) override { consume_padded(json, lsn, 0); }
+  void consume_padded(std::string_view json, sdk::Lsn lsn, std::size_t readable_after) override;
   void poll(std::chrono::milliseconds wait) override;
   sdk::Lsn checkpoint() override;
   bool has_pending() const override { return progress_.has_pending(); }
@@ -54,8 +55,9 @@ class Pipeline final : public source::ChangeConsumer {
   bool accepted_by(std::vector<FilterStage>& filters, const sdk::Change& change, std::chrono::milliseconds limit);
   Next run_processor(std::size_t index, decode::DecodedChange& change, ProgressTracker::Sequence sequence, int attempts_so_far);
   // What the processor's error handlers decide (counted per outcome).
-  sdk::ErrorAction decide(std::size_t processor, const decode::DecodedChange& change, std::string_view error);
-  sdk::ErrorAction decide_unrecorded(std::size_t processor, const decode::DecodedChange& change, std::string_view error);
+  // A `permanent` failure (sdk::PermanentError) is never retried: RetryProcessor means NextErrorHandler.
+  sdk::ErrorAction decide(std::size_t processor, const decode::DecodedChange& change, std::string_view error, bool permanent);
+  sdk::ErrorAction decide_unrecorded(std::size_t processor, const decode::DecodedChange& change, std::string_view error, bool permanent);
   void handle_async_failures();
   void count_done(const sdk::Change& change);
   sdk::Ticket defer_current(std::size_t processor);

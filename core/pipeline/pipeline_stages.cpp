@@ -14,7 +14,7 @@ ComponentHost::Deliveries no_deliveries(const std::string& class_name) {
             spdlog::error("{}: Host::defer() called by a component that is not a processor; ignored", class_name);
             return sdk::Ticket{0};
           },
-          [](sdk::Ticket) {}, [](sdk::Ticket, std::string_view) {}};
+          [](sdk::Ticket) {}, [](sdk::Ticket, std::string_view, bool) {}};
 }
 
 // What every stage is built from.

@@ -1,10 +1,15 @@
 #pragma once
 #include <chrono>
+#include <cstddef>
 #include <string_view>
 
 #include "popyka/sdk/change.hpp"
 
 namespace popyka::source {
+
+// The readable bytes past a message's end that consume_padded() needs to read it in place
+// (simdjson's SIMDJSON_PADDING; the pipeline checks that they are enough).
+inline constexpr std::size_t kInPlacePadding = 64;
 
 // Where a source (the replication stream, a replay file) hands each wal2json message. The
 // pipeline implements it. Every call comes from the source's one thread.
@@ -13,6 +18,13 @@ class ChangeConsumer {
   // One message, in stream order, with its WAL position. Throws PipelineAbort when the
   // pipeline must stop (the message is then not done and must not be confirmed).
   virtual void consume(std::string_view json, sdk::Lsn lsn) = 0;
+  // consume() for a message followed in memory by `readable_after` more bytes the consumer may
+  // read (never write) while the call lasts: enough of them let the decoder read the message
+  // where it is instead of copying it (a 100 MB value is then not held twice).
+  virtual void consume_padded(std::string_view json, sdk::Lsn lsn, std::size_t readable_after) {
+    (void)readable_after;
+    consume(json, lsn);
+  }
   // Lets asynchronous processors report completions, waiting up to `wait` for one.
   virtual void poll(std::chrono::milliseconds wait) = 0;
   // Flushes every processor and returns the highest LSN up to which every consumed message is

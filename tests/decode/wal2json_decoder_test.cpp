@@ -127,3 +127,19 @@ TEST_CASE("parse_lsn reads X/X") {
   CHECK_FALSE(popyka::decode::parse_lsn("x/1"));
   CHECK_FALSE(popyka::decode::parse_lsn("1/"));
 }
+
+TEST_CASE("a message with readable padding after it is read in place, not copied, and without it is copied") {
+  const std::string json = R"({"action":"I","schema":"public","table":"t","columns":[{"name":"doc","type":"text","value":"big"}]})";
+  std::string padded = json + std::string(Wal2JsonDecoder::kPadding, ' ');
+  const std::string_view message(padded.data(), json.size());
+  Wal2JsonDecoder decoder;
+  const auto& in_place = decoder.decode(message, 7, Wal2JsonDecoder::kPadding);
+  CHECK(in_place.json().data() == padded.data());
+  CHECK(in_place.columns()[0].value.json() == "\"big\"");
+  CHECK(in_place.columns()[0].value.json().data() > padded.data());  // a view into the message itself
+  CHECK(in_place.lsn() == 7);
+  const auto& copied = decoder.decode(message, 8, Wal2JsonDecoder::kPadding - 1);
+  CHECK(copied.json() == json);
+  CHECK(copied.json().data() != padded.data());
+  CHECK(copied.columns()[0].value.json() == "\"big\"");
+}

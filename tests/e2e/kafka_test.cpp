@@ -371,3 +371,50 @@ TEST_CASE("kill -9 of popyka-host in the middle of a 50k-change stream, then a r
     if (!c.lsn) FAIL_CHECK("no lsn header: " << c.json);
   }
 }
+
+TEST_CASE("a 3 MB value: delivered whole with message.max.bytes raised, and above the producer's default limit one clear "
+          "error naming the size and the limit, not retried, not confirmed, exit 2") {
+  auto& cluster = PostgresCluster::shared();
+  const std::string slot = "e2e_big";
+  const std::string topic = "e2e.big";
+  cluster.exec("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
+  cluster.exec("DROP TABLE IF EXISTS e2e_big");
+  cluster.exec("CREATE TABLE e2e_big (id int PRIMARY KEY, doc text)");
+  cluster.exec("SELECT pg_create_logical_replication_slot('" + slot + "', 'wal2json')");
+  const bool raised = GENERATE(true, false);
+  std::string config = database_yaml(slot) + "filters:\n  - class: popyka.builtin.filters.IgnoreTxFilter\nprocessors:\n" +
+                       kafka_processor_yaml(topic);
+  if (raised) config += "        message.max.bytes: \"10000000\"\n";  // the last mapping: producer_config
+  MockKafkaProcess kafka({"--topic", topic + ":1"});
+  TempDir dir;
+  HostProcess host(dir / "host.log", host_env(dir.write("popyka.yaml", config), cluster, kafka.bootstrap_servers()));
+  REQUIRE(host.wait_for_log("streaming replication slot"));
+  const std::string doc(3'000'000, 'x');
+  cluster.exec("INSERT INTO e2e_big VALUES (1, repeat('x', 3000000))");
+  const Lsn after_insert = parse_lsn(*cluster.query_value("SELECT pg_current_wal_insert_lsn()::text"));
+
+  if (raised) {
+    const auto records = all_messages(kafka.bootstrap_servers(), topic, 1);
+    REQUIRE(records.size() == 1);
+    CHECK(records[0].value.size() > doc.size());
+    CHECK(records[0].value.find('"' + doc + '"') != std::string::npos);
+    CHECK(wait_confirmed(cluster, slot, after_insert));
+    host.signal(SIGTERM);
+    CHECK(host.wait_exit(10s) == 0);
+  } else {
+    CHECK(host.wait_exit(30s) == 2);
+    const std::string log = host.log();
+    INFO(log.substr(log.size() > 3000 ? log.size() - 3000 : 0));
+    CHECK_THAT(log, Catch::Contains("larger than the producer's message.max.bytes (1000000)") && Catch::Contains("a message of 3") &&
+                        Catch::Contains("bytes (value 3"));
+    // Once to the error handlers (RetryProcessor), which did not ask for it again.
+    std::size_t told = 0;
+    for (std::size_t at = log.find("a permanent failure: not retried"); at != std::string::npos;
+         at = log.find("a permanent failure: not retried", at + 1))
+      ++told;
+    CHECK(told == 1);
+    CHECK(confirmed_flush_lsn(cluster, slot) < after_insert);
+    CHECK(message_count(kafka.bootstrap_servers(), topic) == 0);
+  }
+  cluster.exec("SELECT pg_drop_replication_slot('" + slot + "')");
+}

@@ -21,10 +21,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::unique_ptr<TestChange> row(int id) {
+std::unique_ptr<TestChange> row(int id, std::size_t doc_bytes = 0) {
+  std::vector<TestColumn> columns{{"id", "integer", std::to_string(id)}};
+  if (doc_bytes > 0) columns.push_back({"doc", "text", '"' + std::string(doc_bytes, 'x') + '"'});
   return std::make_unique<TestChange>(TestChange::Fields{.action = sdk::Action::Insert, .schema = "public", .table = "demo",
-                                                         .columns = {{"id", "integer", std::to_string(id)}},
-                                                         .pk = {{"id", "integer", ""}}});
+                                                         .columns = std::move(columns), .pk = {{"id", "integer", ""}}});
 }
 
 // Quick reconnects, so a broker that is back is used at once.
@@ -191,6 +192,8 @@ TEST_CASE("a produce error librdkafka does not retry is reported as a failure of
   REQUIRE(host.failures().size() == 1);
   CHECK(host.failures()[0].first == 2);
   CHECK_THAT(host.failures()[0].second, Catch::Contains("Kafka delivery to t failed"));
+  // A small message may have been refused for the batch it was in: a retry may pass.
+  CHECK_FALSE(host.failed_for_good(2));
 
   // What RETRY_PROCESSOR does: the same change again, delivered this time. (Some errors, e.g.
   // TOPIC_AUTHORIZATION_FAILED, make librdkafka refuse the topic until its next metadata refresh:
@@ -200,6 +203,50 @@ TEST_CASE("a produce error librdkafka does not retry is reported as a failure of
   CHECK(host.delivered_tickets().size() == 2);
   const std::set<std::string> expected{std::string(row(1)->json()), std::string(second->json())};
   CHECK(values(consume(kafka.bootstrap_servers(), "t", 2)) == expected);
+}
+
+TEST_CASE("a message above the producer's message.max.bytes fails for good at once, naming its size and the limit, "
+          "and the next change goes on", "[kafka][faults][size]") {
+  MockKafkaProcess kafka({"--topic", "t:1"});
+  RecordingHost host;
+  ProcessorPtr processor = create_kafka_processor();
+  processor->setup(kafka_config(kafka.bootstrap_servers(), {{"topic", "t"}}, {{"message.max.bytes", "2000"}}), host);
+  auto big = row(1, 3000);
+  processor->process(*big);
+  REQUIRE(host.failures().size() == 1);  // from produce() itself, before any poll
+  CHECK(host.failed_for_good(1));
+  CHECK_THAT(host.failures()[0].second,
+             Catch::Contains("a message of " + std::to_string(big->json().size() + 8) + " bytes (value " + std::to_string(big->json().size()) +
+                             ", key 8)") &&
+                 Catch::Contains("larger than the producer's message.max.bytes (2000)"));
+  auto small = row(2);
+  processor->process(*small);
+  REQUIRE(wait_reported(*processor, host));
+  CHECK(host.delivered_tickets() == std::vector<sdk::Ticket>{2});
+  CHECK(values(consume(kafka.bootstrap_servers(), "t", 1)) == std::set<std::string>{std::string(small->json())});
+}
+
+TEST_CASE("a message the broker refuses as too large, sent alone in its batch, fails for good naming its size",
+          "[kafka][faults][size]") {
+  MockKafkaProcess kafka({"--topic", "t:1"});
+  RecordingHost host;
+  ProcessorPtr processor = create_kafka_processor();
+  // batch.size 2000: a 3000-byte message goes alone, so the broker's MSG_SIZE_TOO_LARGE is about it.
+  processor->setup(kafka_config(kafka.bootstrap_servers(), {{"topic", "t"}}, {{"batch.size", "2000"}}), host);
+  auto first = row(1);
+  processor->process(*first);
+  REQUIRE(wait_reported(*processor, host));  // the broker is reachable
+
+  kafka.command("produce-errors 1 MSG_SIZE_TOO_LARGE");
+  auto big = row(2, 3000);
+  processor->process(*big);
+  REQUIRE(wait_reported(*processor, host));
+  REQUIRE(host.failures().size() == 1);
+  CHECK(host.failures()[0].first == 2);
+  CHECK(host.failed_for_good(2));
+  CHECK_THAT(host.failures()[0].second, Catch::Contains("Kafka delivery to t failed") &&
+                                            Catch::Contains("refused a message of " + std::to_string(big->json().size() + 8) + " bytes") &&
+                                            Catch::Contains("max.message.bytes"));
 }
 
 TEST_CASE("a full librdkafka queue makes process() wait for room, never drop", "[kafka][faults]") {

@@ -11,8 +11,9 @@
 
 namespace popyka::test {
 
-// An sdk::Host that hands out tickets and records what the processor reported and logged.
-class RecordingHost final : public sdk::Host {
+// An sdk::Host that hands out tickets and records what the processor reported (whether for good,
+// through sdk::PermanentFailures) and logged.
+class RecordingHost final : public sdk::Host, public sdk::PermanentFailures {
  public:
   // Locked: a plugin may log from any thread (the Kafka one logs from poll(), but need not).
   void log(sdk::LogLevel level, std::string_view message) noexcept override {
@@ -39,6 +40,10 @@ class RecordingHost final : public sdk::Host {
   void failed(sdk::Ticket ticket, std::string_view error) noexcept override {
     failed_.emplace_back(ticket, std::string(error));
   }
+  void failed_permanently(sdk::Ticket ticket, std::string_view error) noexcept override {
+    failed(ticket, error);
+    permanent_.push_back(ticket);
+  }
 
   bool check_only() const noexcept override { return check_only_; }
   void set_check_only(bool on) noexcept { check_only_ = on; }
@@ -47,6 +52,7 @@ class RecordingHost final : public sdk::Host {
   std::size_t reported() const noexcept { return delivered_.size() + failed_.size(); }
   const std::vector<sdk::Ticket>& delivered_tickets() const noexcept { return delivered_; }
   const std::vector<std::pair<sdk::Ticket, std::string>>& failures() const noexcept { return failed_; }
+  bool failed_for_good(sdk::Ticket ticket) const noexcept { return std::find(permanent_.begin(), permanent_.end(), ticket) != permanent_.end(); }
 
  private:
   static constexpr sdk::Ticket kFirstTicket = 1;
@@ -55,6 +61,7 @@ class RecordingHost final : public sdk::Host {
   sdk::Ticket next_ticket_ = kFirstTicket;
   std::vector<sdk::Ticket> delivered_;
   std::vector<std::pair<sdk::Ticket, std::string>> failed_;
+  std::vector<sdk::Ticket> permanent_;
   mutable std::mutex log_mutex_;
   std::vector<std::pair<sdk::LogLevel, std::string>> logged_;
 };

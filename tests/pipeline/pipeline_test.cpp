@@ -114,6 +114,64 @@ TEST_CASE("POPYKA_DEFAULT_RETRIES=5 and [RetryProcessor, RetryProcessor, Abort]:
   }
 }
 
+TEST_CASE("a permanent failure (sdk::PermanentError) goes to each error handler once: RetryProcessor does not run it again") {
+  PipelineFixture fx;
+  fx.settings.default_retries = 5;
+  const auto handler = [](const std::string& name, const std::string& action) {
+    return "{class: test.error_handlers.Record, config: {file: '${OUT}', name: " + name + ", action: " + action + "}}";
+  };
+  const std::string permanent = "{class: test.processors.FailTimes, config: {times: 100, permanent: true}, error_handlers: ";
+  SECTION("each handler asked once, in order; the last one's answer stands") {
+    auto pipeline = fx.make("[" + permanent + "[" + handler("first", "retry") + ", " + kRetry + ", " + handler("third", "next_handler") +
+                            ", " + kNextProcessor + "]}, " + record() + "]");
+    pipeline->consume(insert_into("t", 1), 1);
+    CHECK(fx.output() == std::vector<std::string>{"first retries=0", "third retries=0", "record 0/1 " + insert_into("t", 1)});
+    CHECK(pipeline->checkpoint() == 1);
+  }
+  SECTION("[RetryProcessor] alone: no retry, abort with the processor's message, the change not confirmed") {
+    auto pipeline = fx.make("[" + permanent + "[" + kRetry + "]}]");
+    CHECK_THROWS_WITH(pipeline->consume(insert_into("t", 1), 1), Contains("scripted failure 1") && !Contains("scripted failure 2"));
+    CHECK(pipeline->checkpoint() == 0);
+  }
+}
+
+TEST_CASE("a permanent asynchronous failure (sdk::fail_permanently) goes to each error handler once: not produced again") {
+  PipelineFixture fx;
+  auto pipeline = fx.make("[{class: test.processors.AsyncDeliver, config: {file: '${OUT}', fail_first: 1, permanent: true}, error_handlers: ["
+                          "{class: test.error_handlers.Record, config: {file: '${OUT}', name: first, action: retry}}, " + kRetry + ", " +
+                          kNextProcessor + "]}]");
+  pipeline->consume(insert_into("t", 1), 1);
+  pipeline->consume(insert_into("t", 2), 2);
+  pipeline->poll(std::chrono::milliseconds(0));  // 0/1 fails for good and is skipped; 0/2 delivered
+  CHECK_FALSE(pipeline->has_pending());
+  CHECK(pipeline->checkpoint() == 2);
+  pipeline->poll(std::chrono::milliseconds(0));
+  CHECK(fx.output() == std::vector<std::string>{"failed 0/1", "delivered 0/2", "first retries=0"});
+}
+
+TEST_CASE("a change larger than the Kafka producer's message.max.bytes: each error handler hears once, naming the size and the "
+          "limit, and RetryProcessor does not send it again") {
+  PipelineFixture fx;
+  // produce() refuses it by itself: no broker is needed (nothing listens on port 1).
+  const std::string kafka = "{class: popyka.builtin.processors.ProduceToKafkaProcessor, config: {topic: t, producer_config: "
+                            "{bootstrap.servers: '127.0.0.1:1', client.id: test, message.max.bytes: 1000}}, error_handlers: ["
+                            "{class: test.error_handlers.RecordFailure, config: {file: '${OUT}'}}, " + kRetry + ", " +
+                            "{class: test.error_handlers.Record, config: {file: '${OUT}', name: after, action: next_handler}}, " +
+                            kNextProcessor + "]}";
+  auto pipeline = fx.make("[" + kafka + ", " + record() + "]");
+  const std::string big = R"({"action":"I","schema":"public","table":"t","columns":[{"name":"id","type":"integer","value":1},)"
+                          R"({"name":"doc","type":"text","value":")" + std::string(5000, 'x') + R"("}],"pk":[{"name":"id","type":"integer"}]})";
+  pipeline->consume(big, 1);
+  const auto lines = fx.output();
+  // The failure of a deferred change is handled once the change has been through every processor.
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0] == "record 0/1 " + big);
+  CHECK_THAT(lines[1], Catch::StartsWith("failure popyka.builtin.processors.ProduceToKafkaProcessor retries=0: cannot produce to Kafka: ") &&
+                           Contains("value " + std::to_string(big.size()) + ", key 8)") && Contains("message.max.bytes (1000)"));
+  CHECK(lines[2] == "after retries=0");
+  CHECK(pipeline->checkpoint() == 1);
+}
+
 TEST_CASE("error handlers see in Failure::retries how often the processor was retried, from 0 again for the next processor") {
   PipelineFixture fx;
   const std::string handlers = "[{class: test.error_handlers.RecordFailure, config: {file: '${OUT}'}}, " + kRetry + "]";

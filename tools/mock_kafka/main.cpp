@@ -33,6 +33,9 @@ std::unique_ptr<rd_kafka_t, KafkaDeleter> make_owner_client() {
   char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   rd_kafka_conf_set(conf, "log_level", "3", err, sizeof err);  // no "no bootstrap.servers" warning
+  // The largest Produce request the brokers read: as large as a producer's message.max.bytes
+  // may be (its default, 100 MB, refuses a 100 MB value in its framing).
+  rd_kafka_conf_set(conf, "receive.message.max.bytes", "1000000000", err, sizeof err);
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
   if (!rk) {
     rd_kafka_conf_destroy(conf);

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
+
+#include <cstdlib>
 #include <memory>
 
 #include "metrics/metrics_registry.hpp"
@@ -30,6 +33,24 @@ constexpr auto pending_poll_slice = milliseconds(20);
 struct PqFree {
   void operator()(char* buffer) const { PQfreemem(buffer); }
 };
+
+// A message at least this large is worth growing libpq's buffer for: see readable_after().
+constexpr std::size_t grow_for_padding_from = 1 << 20;
+
+// How many bytes past the end of libpq's `size`-byte message buffer may be read: the slack
+// malloc() left after it (libpq mallocs each message, and PQfreemem() is free()), or, for a large
+// message without enough, kInPlacePadding after growing it with realloc(), which moves a large
+// block's pages rather than copying them. With them the pipeline reads a wal2json message in
+// place instead of copying it.
+std::size_t readable_after(std::unique_ptr<char, PqFree>& buffer, std::size_t size) {
+  const std::size_t slack = malloc_usable_size(buffer.get()) - size;
+  if (slack >= kInPlacePadding || size < grow_for_padding_from) return slack;
+  char* grown = static_cast<char*>(std::realloc(buffer.get(), size + kInPlacePadding));
+  if (grown == nullptr) return slack;
+  (void)buffer.release();  // realloc() freed or kept it: `grown` is the block now
+  buffer.reset(grown);
+  return malloc_usable_size(grown) - size;
+}
 
 milliseconds until(Clock::time_point deadline) {
   return std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(deadline - Clock::now()));
@@ -160,13 +181,14 @@ void ReplicationSession::receive_available(ChangeConsumer& consumer) {
     }
     if (size < 0) connection_.throw_lost("the replication stream broke");
     std::unique_ptr<char, PqFree> buffer(raw);
-    handle(std::string_view(raw, static_cast<std::size_t>(size)), consumer);
+    const std::size_t padding = readable_after(buffer, static_cast<std::size_t>(size));
+    handle(std::string_view(buffer.get(), static_cast<std::size_t>(size)), padding, consumer);
     if (reply_requested_) answer_keepalive(consumer);
     if (Clock::now() >= next_status_) confirm_done(consumer);
   }
 }
 
-void ReplicationSession::handle(std::string_view copy_data, ChangeConsumer& consumer) {
+void ReplicationSession::handle(std::string_view copy_data, std::size_t readable_after, ChangeConsumer& consumer) {
   ServerMessage message;
   try {
     message = parse_server_message(copy_data);
@@ -180,7 +202,9 @@ void ReplicationSession::handle(std::string_view copy_data, ChangeConsumer& cons
     // consumer, but data all the same (never taken for a keepalive that could confirm past a
     // transaction in progress).
     if (messages.empty()) position_.on_data(data->data_start);
-    for (std::string_view json : messages) deliver(json, data->data_start, consumer);
+    // wal2json's message is the end of the payload: what may be read past it may be past that.
+    const char* end = copy_data.data() + copy_data.size();
+    for (std::string_view json : messages) deliver(json, data->data_start, json.data() + json.size() == end ? readable_after : 0, consumer);
   } else {
     const auto& keepalive = std::get<PrimaryKeepalive>(message);
     position_.on_keepalive(keepalive.wal_end);
@@ -189,14 +213,14 @@ void ReplicationSession::handle(std::string_view copy_data, ChangeConsumer& cons
   }
 }
 
-void ReplicationSession::deliver(std::string_view json, sdk::Lsn lsn, ChangeConsumer& consumer) {
+void ReplicationSession::deliver(std::string_view json, sdk::Lsn lsn, std::size_t readable_after, ChangeConsumer& consumer) {
   if (is_heartbeat(json)) {
     // Never reaches the pipeline and is done at once: as confirmable as a keepalive at its LSN.
     position_.on_keepalive(lsn);
     return;
   }
   position_.on_data(lsn);
-  consumer.consume(json, lsn);
+  consumer.consume_padded(json, lsn, readable_after);
 }
 
 void ReplicationSession::wait_for_input(ChangeConsumer& consumer) {

@@ -39,9 +39,10 @@ class ReplicationSession {
   bool take_initial_snapshot(ChangeConsumer& consumer);
   void start_replication();
   void receive_available(ChangeConsumer& consumer);
-  void handle(std::string_view copy_data, ChangeConsumer& consumer);
+  // `readable_after`: bytes past the end of `copy_data` that may be read (see consume_padded()).
+  void handle(std::string_view copy_data, std::size_t readable_after, ChangeConsumer& consumer);
   // One wal2json message at `lsn`: to the consumer, or dropped when it is a heartbeat.
-  void deliver(std::string_view json, sdk::Lsn lsn, ChangeConsumer& consumer);
+  void deliver(std::string_view json, sdk::Lsn lsn, std::size_t readable_after, ChangeConsumer& consumer);
   void wait_for_input(ChangeConsumer& consumer);
   // The periodic status: asks the consumer what is done (which flushes its processors) and
   // confirms it.

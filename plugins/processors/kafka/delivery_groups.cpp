@@ -4,7 +4,7 @@ namespace popyka::kafka {
 
 void DeliveryGroups::expect(sdk::Ticket ticket, std::size_t messages) { groups_[ticket] = Group{messages, std::nullopt}; }
 
-DeliveryGroups::Outcome DeliveryGroups::report(sdk::Ticket ticket, std::optional<std::string> error) {
+DeliveryGroups::Outcome DeliveryGroups::report(sdk::Ticket ticket, std::optional<DeliveryError> error) {
   const auto it = groups_.find(ticket);
   if (it == groups_.end()) return {true, std::move(error)};
   Group& g = it->second;

@@ -52,6 +52,7 @@ void ProduceToKafkaProcessor::setup(const sdk::Config& config, sdk::Host& host) 
   rd_kafka_conf_set_log_cb(conf.get(), &on_log);
   rd_kafka_conf_set_error_cb(conf.get(), &on_error);
   producer_ = make_producer(std::move(conf), settings);
+  limits_ = SizeLimits::of(producer_.get());
   rd_kafka_set_log_queue(producer_.get(), nullptr);  // logs to the main queue, served by rd_kafka_poll()
 }
 
@@ -63,11 +64,8 @@ void ProduceToKafkaProcessor::process(const sdk::Change& change) {
   Message message;
   message.value = change.json();
   if (key) message.key = *key;
-  if (const rd_kafka_resp_err_t err = produce(change, topic, message, ticket)) {
-    host_->failed(ticket, std::string("cannot produce to Kafka: ") + rd_kafka_err2str(err));
-  } else {
-    ++in_flight_;
-  }
+  if (const auto error = produce(change, topic, message, ticket)) settle(ticket, error);
+  else ++in_flight_;
   rd_kafka_poll(producer_.get(), 0);
 }
 
@@ -84,10 +82,9 @@ void ProduceToKafkaProcessor::process_debezium(const sdk::Change& change) {
     if (r.has_value) message.value = r.value;
     message.extra_header = r.key_header;
     message.extra_header_value = r.key_header_value;
-    if (const rd_kafka_resp_err_t err = produce(change, topic, message, ticket)) {
-      const std::string error = std::string("cannot produce to Kafka: ") + rd_kafka_err2str(err);
+    if (auto error = produce(change, topic, message, ticket)) {
       if (records.size() == 1) {
-        host_->failed(ticket, error);
+        settle(ticket, error);
         break;
       }
       // The messages not sent count as failed; the group settles when the sent ones report.
@@ -100,12 +97,13 @@ void ProduceToKafkaProcessor::process_debezium(const sdk::Change& change) {
   rd_kafka_poll(producer_.get(), 0);
 }
 
-void ProduceToKafkaProcessor::settle(sdk::Ticket ticket, const std::optional<std::string>& error) {
-  if (error) host_->failed(ticket, *error);
-  else host_->delivered(ticket);
+void ProduceToKafkaProcessor::settle(sdk::Ticket ticket, const std::optional<DeliveryError>& error) {
+  if (!error) host_->delivered(ticket);
+  else if (error->permanent) sdk::fail_permanently(*host_, ticket, error->text);
+  else host_->failed(ticket, error->text);
 }
 
-rd_kafka_resp_err_t ProduceToKafkaProcessor::produce(const sdk::Change& change, const std::string& topic, Message message,
+std::optional<DeliveryError> ProduceToKafkaProcessor::produce(const sdk::Change& change, const std::string& topic, Message message,
                                                      sdk::Ticket ticket) {
   const void* key_data = message.key ? message.key->data() : nullptr;  // no key: a null key
   const std::size_t key_size = message.key ? message.key->size() : 0;
@@ -121,10 +119,11 @@ rd_kafka_resp_err_t ProduceToKafkaProcessor::produce(const sdk::Change& change, 
         producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_VALUE(value_data, value_size), RD_KAFKA_V_KEY(key_data, key_size), RD_KAFKA_V_HEADERS(headers),
         RD_KAFKA_V_OPAQUE(as_opaque(ticket)), RD_KAFKA_V_END);
-    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return err;  // librdkafka owns the headers now
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return std::nullopt;  // librdkafka owns the headers now
     if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       rd_kafka_headers_destroy(headers);
-      return err;
+      if (err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) return too_large_for_producer(key_size, value_size, limits_);
+      return DeliveryError{std::string("cannot produce to Kafka: ") + rd_kafka_err2str(err)};
     }
     if (!waited) log(sdk::LogLevel::Debug, "librdkafka's queue is full: waiting for deliveries");
     waited = true;
@@ -150,9 +149,12 @@ void ProduceToKafkaProcessor::on_delivery(rd_kafka_t*, const rd_kafka_message_t*
   --self->in_flight_;
   if (self->muted_) return;
   const sdk::Ticket ticket = as_ticket(message->_private);
-  std::optional<std::string> error;
-  if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR)
-    error = std::string("Kafka delivery to ") + rd_kafka_topic_name(message->rkt) + " failed: " + rd_kafka_err2str(message->err);
+  std::optional<DeliveryError> error;
+  const char* topic = rd_kafka_topic_name(message->rkt);
+  if (message->err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE)
+    error = too_large_for_broker(topic, message->key_len, message->len, self->limits_);
+  else if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR)
+    error = DeliveryError{std::string("Kafka delivery to ") + topic + " failed: " + rd_kafka_err2str(message->err)};
   if (self->groups_.contains(ticket)) {
     auto outcome = self->groups_.report(ticket, std::move(error));
     if (!outcome.complete) return;

@@ -11,6 +11,7 @@
 #include "delivery_groups.hpp"
 #include "kafka_settings.hpp"
 #include "producer_handle.hpp"
+#include "size_limits.hpp"
 #include "topic_name.hpp"
 
 namespace popyka::kafka {
@@ -22,8 +23,10 @@ namespace popyka::kafka {
 // Asynchronous: process() takes a ticket from host.defer(), hands the message to librdkafka (which
 // batches) with the ticket as its opaque, and returns. The delivery report, served by
 // rd_kafka_poll() from process(), poll() or flush() (so on the pipeline thread), calls
-// host.delivered() or, after librdkafka's own retries, host.failed(). librdkafka's logs and errors
-// are queued the same way and reach host.log() on the pipeline thread.
+// host.delivered() or, after librdkafka's own retries, host.failed(). A message larger than the
+// producer or the broker accepts fails for good (sdk::fail_permanently(), see SizeLimits): error
+// handlers hear of it once, and RetryProcessor does not send it again. librdkafka's logs and
+// errors are queued the same way and reach host.log() on the pipeline thread.
 class ProduceToKafkaProcessor : public sdk::Processor {
  public:
   ProduceToKafkaProcessor() = default;
@@ -48,10 +51,11 @@ class ProduceToKafkaProcessor : public sdk::Processor {
     std::optional<std::string_view> value;
     std::string_view extra_header, extra_header_value;  // beside make_headers()'s; empty name: none
   };
-  rd_kafka_resp_err_t produce(const sdk::Change& change, const std::string& topic, Message message, sdk::Ticket ticket);
+  // Hands `message` to librdkafka; why it refused it, if it did.
+  std::optional<DeliveryError> produce(const sdk::Change& change, const std::string& topic, Message message, sdk::Ticket ticket);
   void process_debezium(const sdk::Change& change);
   // The host hears of a ticket once: delivered, or failed with `error`.
-  void settle(sdk::Ticket ticket, const std::optional<std::string>& error);
+  void settle(sdk::Ticket ticket, const std::optional<DeliveryError>& error);
   void log(sdk::LogLevel level, std::string_view text) const;
 
   sdk::Host* host_ = nullptr;
@@ -60,6 +64,7 @@ class ProduceToKafkaProcessor : public sdk::Processor {
   std::optional<debezium::EventWriter> debezium_;  // format: debezium
   DeliveryGroups groups_;
   ProducerPtr producer_;
+  SizeLimits limits_;
   std::size_t in_flight_ = 0;
   bool muted_ = false;  // set in the destructor, where the host may no longer be called
 };

@@ -13,7 +13,8 @@ enum class ErrorAction {
   NextMessage,       // skip the remaining processors; the change counts as done
   RetryProcessor,    // run the same processor on the same change again (counted in
                      // Failure::retries); the request that would make the processor's runs
-                     // on the change exceed POPYKA_DEFAULT_RETRIES becomes NextErrorHandler
+                     // on the change exceed POPYKA_DEFAULT_RETRIES becomes NextErrorHandler,
+                     // and so does every request for a permanent failure (PermanentError)
   Abort,             // stop the host with an error; the change is not confirmed
 };
 

@@ -28,5 +28,14 @@ class POPYKA_SDK_VISIBLE TypeError : public Error {
   using Error::Error;
 };
 
+// A failure that running the processor on the same change again cannot change: the change is
+// larger than the destination accepts, say. Throw it from process() (or report it for a deferred
+// change with fail_permanently(), host.hpp): the host asks the processor's error handlers once,
+// and takes a RetryProcessor answer as NextErrorHandler.
+class POPYKA_SDK_VISIBLE PermanentError : public Error {
+ public:
+  using Error::Error;
+};
+
 }  // namespace v1
 }  // namespace popyka::sdk

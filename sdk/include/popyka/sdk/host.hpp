@@ -41,5 +41,23 @@ class POPYKA_SDK_VISIBLE Host {
   ~Host() = default;
 };
 
+// Asynchronous processors: failed() for a failure that running the processor on the change again
+// cannot change (see PermanentError). A separate interface, so that the Host's vtable, and every
+// plugin built against it, stay as they are (abi.hpp): a host that knows it implements it on the
+// Host it hands out. Call it through fail_permanently().
+class POPYKA_SDK_VISIBLE PermanentFailures {
+ public:
+  virtual void failed_permanently(Ticket ticket, std::string_view error) noexcept = 0;
+
+ protected:
+  ~PermanentFailures() = default;
+};
+
+// Reports a deferred change as failed for good; to a host without PermanentFailures, as failed().
+inline void fail_permanently(Host& host, Ticket ticket, std::string_view error) noexcept {
+  if (auto* permanent = dynamic_cast<PermanentFailures*>(&host)) permanent->failed_permanently(ticket, error);
+  else host.failed(ticket, error);
+}
+
 }  // namespace v1
 }  // namespace popyka::sdk
