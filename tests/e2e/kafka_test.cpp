@@ -283,7 +283,11 @@ TEST_CASE("brokers down for 10 s in the middle of a 50k-change stream: the slot 
 
   const auto changes = row_changes(all_messages(kafka.bootstrap_servers(), kTopic, kRows));
   CHECK(missing_ids(ids_of(changes), 1, kRows) == "");
-  CHECK(changes.size() == static_cast<std::size_t>(kRows));  // idempotent producer: no duplicates
+  // At least once, not exactly once: a request the mock stored just as its broker went down is
+  // sent again by librdkafka after the outage, and librdkafka 2.0.2's mock does not check an
+  // idempotent producer's sequence numbers, so it stores the batch twice (a real broker answers
+  // DUPLICATE_SEQUENCE_NUMBER). Seen once in the ASan stability runs: 50003 records for 50000.
+  CHECK(changes.size() >= static_cast<std::size_t>(kRows));
   REQUIRE(host.running());
   host.signal(SIGTERM);
   CHECK(host.wait_exit(10s) == 0);
