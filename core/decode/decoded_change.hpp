@@ -34,6 +34,21 @@ class DecodedChange final : public sdk::Change {
   // a step that rewrites the message finds the arrays without parsing it again.
   std::string_view columns_text() const noexcept { return text_from(columns_at_); }
   std::string_view identity_text() const noexcept { return text_from(identity_at_); }
+  // Makes the change the row change `json` holds, from fields its writer decoded already (the
+  // initial snapshot's R rows): what decoding `json` gives, without parsing it. The views must
+  // outlive the change; `columns_at` is where the `columns` array's '[' is in `json`.
+  void assign_row(sdk::Action action, std::string_view schema, std::string_view table, std::span<const sdk::Column> columns,
+                  std::span<const sdk::Column> primary_key, std::string_view json, std::size_t columns_at, sdk::Lsn lsn) {
+    clear();
+    action_ = action;
+    schema_ = schema;
+    table_ = table;
+    columns_.assign(columns.begin(), columns.end());
+    primary_key_.assign(primary_key.begin(), primary_key.end());
+    json_ = json;
+    columns_at_ = columns_at;
+    lsn_ = lsn;
+  }
   // Makes the change the one `json` holds, whose `columns` are `columns` (their views into the
   // old message stay valid as long as the decoder's buffer). `json` must outlive the change.
   void replace_columns(std::span<const sdk::Column> columns, std::string_view json) {

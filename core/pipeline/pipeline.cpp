@@ -87,11 +87,19 @@ void Pipeline::consume_padded(std::string_view json, sdk::Lsn lsn, std::size_t r
   const decode::DecodedChange* decoded = nullptr;
   if (auto error = failure_of([&] { decoded = &decoder_.decode(json, lsn, readable_after); }))
     throw PipelineAbort(fmt::format("cannot read the message{}: {}", lsn != 0 ? " at LSN " + sdk::format_lsn(lsn) : "", *error));
-  decode::DecodedChange& change = decoder_.current();
+  run(decoder_.current(), json.size());
+}
+
+void Pipeline::consume_decoded(const source::DecodedRow& row, sdk::Lsn lsn) {
+  decoded_row_.assign_row(row.action, row.schema, row.table, row.columns, row.primary_key, row.json, row.columns_at, lsn);
+  run(decoded_row_, row.json.size());
+}
+
+void Pipeline::run(decode::DecodedChange& change, std::size_t bytes) {
   unchanged_toast_.apply(change);
   const std::size_t action = metrics::action_index(change.action());
   metrics_.received[action].add();
-  metrics_.received_bytes.add(json.size());
+  metrics_.received_bytes.add(bytes);
   metrics_.received_lsn.set(static_cast<std::int64_t>(change.lsn()));
   const auto sequence = progress_.begin(change.lsn());
   if (accepted_by(stages_.filters, change, filter_limit_)) {

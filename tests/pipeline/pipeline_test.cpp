@@ -283,7 +283,7 @@ TEST_CASE("components are checked when the pipeline is built") {
   CHECK_THROWS_WITH(fx.make("[" + record() + "]", "[{class: popyka.builtin.filters.IgnoreTxFilter, config: {a: 1}}]"),
                     Contains("filters[0].config.a: popyka.builtin.filters.IgnoreTxFilter takes no config"));
   CHECK_THROWS_WITH(fx.make("[{class: test.processors.Record, config: {file: x, typo: 1}}]"),
-                    Contains("processors[0].config.typo: unknown key for test.processors.Record (expected one of: file, name)"));
+                    Contains("processors[0].config.typo: unknown key for test.processors.Record (expected one of: file, name, fields)"));
   CHECK_THROWS_WITH(fx.make("[{class: test.processors.FailTimes, config: {times: often}}]"),
                     Catch::Equals("test.yaml: processors[0].config.times: expected an integer, found 'often'"));
   CHECK_THROWS_WITH(fx.make("[{class: test.processors.Record, config: {name: x}}]"),

@@ -6,6 +6,7 @@
 #include "source/replication/slot/replication_slot.hpp"
 #include "source/replication/snapshot/copy_text.hpp"
 #include "source/replication/snapshot/row_format.hpp"
+#include "decoded_row_check.hpp"
 
 using namespace popyka::source::replication;
 
@@ -60,19 +61,58 @@ TEST_CASE("a COPY text row becomes the R message wal2json would write for the sa
       {"id", "bigint", 20, true}, {"note", "text", 25, false}, {"ok", "boolean", 16, false}, {"f", "double precision", 701, false}};
   const RowFormat format("public", "t\"x", columns, true);
   std::string out, scratch;
-  format.append(out, "7\ta \"q\" \\\\ \\n\tt\tNaN", scratch);
+  std::vector<ValueSpan> values;
+  format.append(out, "7\ta \"q\" \\\\ \\n\tt\tNaN", scratch, values);
   CHECK(out == R"({"action":"R","schema":"public","table":"t\"x","columns":[{"name":"id","type":"bigint","value":7},)"
                R"({"name":"note","type":"text","value":"a \"q\" \\ \n"},{"name":"ok","type":"boolean","value":true},)"
                R"({"name":"f","type":"double precision","value":null}],"pk":[{"name":"id","type":"bigint"}]})");
   out.clear();
-  format.append(out, "\\N\t\\N\t\\N\t\\N", scratch);
+  format.append(out, "\\N\t\\N\t\\N\t\\N", scratch, values);
   CHECK(out.find(R"({"name":"id","type":"bigint","value":null},{"name":"note","type":"text","value":null})") != std::string::npos);
   const RowFormat without_pk("s", "t", columns, false);
   out.clear();
-  without_pk.append(out, "1\tx\tf\t0.5", scratch);
+  without_pk.append(out, "1\tx\tf\t0.5", scratch, values);
   CHECK(out.ends_with(R"("value":0.5}]})"));
-  CHECK_THROWS_WITH(format.append(out, "1\tx", scratch), "a COPY row has 2 field(s), the table 4 column(s)");
-  CHECK_THROWS_WITH(format.append(out, "1\tx\tt\t1\textra", scratch), "a COPY row has more fields than the table's 4 column(s)");
+  CHECK_THROWS_WITH(format.append(out, "1\tx", scratch, values), "a COPY row has 2 field(s), the table 4 column(s)");
+  CHECK_THROWS_WITH(format.append(out, "1\tx\tt\t1\textra", scratch, values), "a COPY row has more fields than the table's 4 column(s)");
+}
+
+TEST_CASE("an R message handed on decoded gives what the decoder makes of its text") {
+  const std::vector<SnapshotColumn> columns = {{"id", "bigint", 20, true},
+                                               {"Odd \"name\" \\ \x01 żółć", "text", 25, false},
+                                               {"mood", "\"Mood\"", 16385, true},
+                                               {"moods", "\"Mood\"[]", 16390, false},
+                                               {"n", "numeric(20,5)", 1700, false},
+                                               {"b", "boolean", 16, false},
+                                               {"by", "bytea", 17, false}};
+  const RowFormat format("my \"schema\"", "t\\x", columns, true);
+  REQUIRE(format.decodable());
+  REQUIRE(format.column_count() == columns.size());
+  const std::vector<std::string_view> rows = {"7\ta \"q\" \\\\ \\n \\t żółć\tok\t{ok,\"Très bien\"}\t-12.50000\tt\t\\\\x00ff",
+                                              "\\N\t\\N\t\\N\t\\N\tNaN\t\\N\t\\N", "8\t\t\t{}\t0\tf\t\\\\x"};
+  std::string text, scratch;
+  std::vector<ValueSpan> values;
+  std::vector<std::size_t> ends;
+  for (std::string_view row : rows) {
+    format.append(text, row, scratch, values);
+    ends.push_back(text.size());
+  }
+  REQUIRE(values.size() == rows.size() * columns.size());
+  std::vector<popyka::sdk::Column> decoded;
+  format.append_columns(text, values, decoded);
+  REQUIRE(decoded.size() == values.size());
+  popyka::test::DecodedRowCheck check;
+  std::size_t begin = 0;
+  for (std::size_t row = 0; row < rows.size(); ++row) {
+    const auto json = std::string_view(text).substr(begin, ends[row] - begin);
+    const auto message = format.decoded(json, std::span(decoded).subspan(row * columns.size(), columns.size()));
+    INFO(json);
+    CHECK(check.difference(message) == "");
+    begin = ends[row];
+  }
+  // A quoted type name with a '"' in it is written as it is (as wal2json does), which is not JSON.
+  const RowFormat odd_type("public", "t", {{"x", "\"My\"\"Type\"", 16400, false}}, false);
+  CHECK_FALSE(odd_type.decodable());
 }
 
 TEST_CASE("R type names are written as wal2json writes format_type()") {

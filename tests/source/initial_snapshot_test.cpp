@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "background_stream.hpp"
+#include "decoded_row_check.hpp"
 #include "wait_until.hpp"
 #include "decode/wal2json_decoder.hpp"
 #include "popyka/sdk/change.hpp"
@@ -32,6 +33,34 @@ config::DatabaseSpec snapshot_spec(const PostgresCluster& cluster, std::string s
   spec.snapshot_tables = std::move(tables);
   return spec;
 }
+
+// Records as RecordingConsumer does, and checks every row handed on decoded against the
+// decoder's reading of its text.
+class DecodedRowsConsumer : public RecordingConsumer {
+ public:
+  void consume_decoded(const source::DecodedRow& row, sdk::Lsn lsn) override {
+    {
+      std::lock_guard lock(mutex_);
+      ++decoded_;
+      if (auto difference = check_.difference(row); !difference.empty()) differences_.push_back(difference + " in " + std::string(row.json));
+    }
+    consume(row.json, lsn);
+  }
+  std::size_t decoded() const {
+    std::lock_guard lock(mutex_);
+    return decoded_;
+  }
+  std::vector<std::string> differences() const {
+    std::lock_guard lock(mutex_);
+    return differences_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  DecodedRowCheck check_;
+  std::size_t decoded_ = 0;
+  std::vector<std::string> differences_;
+};
 
 // How many CTID ranges the snapshot's plan reads `table` in (PostgreSQL 14+ splits big tables).
 std::size_t ranges_of(const PostgresCluster& cluster, const config::DatabaseSpec& spec, const std::string& table) {
@@ -229,7 +258,7 @@ TEST_CASE("R values are formatted exactly as wal2json formats the same row") {
       '{ok,"Très bien"}', NULL)SQL";
   cluster.exec("INSERT INTO fmt VALUES (" + values + ")");
 
-  RecordingConsumer consumer;
+  DecodedRowsConsumer consumer;
   BackgroundStream stream(snapshot_spec(cluster, "snap_fmt", {"public.fmt"}), consumer);
   REQUIRE(wait_until_slot_active(cluster, "snap_fmt"));
   cluster.exec("INSERT INTO fmt VALUES (2" + values.substr(1) + ")");
@@ -253,6 +282,9 @@ TEST_CASE("R values are formatted exactly as wal2json formats the same row") {
   INFO(*read);
   CHECK(read->find(R"("f8nan","type":"double precision","value":null)") != std::string::npos);
   CHECK(read->find(R"("type":"\"Mood\"[]")") != std::string::npos);
+  // Handed on decoded, as the decoder reads the text.
+  CHECK(consumer.decoded() == 1);
+  CHECK(consumer.differences() == std::vector<std::string>{});
 }
 
 namespace {
@@ -336,7 +368,7 @@ TEST_CASE("parallel readers give every row of several tables exactly once, with 
   CHECK(ranges_of(cluster, spec, "public.par_small") == 1);
 
   const std::string small_rows = cluster.query_value("SELECT count(*) FROM par_small").value();
-  RecordingConsumer consumer;
+  DecodedRowsConsumer consumer;
   BackgroundStream stream(spec, consumer);
   REQUIRE(wait_until_slot_active(cluster, "par_" + std::to_string(parallelism)));
   CHECK(metrics::registry().snapshot.running.value() == 0);  // over once streaming
@@ -353,6 +385,8 @@ TEST_CASE("parallel readers give every row of several tables exactly once, with 
   for (const auto& [key, row] : delivered) keys.insert(key);
   CHECK(keys == expected);
   CHECK(r_rows == expected.size() - 1);  // all but the streamed insert
+  CHECK(consumer.decoded() == r_rows);   // every one handed on decoded, as the decoder reads it
+  CHECK(consumer.differences() == std::vector<std::string>{});
 
   // The metrics of each table, as /metrics shows them.
   const std::string text = metrics::render_prometheus(metrics::registry(), std::nullopt);

@@ -90,10 +90,15 @@ class SnapshotRun {
       table.progress->state.set(metrics::SnapshotTable::reading);
       table.started = Clock::now();
     }
+    const RowFormat& format = plan.format;
+    const std::span<const sdk::Column> columns = batch.columns;
+    const std::size_t width = format.column_count();
     std::size_t begin = 0;
-    for (const std::size_t end : batch.ends) {
-      consumer_.consume(std::string_view(batch.messages).substr(begin, end - begin), snapshot_.consistent_point);
-      begin = end;
+    for (std::size_t row = 0; row < batch.ends.size(); ++row) {
+      const std::string_view json = std::string_view(batch.messages).substr(begin, batch.ends[row] - begin);
+      if (columns.empty()) consumer_.consume(json, snapshot_.consistent_point);
+      else consumer_.consume_decoded(format.decoded(json, columns.subspan(row * width, width)), snapshot_.consistent_point);
+      begin = batch.ends[row];
     }
     table.progress->rows.add(static_cast<std::int64_t>(batch.ends.size()));
     rows_ += batch.ends.size();

@@ -8,9 +8,28 @@
 #include "source/replication/snapshot/copy_text.hpp"
 
 namespace popyka::source::replication {
+namespace {
+
+// The text of the JSON string `written` as the decoder reads it; false when the decoder would
+// refuse it (only escape_json()'s output is sure to be read, so anything else is refused here).
+bool read_back(std::string_view written, std::string& out) {
+  try {
+    out = sdk::decode_json_string(written);
+  } catch (const sdk::TypeError&) {
+    return false;
+  }
+  std::string again;
+  append_json_string(again, out);
+  return again == written;
+}
+
+}  // namespace
 
 RowFormat::RowFormat(std::string_view schema, std::string_view table, const std::vector<SnapshotColumn>& columns,
                      bool include_pk) {
+  auto decoded = std::make_shared<Decoded>();
+  decoded->schema = schema;
+  decoded->table = table;
   prefix_ = R"({"action":"R","schema":)";
   append_json_string(prefix_, schema);
   prefix_ += R"(,"table":)";
@@ -20,31 +39,37 @@ RowFormat::RowFormat(std::string_view schema, std::string_view table, const std:
     std::string head = column_heads_.empty() ? "{\"name\":" : ",{\"name\":";
     append_json_string(head, column.name);
     head += ",\"type\":";
-    append_wal2json_type(head, column.type);
+    std::string type;
+    append_wal2json_type(type, column.type);
+    head += type;
     head += ",\"value\":";
     column_heads_.push_back(std::move(head));
     type_oids_.push_back(column.type_oid);
+    decoded->names.push_back(column.name);
+    decoded->decodable = read_back(type, decoded->types.emplace_back()) && decoded->decodable;
   }
   suffix_ = "]";
   if (include_pk) {
     suffix_ += R"(,"pk":[)";
     bool first = true;
-    for (const SnapshotColumn& column : columns) {
-      if (!column.in_pk) continue;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (!columns[i].in_pk) continue;
       if (!first) suffix_ += ',';
       first = false;
       suffix_ += R"({"name":)";
-      append_json_string(suffix_, column.name);
+      append_json_string(suffix_, columns[i].name);
       suffix_ += R"(,"type":)";
-      append_wal2json_type(suffix_, column.type);
+      append_wal2json_type(suffix_, columns[i].type);
       suffix_ += '}';
+      decoded->primary_key.push_back({decoded->names[i], decoded->types[i], {}});
     }
     suffix_ += ']';
   }
   suffix_ += '}';
+  decoded_ = std::move(decoded);
 }
 
-void RowFormat::append(std::string& out, std::string_view copy_row, std::string& scratch) const {
+void RowFormat::append(std::string& out, std::string_view copy_row, std::string& scratch, std::vector<ValueSpan>& values) const {
   out += prefix_;
   CopyTextFields fields(copy_row);
   for (std::size_t column = 0; column < column_heads_.size(); ++column) {
@@ -52,13 +77,27 @@ void RowFormat::append(std::string& out, std::string_view copy_row, std::string&
       throw std::runtime_error(fmt::format("a COPY row has {} field(s), the table {} column(s)", column, column_heads_.size()));
     }
     out += column_heads_[column];
+    const std::size_t value_at = out.size();
     append_wal2json_value(out, type_oids_[column], fields.next(scratch));
+    values.push_back({value_at, out.size() - value_at});
     out += '}';
   }
   if (fields.has_next() && !column_heads_.empty()) {  // a table without columns: COPY writes empty rows
     throw std::runtime_error(fmt::format("a COPY row has more fields than the table's {} column(s)", column_heads_.size()));
   }
   out += suffix_;
+}
+
+void RowFormat::append_columns(std::string_view text, std::span<const ValueSpan> values, std::vector<sdk::Column>& out) const {
+  const std::size_t width = decoded_->names.size();
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const std::size_t column = i % width;
+    out.push_back({decoded_->names[column], decoded_->types[column], sdk::Value(text.substr(values[i].offset, values[i].size))});
+  }
+}
+
+DecodedRow RowFormat::decoded(std::string_view json, std::span<const sdk::Column> columns) const {
+  return {sdk::Action::Read, decoded_->schema, decoded_->table, columns, decoded_->primary_key, json, prefix_.size() - 1};
 }
 
 }  // namespace popyka::source::replication

@@ -1,8 +1,13 @@
 #pragma once
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "popyka/sdk/change.hpp"
+#include "source/change_consumer.hpp"
 
 namespace popyka::source::replication {
 
@@ -13,23 +18,51 @@ struct SnapshotColumn {
   bool in_pk;
 };
 
+// Where one column's value is in the text the message was appended to.
+struct ValueSpan {
+  std::size_t offset, size;
+};
+
 // One table's R message, formatted as wal2json 2.5 formats an insert:
 // {"action":"R","schema":..,"table":..,"columns":[{"name":..,"type":..,"value":..}],"pk":[..]}.
-// Everything but the values is the same on every row and written once, here.
+// Everything but the values is the same on every row and written once, here; so are the
+// decoded names and types, which let a message be handed on decoded (DecodedRow).
 class RowFormat {
  public:
   // `include_pk`: the `pk` array (wal2json's include-pk).
   RowFormat(std::string_view schema, std::string_view table, const std::vector<SnapshotColumn>& columns, bool include_pk);
 
-  // Appends the R message of one `COPY ... TO STDOUT` text row (without its newline) to `out`.
-  // Throws std::runtime_error when the row has another number of fields than the table columns.
-  void append(std::string& out, std::string_view copy_row, std::string& scratch) const;
+  // Appends the R message of one `COPY ... TO STDOUT` text row (without its newline) to `out`,
+  // and where each column's value went in `out` to `values`. Throws std::runtime_error when the
+  // row has another number of fields than the table columns.
+  void append(std::string& out, std::string_view copy_row, std::string& scratch, std::vector<ValueSpan>& values) const;
+
+  std::size_t column_count() const { return decoded_->names.size(); }
+  // False when a name or type is written as JSON the decoder refuses (a quoted type name with
+  // a '"' in it, written as it is, as wal2json does): such messages must go through the decoder.
+  bool decodable() const { return decoded_->decodable; }
+  // Appends to `out` the columns of the messages appended with `values` (column_count() a
+  // message), their values views into `text` (what the messages were appended to).
+  void append_columns(std::string_view text, std::span<const ValueSpan> values, std::vector<sdk::Column>& out) const;
+  // The message `json` decoded, with the columns append_columns() gave for it. Views into `json`,
+  // `columns` and this format.
+  DecodedRow decoded(std::string_view json, std::span<const sdk::Column> columns) const;
 
  private:
+  // What the decoder makes of the constant parts; on the heap, so the views stay put when the
+  // format moves.
+  struct Decoded {
+    std::string schema, table;
+    std::vector<std::string> names, types;
+    std::vector<sdk::Column> primary_key;
+    bool decodable = true;
+  };
+
   std::string prefix_;                     // up to the first column
   std::vector<std::string> column_heads_;  // `{"name":..,"type":..,"value":` of each column
   std::vector<std::uint32_t> type_oids_;
   std::string suffix_;                     // `]`, pk, `}`
+  std::shared_ptr<const Decoded> decoded_;
 };
 
 }  // namespace popyka::source::replication

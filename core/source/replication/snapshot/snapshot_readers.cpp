@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <simdjson.h>
+
 #include <utility>
 
 #include "source/replication/replication_error.hpp"
@@ -9,11 +11,19 @@
 namespace popyka::source::replication {
 namespace {
 
-RowBatch new_batch(std::size_t table) {
-  RowBatch batch;
-  batch.table = table;
-  batch.messages.reserve(SnapshotReaders::batch_bytes + 4096);
+std::unique_ptr<RowBatch> new_batch(std::size_t table) {
+  auto batch = std::make_unique<RowBatch>();
+  batch->table = table;
+  batch->messages.reserve(SnapshotReaders::batch_bytes + 4096);
   return batch;
+}
+
+// Gives `batch` its decoded columns, from where append() put each value, once its messages
+// are all written (and so stay where they are).
+void decode_columns(RowBatch& batch, const RowFormat& format, std::span<const ValueSpan> values) {
+  if (!format.decodable() || !simdjson::validate_utf8(batch.messages.data(), batch.messages.size())) return;
+  batch.columns.reserve(values.size());
+  format.append_columns(batch.messages, values, batch.columns);
 }
 
 }  // namespace
@@ -30,11 +40,11 @@ SnapshotReaders::~SnapshotReaders() {
   for (auto& thread : threads_) thread.join();
 }
 
-std::optional<RowBatch> SnapshotReaders::next(std::chrono::milliseconds wait) {
+std::unique_ptr<RowBatch> SnapshotReaders::next(std::chrono::milliseconds wait) {
   rethrow_failure();
   auto batch = queue_.pop(wait);
   if (!batch) rethrow_failure();  // a failing reader closes the queue
-  return batch;
+  return batch ? std::move(*batch) : nullptr;
 }
 
 bool SnapshotReaders::finished() {
@@ -67,22 +77,28 @@ void SnapshotReaders::read(SnapshotConnection& connection) {
 
 void SnapshotReaders::read_range(SnapshotConnection& connection, const SnapshotRange& range, bool& open) {
   const SnapshotTablePlan& table = plan_.tables[range.table];
-  RowBatch batch = new_batch(range.table);
+  auto batch = new_batch(range.table);
   std::string scratch;
+  std::vector<ValueSpan> values;
+  auto push = [&](bool range_done) {
+    decode_columns(*batch, table.format, values);
+    values.clear();
+    batch->range_done = range_done;
+    return queue_.push(std::exchange(batch, new_batch(range.table)));
+  };
   try {
     connection.copy_out(plan_.copy_command(range), [&](std::string_view row) {
-      table.format.append(batch.messages, row, scratch);
-      batch.ends.push_back(batch.messages.size());
-      if (batch.messages.size() < batch_bytes) return true;
-      open = queue_.push(std::exchange(batch, new_batch(range.table)));
+      table.format.append(batch->messages, row, scratch, values);
+      batch->ends.push_back(batch->messages.size());
+      if (batch->messages.size() < batch_bytes) return true;
+      open = push(false);
       return open;
     });
   } catch (const ServerError& e) {
     throw ReplicationError(fmt::format("initial snapshot: cannot read table {}: {}", table.name, e.what()));
   }
   if (!open) return;
-  batch.range_done = true;
-  open = queue_.push(std::move(batch));
+  open = push(true);
 }
 
 }  // namespace popyka::source::replication

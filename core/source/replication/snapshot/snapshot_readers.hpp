@@ -5,30 +5,37 @@
 #include <exception>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "popyka/sdk/change.hpp"
 #include "source/replication/snapshot/bounded_queue.hpp"
 #include "source/replication/snapshot/snapshot_connection.hpp"
 #include "source/replication/snapshot/snapshot_plan.hpp"
 
 namespace popyka::source::replication {
 
-// R messages of one table, formatted by a reader for the pipeline thread.
+// R messages of one table, formatted and decoded by a reader for the pipeline thread. Handed on
+// by pointer: `columns` views into `messages`, which must not move.
 struct RowBatch {
   std::size_t table = 0;                // index in SnapshotPlan::tables
   std::string messages;                 // back to back
   std::vector<std::size_t> ends;        // where each message ends in `messages`
+  // Each message's columns (the table's column count of them), their values views into
+  // `messages`; empty when the messages must be decoded from their text (RowFormat::decodable(),
+  // or text that is not UTF-8, which the decoder refuses).
+  std::vector<sdk::Column> columns;
   bool range_done = false;              // the last batch of its range
 };
 
 // One thread per connection, each taking the plan's next unread range and reading it with COPY,
-// formatting every row into its R message; batches of up to batch_bytes go to the pipeline
-// thread through a queue of queued_per_reader batches a reader. So memory holds at most
-// (3 x readers + 1) batches (one being filled per reader, two queued per reader, one being
-// consumed), each batch_bytes plus one row, besides libpq's buffer of one row per connection.
+// formatting every row into its R message and decoding it; batches of up to batch_bytes of
+// messages go to the pipeline thread through a queue of queued_per_reader batches a reader. So
+// memory holds at most (3 x readers + 1) batches (one being filled per reader, two queued per
+// reader, one being consumed), each batch_bytes plus one row, and 48 bytes (an sdk::Column) per
+// column of its rows (about as much again: a 10-column row of the benchmark is ~400 bytes),
+// besides libpq's buffer of one row per connection.
 class SnapshotReaders {
  public:
   static constexpr std::size_t batch_bytes = 256 * 1024;
@@ -41,9 +48,9 @@ class SnapshotReaders {
   SnapshotReaders(const SnapshotReaders&) = delete;
   SnapshotReaders& operator=(const SnapshotReaders&) = delete;
 
-  // The next batch, waiting up to `wait`; std::nullopt when none came. Rethrows a reader's
+  // The next batch, waiting up to `wait`; null when none came. Rethrows a reader's
   // failure (ReplicationError naming the table, ConnectionLost).
-  std::optional<RowBatch> next(std::chrono::milliseconds wait);
+  std::unique_ptr<RowBatch> next(std::chrono::milliseconds wait);
   // Every range was read and every batch taken.
   bool finished();
 
@@ -54,7 +61,7 @@ class SnapshotReaders {
 
   const SnapshotPlan& plan_;
   std::vector<std::unique_ptr<SnapshotConnection>> connections_;
-  BoundedQueue<RowBatch> queue_;
+  BoundedQueue<std::unique_ptr<RowBatch>> queue_;
   std::atomic<std::size_t> next_range_{0};
   std::mutex failure_mutex_;
   std::exception_ptr failure_;
