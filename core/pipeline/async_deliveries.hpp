@@ -2,6 +2,7 @@
 #include <cstddef>
 #include <deque>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -35,6 +36,8 @@ class AsyncDeliveries {
   explicit AsyncDeliveries(ProgressTracker& progress) : progress_(progress) {}
 
   sdk::Ticket defer(PendingDelivery delivery);
+  // `json` in a buffer a finished delivery left (no allocation once warm), for PendingDelivery::json.
+  std::string copy_of(std::string_view json);
   // Releases the change's hold on progress.
   void delivered(sdk::Ticket ticket);
   // Queues the failure for the pipeline, which handles it between changes; the change stays held.
@@ -56,6 +59,10 @@ class AsyncDeliveries {
   std::deque<Slot> slots_;
   sdk::Ticket first_ticket_ = 1;  // 0 is never a valid ticket
   std::vector<FailedDelivery> failures_;
+  // Buffers of delivered messages, for copy_of(): each at most kept_buffer_bytes, kept_bytes in all.
+  static constexpr std::size_t kept_buffer_bytes = 64 * 1024, kept_bytes = 4 * 1024 * 1024;
+  std::vector<std::string> spare_buffers_;
+  std::size_t spare_bytes_ = 0;
 };
 
 }  // namespace popyka::pipeline

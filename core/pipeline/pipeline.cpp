@@ -231,7 +231,7 @@ sdk::Ticket Pipeline::defer_current(std::size_t processor) {
   const decode::DecodedChange& change = *current_.change;
   processor_metrics_[processor]->in_flight.add(1);
   return deliveries_.defer(
-      PendingDelivery{current_.sequence, processor, std::string(change.json()), change.lsn(), change.retries(), current_.attempts});
+      PendingDelivery{current_.sequence, processor, deliveries_.copy_of(change.json()), change.lsn(), change.retries(), current_.attempts});
 }
 
 void Pipeline::handle_async_failures() {

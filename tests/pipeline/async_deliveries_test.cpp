@@ -1,0 +1,33 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "pipeline/async_deliveries.hpp"
+
+using popyka::pipeline::AsyncDeliveries;
+using popyka::pipeline::PendingDelivery;
+using popyka::pipeline::ProgressTracker;
+
+TEST_CASE("a deferred change keeps exactly its own message, in a buffer an earlier delivery left") {
+  ProgressTracker progress;
+  AsyncDeliveries deliveries(progress);
+  auto defer = [&](popyka::sdk::Lsn lsn, const std::string& json) {
+    const auto sequence = progress.begin(lsn);
+    const auto ticket = deliveries.defer(PendingDelivery{sequence, 0, deliveries.copy_of(json), lsn, 0, 1});
+    progress.release(sequence);  // the synchronous pass is over
+    return ticket;
+  };
+  const std::string longer(5000, 'x');
+  for (popyka::sdk::Lsn lsn = 1; lsn <= 3; ++lsn) deliveries.delivered(defer(lsn, longer + std::to_string(lsn)));
+  CHECK(progress.confirmable() == 3);
+  // The next ones reuse those buffers, bigger than they need.
+  const auto short_one = defer(4, R"({"action":"I"})");
+  const auto other = defer(5, "");
+  deliveries.failed(short_one, "broker down");
+  deliveries.failed(other, "broker down");
+  const auto failures = deliveries.take_failures();
+  REQUIRE(failures.size() == 2);
+  CHECK(failures[0].delivery.json == R"({"action":"I"})");
+  CHECK(failures[1].delivery.json.empty());
+  CHECK(progress.confirmable() == 3);  // failed deliveries still hold their changes
+}
