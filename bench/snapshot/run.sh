@@ -21,7 +21,7 @@
 #
 # Environment: RUNS (3), PARALLEL (nproc), ROWS (500000), POPYKA_BENCH_BUILD_DIR (build-bench),
 # POPYKA_BENCH_NO_BUILD, POPYKA_BENCH_KEEP=1 keeps the directory (logs).
-# PROFILE=1 runs popyka-host under `perf record -g` and prints where its CPU time went (the
+# PROFILE=1 runs popyka-host under `perf record -g` and prints its CPU by thread and where it went (the
 # figures of those runs include perf's own cost).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -119,6 +119,8 @@ YAML
   if [ -n "$kafka_pid" ]; then kill -TERM "$kafka_pid"; wait "$kafka_pid" 2>/dev/null || true; kafka_pid=""; fi
   sql -c "select pg_drop_replication_slot('$slot')" >/dev/null
   if [ -n "${PROFILE:-}" ]; then
+    echo "--- popyka-host's CPU by thread ($slot): popyka-host is the pipeline thread, rdk:* librdkafka's"
+    { perf report -q -i "$work/$slot.perf" --no-children -g none --sort comm 2>/dev/null | grep -v '^$' | head -n 6; } || true
     echo "--- where popyka-host's CPU went ($slot): top symbols, self time"
     { perf report -q -i "$work/$slot.perf" --no-children -g none --sort dso,symbol 2>/dev/null | grep -v '^$' | head -n 25; } || true
   fi

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <pthread.h>
 #include <simdjson.h>
 
 #include <utility>
@@ -32,7 +33,12 @@ SnapshotReaders::SnapshotReaders(const SnapshotPlan& plan, std::vector<std::uniq
     : plan_(plan),
       connections_(std::move(connections)),
       queue_(queued_per_reader * connections_.size(), connections_.size()) {
-  for (auto& connection : connections_) threads_.emplace_back([this, &connection] { read(*connection); });
+  for (auto& connection : connections_) {
+    threads_.emplace_back([this, &connection] {
+      pthread_setname_np(pthread_self(), "snapshot-reader");  // how top and perf tell it from the pipeline thread
+      read(*connection);
+    });
+  }
 }
 
 SnapshotReaders::~SnapshotReaders() {
