@@ -98,7 +98,8 @@ void Wal2JsonDecoder::decode_field(ondemand::raw_json_string key, ondemand::valu
 }
 
 std::size_t Wal2JsonDecoder::offset_of(ondemand::value& value) const noexcept {
-  return static_cast<std::size_t>(value.raw_json_token().data() - buffer_.data());
+  // From the message, which is buffer_ only when it was copied (a message read in place is not).
+  return static_cast<std::size_t>(value.raw_json_token().data() - change_.json_.data());
 }
 
 void Wal2JsonDecoder::decode_columns(ondemand::value value, std::vector<sdk::Column>& out) {

@@ -138,8 +138,10 @@ TEST_CASE("a message with readable padding after it is read in place, not copied
   CHECK(in_place.columns()[0].value.json() == "\"big\"");
   CHECK(in_place.columns()[0].value.json().data() > padded.data());  // a view into the message itself
   CHECK(in_place.lsn() == 7);
+  CHECK(in_place.columns_text() == json.substr(json.find('[')));  // where the step that fills unchanged TOAST looks
   const auto& copied = decoder.decode(message, 8, Wal2JsonDecoder::kPadding - 1);
   CHECK(copied.json() == json);
   CHECK(copied.json().data() != padded.data());
   CHECK(copied.columns()[0].value.json() == "\"big\"");
+  CHECK(copied.columns_text() == json.substr(json.find('[')));
 }
