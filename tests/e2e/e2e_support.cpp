@@ -107,15 +107,6 @@ bool wait_confirmed(const PostgresCluster& cluster, const std::string& slot, Lsn
   return false;
 }
 
-bool wait_slot_active(const PostgresCluster& cluster, const std::string& slot, std::chrono::milliseconds timeout) {
-  const auto give_up = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < give_up) {
-    if (cluster.query_value("SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'") == "t") return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
-
 void create_rows_table(const PostgresCluster& cluster) {
   cluster.exec("CREATE TABLE " + std::string(rows_table) + "(id int PRIMARY KEY, payload text)");
 }

@@ -45,8 +45,6 @@ Lsn confirmed_flush_lsn(const PostgresCluster& cluster, const std::string& slot)
 // Waits until the slot's confirmed_flush_lsn is at least `lsn`.
 bool wait_confirmed(const PostgresCluster& cluster, const std::string& slot, Lsn lsn,
                     std::chrono::milliseconds timeout = std::chrono::seconds(60));
-bool wait_slot_active(const PostgresCluster& cluster, const std::string& slot,
-                      std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 // The row workload: table `rows_table` (id int PRIMARY KEY, payload text), rows inserted in
 // batches of one INSERT ... SELECT generate_series each, one transaction per batch.

@@ -7,6 +7,7 @@
 #include "config/pipeline_config.hpp"
 #include "postgres_cluster.hpp"
 #include "recording_consumer.hpp"
+#include "wait_streaming.hpp"
 #include "runtime/stop_signal.hpp"
 #include "source/replication/replication_stream.hpp"
 
@@ -66,18 +67,5 @@ class BackgroundStream {
   std::string error_;
   std::future<Ending> ending_;
 };
-
-// Waits until the slot is held by a walsender (streaming has started).
-inline bool wait_until_slot_active(const PostgresCluster& cluster, const std::string& slot,
-                                   std::chrono::seconds limit = std::chrono::seconds(30)) {
-  const auto give_up = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < give_up) {
-    if (cluster.query_value("SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'") == "t") {
-      return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
 
 }  // namespace popyka::test

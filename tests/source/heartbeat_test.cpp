@@ -53,7 +53,7 @@ Outcome run_with_writes_elsewhere(const std::string& captured, const std::string
   };
   RecordingConsumer consumer;
   BackgroundStream stream(spec, consumer);
-  REQUIRE(wait_until_slot_active(cluster, slot));
+  REQUIRE(wait_until_streaming(cluster, slot));
   // The starting point: once the stream has confirmed everything written before it started.
   const auto started_at = *cluster.query_value("SELECT pg_current_wal_insert_lsn()::text");
   REQUIRE(wait_until([&] { return !lsn_less(cluster, positions(cluster, slot).confirmed_flush, started_at); }));

@@ -201,7 +201,7 @@ TEST_CASE("100,000 existing rows and a concurrent writer: R rows then the stream
   REQUIRE(wait_until([&] { return writer.transactions() >= 10; }));
   RecordingConsumer consumer;
   BackgroundStream stream(spec, consumer);
-  REQUIRE(wait_until_slot_active(cluster, "snap_main", std::chrono::seconds(90)));  // streaming: the snapshot is done
+  REQUIRE(wait_until_streaming(cluster, "snap_main", std::chrono::seconds(90)));  // streaming: the snapshot is done
   const int streaming_from = writer.transactions();
   REQUIRE(wait_until([&] { return writer.transactions() >= streaming_from + 20; }));
   writer.stop();
@@ -260,7 +260,7 @@ TEST_CASE("R values are formatted exactly as wal2json formats the same row") {
 
   DecodedRowsConsumer consumer;
   BackgroundStream stream(snapshot_spec(cluster, "snap_fmt", {"public.fmt"}), consumer);
-  REQUIRE(wait_until_slot_active(cluster, "snap_fmt"));
+  REQUIRE(wait_until_streaming(cluster, "snap_fmt"));
   cluster.exec("INSERT INTO fmt VALUES (2" + values.substr(1) + ")");
   cluster.exec(end_of_stream_sql);
   REQUIRE(stream.wait() == BackgroundStream::Ending::end_of_stream_message);
@@ -322,7 +322,7 @@ TEST_CASE("a snapshot interrupted in the middle of parallel reads starts over on
   cluster.exec("INSERT INTO snap_restart VALUES (20001, 'after the crash')");
   RecordingConsumer consumer;
   BackgroundStream stream(spec, consumer);
-  REQUIRE(wait_until_slot_active(cluster, "snap_restart"));
+  REQUIRE(wait_until_streaming(cluster, "snap_restart"));
   cluster.exec("INSERT INTO snap_restart VALUES (20002, 'streamed')");
   cluster.exec(end_of_stream_sql);
   REQUIRE(stream.wait() == BackgroundStream::Ending::end_of_stream_message);
@@ -342,7 +342,7 @@ TEST_CASE("an existing slot is used as it is: no snapshot") {
   cluster.exec("SELECT pg_create_logical_replication_slot('snap_existing', 'wal2json')");
   RecordingConsumer consumer;
   BackgroundStream stream(snapshot_spec(cluster, "snap_existing", {}), consumer);
-  REQUIRE(wait_until_slot_active(cluster, "snap_existing"));
+  REQUIRE(wait_until_streaming(cluster, "snap_existing"));
   cluster.exec("INSERT INTO snap_existing VALUES (2)");
   cluster.exec(end_of_stream_sql);
   REQUIRE(stream.wait() == BackgroundStream::Ending::end_of_stream_message);
@@ -370,7 +370,7 @@ TEST_CASE("parallel readers give every row of several tables exactly once, with 
   const std::string small_rows = cluster.query_value("SELECT count(*) FROM par_small").value();
   DecodedRowsConsumer consumer;
   BackgroundStream stream(spec, consumer);
-  REQUIRE(wait_until_slot_active(cluster, "par_" + std::to_string(parallelism)));
+  REQUIRE(wait_until_streaming(cluster, "par_" + std::to_string(parallelism)));
   CHECK(metrics::registry().snapshot.running.value() == 0);  // over once streaming
   cluster.exec("INSERT INTO par_small VALUES (" + std::to_string(1000 + parallelism) + ", 'streamed')");
   cluster.exec(end_of_stream_sql);

@@ -63,7 +63,7 @@ TEST_CASE("a URI connect_url works as well as the key=value form") {
 
   RecordingConsumer consumer;
   BackgroundStream stream(spec, consumer);
-  REQUIRE(wait_until_slot_active(cluster, "uri_form"));
+  REQUIRE(wait_until_streaming(cluster, "uri_form"));
   cluster.exec("INSERT INTO uri_form VALUES (7)");
   cluster.exec(end_of_stream_sql);
   REQUIRE(stream.wait() == BackgroundStream::Ending::end_of_stream_message);

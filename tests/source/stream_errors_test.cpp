@@ -39,7 +39,7 @@ TEST_CASE("a role with REPLICATION and the right password streams") {
   spec.connect_url = cluster.uri("streamer", "right");
   RecordingConsumer consumer;
   BackgroundStream stream(spec, consumer);
-  REQUIRE(wait_until_slot_active(cluster, "by_streamer"));
+  REQUIRE(wait_until_streaming(cluster, "by_streamer"));
   cluster.exec(end_of_stream_sql);
   CHECK(stream.wait() == BackgroundStream::Ending::end_of_stream_message);
 }
@@ -64,7 +64,7 @@ TEST_CASE("a slot streamed by another process is a one-line error naming its pid
   auto holder = database_spec(cluster, "busy");
   holder.application_name = "first-holder";
   BackgroundStream first(holder, first_consumer);
-  REQUIRE(wait_until_slot_active(cluster, "busy"));
+  REQUIRE(wait_until_streaming(cluster, "busy"));
   const auto pid = cluster.query_value("SELECT active_pid FROM pg_replication_slots WHERE slot_name = 'busy'");
   REQUIRE(pid);
 

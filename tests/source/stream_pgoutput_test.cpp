@@ -83,7 +83,7 @@ TEST_CASE("pgoutput: the slot and the publication are created, then used as they
   {
     RecordingConsumer consumer;
     BackgroundStream stream(spec, consumer);
-    REQUIRE(wait_until_slot_active(cluster, "pgo_created"));
+    REQUIRE(wait_until_streaming(cluster, "pgo_created"));
     cluster.exec("INSERT INTO t VALUES (1, 'one')", db);
     cluster.exec(end_of_stream_sql, db);
     REQUIRE(stream.wait() == BackgroundStream::Ending::end_of_stream_message);
@@ -128,7 +128,7 @@ TEST_CASE("pgoutput: a slot of the other plugin, or a publication the role may n
   cluster.exec("GRANT SELECT ON by_role TO pgo_streamer", db);
   RecordingConsumer consumer;
   BackgroundStream stream(spec, consumer);
-  REQUIRE(wait_until_slot_active(cluster, "pgo_by_role"));
+  REQUIRE(wait_until_streaming(cluster, "pgo_by_role"));
   cluster.exec("INSERT INTO by_role VALUES (42)", db);
   cluster.exec(end_of_stream_sql, db);
   REQUIRE(stream.wait() == BackgroundStream::Ending::end_of_stream_message);
@@ -144,7 +144,7 @@ TEST_CASE("pgoutput: an initial snapshot works as with wal2json (R rows, then th
   spec.snapshot = config::DatabaseSpec::Snapshot::initial;
   RecordingConsumer consumer;
   BackgroundStream stream(spec, consumer);
-  REQUIRE(wait_until_slot_active(cluster, "pgo_snapshot"));
+  REQUIRE(wait_until_streaming(cluster, "pgo_snapshot"));
   cluster.exec("INSERT INTO existing VALUES (3, 'new')", db);
   cluster.exec(end_of_stream_sql, db);
   REQUIRE(stream.wait() == BackgroundStream::Ending::end_of_stream_message);

@@ -42,7 +42,7 @@ void check_survives(const std::function<void(PostgresCluster&, const LogCapture&
   LogCapture log;
   RecordingConsumer consumer;
   BackgroundStream stream(database_spec(cluster, table), consumer);
-  REQUIRE(wait_until_slot_active(cluster, table));
+  REQUIRE(wait_until_streaming(cluster, table));
 
   insert_rows(cluster, table, 1, 100);
   REQUIRE(consumer.wait_until([&](const auto& received) { return inserted_ids(received, table).size() >= 50; }));
@@ -82,7 +82,7 @@ TEST_CASE("an idle slot's confirmed position follows the server's keepalives") {
   cluster.create_database("elsewhere");
   RecordingConsumer consumer;
   BackgroundStream stream(database_spec(cluster, "idle"), consumer);
-  REQUIRE(wait_until_slot_active(cluster, "idle"));
+  REQUIRE(wait_until_streaming(cluster, "idle"));
 
   cluster.exec("CREATE TABLE busy_table(x int)", "elsewhere");
   for (int i = 0; i < 5; ++i) cluster.exec("INSERT INTO busy_table VALUES (1)", "elsewhere");

@@ -47,7 +47,7 @@ TEST_CASE("a slot the server invalidates while streaming ends the stream with th
   PostgresCluster cluster({.settings = {small_slot_wal_keep_size}});
   RecordingConsumer consumer;
   BackgroundStream stream(database_spec(cluster, "lost_while_streaming"), consumer);
-  REQUIRE(wait_until_slot_active(cluster, "lost_while_streaming"));
+  REQUIRE(wait_until_streaming(cluster, "lost_while_streaming"));
 
   const OpenTransaction holds_the_slot_back(cluster);
   REQUIRE(push_slot_to(cluster, "lost_while_streaming", "unreserved"));

@@ -17,7 +17,7 @@ TEST_CASE("on stop deliveries finish and the slot's confirmed_flush_lsn covers t
   auto spec = database_spec(cluster, "created_by_stream");
   spec.status_interval_s = 60;  // only the final status confirms anything
   BackgroundStream stream(spec, consumer);
-  REQUIRE(wait_until_slot_active(cluster, "created_by_stream"));  // it created the missing slot
+  REQUIRE(wait_until_streaming(cluster, "created_by_stream"));  // it created the missing slot
 
   for (int id = 1; id <= 20; ++id) cluster.exec("INSERT INTO stopping VALUES (" + std::to_string(id) + ")");
   REQUIRE(consumer.wait_until([](const auto& received) {

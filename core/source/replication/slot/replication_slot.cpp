@@ -135,7 +135,7 @@ ReplicationSlot::Prepared ReplicationSlot::prepare(bool may_create, bool initial
     spdlog::info("using existing replication slot \"{}\" (confirmed up to {})", slot_name_,
                  sdk::format_lsn(row.confirmed_flush));
   }
-  return Prepared{created, row.confirmed_flush};
+  return Prepared{created, row.confirmed_flush, {}};  // no snapshot exported on this path
 }
 
 void ReplicationSlot::create() {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <memory>
 
 namespace popyka::source::replication {
@@ -14,7 +15,8 @@ struct PqFree {
 }  // namespace
 
 SnapshotConnection::SnapshotConnection(const InitialSnapshot& snapshot)
-    : connection_(snapshot.database.connect_url, /*replication=*/false, snapshot.database.application_name) {
+    : connection_(snapshot.database.connect_url, /*replication=*/false, snapshot.database.application_name),
+      canceller_(PQgetCancel(connection_.native()), PQfreeCancel) {
   connection_.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
   try {
     connection_.execute("SET TRANSACTION SNAPSHOT " + connection_.quote_literal(snapshot.exported_snapshot));
@@ -41,6 +43,11 @@ void SnapshotConnection::copy_out(const std::string& copy_command, const std::fu
     if (!on_row(text)) return;
   }
   connection_.finish_copy_out();
+}
+
+void SnapshotConnection::cancel() {
+  std::array<char, 256> error{};
+  if (canceller_) PQcancel(canceller_.get(), error.data(), static_cast<int>(error.size()));
 }
 
 }  // namespace popyka::source::replication

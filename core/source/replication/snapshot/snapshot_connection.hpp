@@ -1,5 +1,6 @@
 #pragma once
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -24,8 +25,15 @@ class SnapshotConnection {
   // ConnectionLost.
   void copy_out(const std::string& copy_command, const std::function<bool(std::string_view)>& on_row);
 
+  // Asks the server to cancel the command this connection runs (a COPY waiting for a lock that
+  // another session holds), from any thread; the command then fails with ServerError. The server
+  // ignores it when nothing runs.
+  void cancel();
+
  private:
   ReplicationConnection connection_;
+  // Made on the connection's own thread: PQcancel() with it is safe from any other.
+  std::unique_ptr<PGcancel, void (*)(PGcancel*)> canceller_;
 };
 
 }  // namespace popyka::source::replication

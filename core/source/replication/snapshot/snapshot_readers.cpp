@@ -42,7 +42,12 @@ SnapshotReaders::SnapshotReaders(const SnapshotPlan& plan, std::vector<std::uniq
 }
 
 SnapshotReaders::~SnapshotReaders() {
+  const bool all_read = queue_.drained();
   queue_.close();
+  // Before every range is read (a stop, a failure), a reader may be waiting in the server for a
+  // lock another session holds: cancel, or this would wait as long as that session.
+  if (!all_read)
+    for (auto& connection : connections_) connection->cancel();
   for (auto& thread : threads_) thread.join();
 }
 

@@ -43,7 +43,8 @@ class SnapshotReaders {
 
   // Starts reading at once, one thread per connection.
   SnapshotReaders(const SnapshotPlan& plan, std::vector<std::unique_ptr<SnapshotConnection>> connections);
-  // Stops the readers (a reader in the middle of a COPY drops it) and waits for them.
+  // Stops the readers (a reader in the middle of a COPY drops it, one waiting in the server is
+  // cancelled) and waits for them.
   ~SnapshotReaders();
   SnapshotReaders(const SnapshotReaders&) = delete;
   SnapshotReaders& operator=(const SnapshotReaders&) = delete;

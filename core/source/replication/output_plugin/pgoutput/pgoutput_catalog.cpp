@@ -62,7 +62,7 @@ Catalog::Description DatabaseCatalog::describe(std::uint32_t relation_oid, const
   std::string sql = fmt::format(
       "SELECT 0, x.o::int, coalesce((SELECT format_type(t.oid, x.m) FROM pg_type t WHERE t.oid = x.t), "
       "format_type(to_regtype(quote_ident(x.s) || '.' || quote_ident(x.n)), x.m), "
-      "CASE WHEN x.s IN ('pg_catalog', 'public') THEN '' ELSE quote_ident(x.s) || '.' END || quote_ident(x.n), '???') "
+      "CASE WHEN x.s IN ('pg_catalog', 'public') THEN '' ELSE quote_ident(x.s) || '.' END || quote_ident(x.n), '\?\?\?') "
       "FROM unnest(ARRAY[{}]::oid[], ARRAY[{}]::int4[], ARRAY[{}]::text[], ARRAY[{}]::text[]) "
       "WITH ORDINALITY AS x(t, m, s, n, o)",
       oids, typmods, schemas, names);
