@@ -13,8 +13,9 @@
 #  3. RUNS times each (medians printed): `psql -c "COPY t TO STDOUT" >/dev/null`; popyka-host
 #     with LogChangeProcessor (POPYKA_COMPACT_DUMP=1, its log to /dev/null) on 1 connection and
 #     on PARALLEL (default: nproc); popyka-host into Kafka (the mock cluster, acknowledged) on
-#     PARALLEL connections. A popyka-host run is timed from its start until its slot is active:
-#     it starts streaming only once every R row is done (delivered), right after logging
+#     PARALLEL connections. A popyka-host run is timed from its start until its slot is active
+#     and the snapshot's marker slot gone: it drops the marker and starts streaming only once
+#     every R row is done (delivered), right after logging
 #     `initial snapshot of replication slot "…" done`. CPU seconds and peak RSS from /proc then.
 #  4. prints each run, the medians, `COPY time / popyka time` (the issue's ratio) and the load
 #     average (the machine may be shared: the figures move with it).
@@ -108,7 +109,10 @@ YAML
   t0=$(now)
   POPYKA_CONFIG="$work/$slot.yaml" POPYKA_PLUGIN_PATH="" POPYKA_COMPACT_DUMP=1 "${profiler[@]}" "$build/bin/popyka-host" 2>"$log" &
   host_pid=$!
-  until [ "$(sql -c "select active from pg_replication_slots where slot_name = '$slot'")" = t ]; do
+  # Active and the snapshot's marker gone: the slot is also active for a moment while it is
+  # created, before the snapshot (a run stopped then would drop it, and time nothing).
+  until [ "$(sql -c "select bool_and(slot_name = '$slot' and active) from pg_replication_slots
+                     where slot_name in ('$slot', '${slot}_snapshot_pending')")" = t ]; do
     kill -0 "$host_pid" 2>/dev/null || { say "popyka-host ended early (config $work/$slot.yaml)"; exit 1; }
     sleep 0.05
   done
