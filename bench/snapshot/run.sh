@@ -16,7 +16,8 @@
 #     PARALLEL connections. A popyka-host run is timed from its start until its slot is active
 #     and the snapshot's marker slot gone: it drops the marker and starts streaming only once
 #     every R row is done (delivered), right after logging
-#     `initial snapshot of replication slot "…" done`. CPU seconds and peak RSS from /proc then.
+#     `initial snapshot of replication slot "…" done`. CPU seconds and peak RSS from /proc then
+#     (into Kafka, the mock cluster's CPU seconds too: it runs on the same cores).
 #  4. prints each run, the medians, `COPY time / popyka time` (the issue's ratio) and the load
 #     average (the machine may be shared: the figures move with it).
 #
@@ -72,10 +73,10 @@ run_copy() {  # sets elapsed
   t0=$(now)
   sql -c "copy t to stdout" >/dev/null
   elapsed=$(echo "$(now) - $t0" | bc -l)
-  cpu="" rss=""
+  cpu="" rss="" broker_cpu=""
 }
 
-run_popyka() {  # $1: log|kafka, $2: connections, $3: slot; sets elapsed, cpu (s), rss (MiB)
+run_popyka() {  # $1: log|kafka, $2: connections, $3: slot; sets elapsed, cpu (s), rss (MiB), broker_cpu (s)
   local processor=$1 connections=$2 slot=$3 t0 bootstrap=""
   if [ "$processor" = kafka ]; then start_mock_kafka "$slot" 4; fi
   {
@@ -119,6 +120,9 @@ YAML
   elapsed=$(echo "$(now) - $t0" | bc -l)
   cpu=$(cpu_seconds "$host_pid")
   rss=$(echo "$(awk '/^VmHWM:/ {print $2}' "/proc/$host_pid/status") / 1024" | bc -l)
+  # The mock cluster runs on the same cores: its CPU is part of where a Kafka run's time goes.
+  broker_cpu=""
+  [ -n "$kafka_pid" ] && broker_cpu=$(cpu_seconds "$kafka_pid")
   kill -TERM "$host_pid"; wait "$host_pid" || true; host_pid=""
   if [ -n "$kafka_pid" ]; then kill -TERM "$kafka_pid"; wait "$kafka_pid" 2>/dev/null || true; kafka_pid=""; fi
   sql -c "select pg_drop_replication_slot('$slot')" >/dev/null
@@ -143,7 +147,8 @@ for i in $(seq "$RUNS"); do
       kafka_*) run_popyka kafka "${name#kafka_}" "bench_${name}_$i" ;;
     esac
     times[$name]+="$elapsed " cpus[$name]+="${cpu:-0} " rsss[$name]+="${rss:-0} "
-    printf 'run %s %-8s %7.2f s%s\n' "$i" "$name" "$elapsed" "${cpu:+, CPU $(printf '%.2f' "$cpu") s, peak RSS $(printf '%.0f' "$rss") MiB}"
+    printf 'run %s %-8s %7.2f s%s%s\n' "$i" "$name" "$elapsed" "${cpu:+, CPU $(printf '%.2f' "$cpu") s, peak RSS $(printf '%.0f' "$rss") MiB}" \
+      "${broker_cpu:+, mock Kafka CPU $(printf '%.2f' "$broker_cpu") s}"
   done
 done
 copy_s=$(echo "${times[copy]}" | tr ' ' '\n' | grep . | median)
