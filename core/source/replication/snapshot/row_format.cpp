@@ -35,11 +35,12 @@ RowFormat::RowFormat(std::string_view schema, std::string_view table, const std:
   prefix_ += R"(,"table":)";
   append_json_string(prefix_, table);
   prefix_ += R"(,"columns":[)";
+  std::vector<std::string> written_types;  // each column's type as JSON, for the pk array too
   for (const SnapshotColumn& column : columns) {
     std::string head = column_heads_.empty() ? "{\"name\":" : ",{\"name\":";
     append_json_string(head, column.name);
     head += ",\"type\":";
-    std::string type;
+    std::string& type = written_types.emplace_back();
     append_wal2json_type(type, column.type);
     head += type;
     head += ",\"value\":";
@@ -59,7 +60,7 @@ RowFormat::RowFormat(std::string_view schema, std::string_view table, const std:
       suffix_ += R"({"name":)";
       append_json_string(suffix_, columns[i].name);
       suffix_ += R"(,"type":)";
-      append_wal2json_type(suffix_, columns[i].type);
+      suffix_ += written_types[i];
       suffix_ += '}';
       decoded->primary_key.push_back({decoded->names[i], decoded->types[i], {}});
     }

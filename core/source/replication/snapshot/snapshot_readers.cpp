@@ -95,7 +95,7 @@ void SnapshotReaders::read_range(SnapshotConnection& connection, const SnapshotR
     decode_columns(*batch, table.format, values);
     values.clear();
     batch->range_done = range_done;
-    return queue_.push(std::exchange(batch, new_batch(range.table)));
+    return queue_.push(std::exchange(batch, range_done ? nullptr : new_batch(range.table)));  // none after the last
   };
   try {
     connection.copy_out(plan_.copy_command(range), [&](std::string_view row) {
