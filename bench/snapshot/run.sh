@@ -22,7 +22,9 @@
 #     average (the machine may be shared: the figures move with it).
 #
 # Environment: RUNS (3), PARALLEL (nproc), ROWS (500000), POPYKA_BENCH_BUILD_DIR (build-bench),
-# POPYKA_BENCH_NO_BUILD, POPYKA_BENCH_KEEP=1 keeps the directory (logs).
+# POPYKA_BENCH_NO_BUILD, POPYKA_BENCH_KEEP=1 keeps the directory (logs), KAFKA_PRODUCER_CONFIG
+# (space-separated name=value librdkafka properties added to the Kafka run's producer_config),
+# ONLY (a space-separated subset of: copy log_1 log_N kafka_N; copy always runs).
 # PROFILE=1 runs popyka-host under `perf record -g` and prints its CPU by thread and where it went (the
 # figures of those runs include perf's own cost).
 set -euo pipefail
@@ -101,6 +103,9 @@ YAML
         "bootstrap.servers": "$bootstrap"
         "client.id": "popyka-bench"
 YAML
+      for property in ${KAFKA_PRODUCER_CONFIG:-}; do
+        echo "        \"${property%%=*}\": \"${property#*=}\""
+      done
     fi
   } >"$work/$slot.yaml"
   local log=/dev/null
@@ -134,9 +139,16 @@ YAML
   fi
 }
 
-names=(copy "log_1" "log_$PARALLEL" "kafka_$PARALLEL")
-labels=("COPY t TO STDOUT (psql, to /dev/null)" "popyka-host, LogChangeProcessor, 1 connection"
+all_names=(copy "log_1" "log_$PARALLEL" "kafka_$PARALLEL")
+all_labels=("COPY t TO STDOUT (psql, to /dev/null)" "popyka-host, LogChangeProcessor, 1 connection"
   "popyka-host, LogChangeProcessor, $PARALLEL connections" "popyka-host, Kafka (mock), $PARALLEL connections")
+names=() labels=()
+for idx in "${!all_names[@]}"; do
+  name=${all_names[$idx]}
+  if [ "$name" = copy ] || [ -z "${ONLY:-}" ] || [[ " ${ONLY//_N/_$PARALLEL} " == *" $name "* ]]; then
+    names+=("$name") labels+=("${all_labels[$idx]}")
+  fi
+done
 declare -A times cpus rsss
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for i in $(seq "$RUNS"); do

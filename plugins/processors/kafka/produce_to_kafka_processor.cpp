@@ -14,6 +14,7 @@ namespace {
 // reported delivered, so the host has not confirmed them: they come again after a restart).
 constexpr int kCloseTimeoutMs = 2000;
 constexpr int kQueueFullPollMs = 100;
+constexpr std::chrono::milliseconds kBrokerWait{2000};
 
 sdk::LogLevel level_of(int syslog_level) {
   if (syslog_level <= 3) return sdk::LogLevel::Error;
@@ -33,13 +34,13 @@ ProduceToKafkaProcessor::~ProduceToKafkaProcessor() {
   rd_kafka_flush(producer_.get(), kCloseTimeoutMs);
   rd_kafka_purge(producer_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
   rd_kafka_poll(producer_.get(), 0);  // serve the purge reports (muted) before destroying
+  topics_.reset();  // topic handles go before their producer
   producer_.reset();
 }
 
 void ProduceToKafkaProcessor::setup(const sdk::Config& config, sdk::Host& host) {
   host_ = &host;
   const KafkaSettings settings = parse_settings(config);
-  topics_.emplace(settings.topic, settings.topic_without_table);
   key_mode_ = settings.key;
   if (settings.debezium) debezium_.emplace(*settings.debezium);
 
@@ -53,13 +54,17 @@ void ProduceToKafkaProcessor::setup(const sdk::Config& config, sdk::Host& host) 
   rd_kafka_conf_set_error_cb(conf.get(), &on_error);
   producer_ = make_producer(std::move(conf), settings);
   limits_ = SizeLimits::of(producer_.get());
+  topics_.emplace(producer_.get(), TopicName(settings.topic, settings.topic_without_table));
   rd_kafka_set_log_queue(producer_.get(), nullptr);  // logs to the main queue, served by rd_kafka_poll()
+  if (!await_broker(producer_.get(), kBrokerWait))
+    log(sdk::LogLevel::Warning, "no Kafka broker answered within " + std::to_string(kBrokerWait.count() / 1000) +
+                                    " s; going on (librdkafka keeps trying, and changes wait for it)");
 }
 
 void ProduceToKafkaProcessor::process(const sdk::Change& change) {
   if (debezium_) return process_debezium(change);
   const sdk::Ticket ticket = host_->defer();
-  const std::string topic = topics_->for_change(change.schema(), change.table());
+  rd_kafka_topic_t* topic = topics_->for_change(change.schema(), change.table());
   const std::optional<std::string> key = key_mode_ == KeyMode::PrimaryKey ? message_key(change) : std::nullopt;
   Message message;
   message.value = change.json();
@@ -74,7 +79,7 @@ void ProduceToKafkaProcessor::process_debezium(const sdk::Change& change) {
   if (records.empty()) return;  // B, C, a skipped operation: nothing to send, done
   const sdk::Ticket ticket = host_->defer();
   if (records.size() > 1) groups_.expect(ticket, records.size());
-  const std::string topic = topics_->for_change(change.schema(), change.table());
+  rd_kafka_topic_t* topic = topics_->for_change(change.schema(), change.table());
   for (std::size_t i = 0; i < records.size(); ++i) {
     const debezium::Record& r = records[i];
     Message message;
@@ -103,12 +108,13 @@ void ProduceToKafkaProcessor::settle(sdk::Ticket ticket, const std::optional<Del
   else host_->failed(ticket, error->text);
 }
 
-std::optional<DeliveryError> ProduceToKafkaProcessor::produce(const sdk::Change& change, const std::string& topic, Message message,
+std::optional<DeliveryError> ProduceToKafkaProcessor::produce(const sdk::Change& change, rd_kafka_topic_t* topic, Message message,
                                                      sdk::Ticket ticket) {
   const void* key_data = message.key ? message.key->data() : nullptr;  // no key: a null key
   const std::size_t key_size = message.key ? message.key->size() : 0;
   void* value_data = message.value ? const_cast<char*>(message.value->data()) : nullptr;  // no value: a tombstone
   const std::size_t value_size = message.value ? message.value->size() : 0;
+  if (topic == nullptr) return DeliveryError{std::string("cannot produce to Kafka: ") + rd_kafka_err2str(rd_kafka_last_error())};
   rd_kafka_headers_t* headers = make_headers(change);
   if (!message.extra_header.empty())
     rd_kafka_header_add(headers, message.extra_header.data(), static_cast<ssize_t>(message.extra_header.size()),
@@ -116,7 +122,7 @@ std::optional<DeliveryError> ProduceToKafkaProcessor::produce(const sdk::Change&
   bool waited = false;
   for (;;) {
     const rd_kafka_resp_err_t err = rd_kafka_producev(
-        producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        producer_.get(), RD_KAFKA_V_RKT(topic), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_VALUE(value_data, value_size), RD_KAFKA_V_KEY(key_data, key_size), RD_KAFKA_V_HEADERS(headers),
         RD_KAFKA_V_OPAQUE(as_opaque(ticket)), RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return std::nullopt;  // librdkafka owns the headers now

@@ -12,7 +12,7 @@
 #include "kafka_settings.hpp"
 #include "producer_handle.hpp"
 #include "size_limits.hpp"
-#include "topic_name.hpp"
+#include "topic_handles.hpp"
 
 namespace popyka::kafka {
 
@@ -52,14 +52,14 @@ class ProduceToKafkaProcessor : public sdk::Processor {
     std::string_view extra_header, extra_header_value;  // beside make_headers()'s; empty name: none
   };
   // Hands `message` to librdkafka; why it refused it, if it did.
-  std::optional<DeliveryError> produce(const sdk::Change& change, const std::string& topic, Message message, sdk::Ticket ticket);
+  std::optional<DeliveryError> produce(const sdk::Change& change, rd_kafka_topic_t* topic, Message message, sdk::Ticket ticket);
   void process_debezium(const sdk::Change& change);
   // The host hears of a ticket once: delivered, or failed with `error`.
   void settle(sdk::Ticket ticket, const std::optional<DeliveryError>& error);
   void log(sdk::LogLevel level, std::string_view text) const;
 
   sdk::Host* host_ = nullptr;
-  std::optional<TopicName> topics_;
+  std::optional<TopicHandles> topics_;  // made with the producer
   KeyMode key_mode_ = KeyMode::PrimaryKey;
   std::optional<debezium::EventWriter> debezium_;  // format: debezium
   DeliveryGroups groups_;

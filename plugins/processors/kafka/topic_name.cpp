@@ -15,11 +15,19 @@ void replace_all(std::string& s, std::string_view from, std::string_view to) {
 }  // namespace
 
 std::string TopicName::for_change(std::string_view schema, std::string_view table) const {
-  if (table.empty() && without_table_) return *without_table_;
-  std::string name = pattern_;
-  replace_all(name, "{schema}", schema);
-  replace_all(name, "{table}", table);
+  std::string name;
+  write_for_change(schema, table, name);
   return name;
+}
+
+void TopicName::write_for_change(std::string_view schema, std::string_view table, std::string& out) const {
+  if (table.empty() && without_table_) {
+    out.assign(*without_table_);
+    return;
+  }
+  out.assign(pattern_);
+  replace_all(out, "{schema}", schema);
+  replace_all(out, "{table}", table);
 }
 
 bool is_legal_topic(std::string_view name) {

@@ -17,6 +17,8 @@ class TopicName {
       : pattern_(std::move(pattern)), without_table_(std::move(without_table)) {}
 
   std::string for_change(std::string_view schema, std::string_view table) const;
+  // The same name written into `out`, whose buffer is reused (no allocation once warm).
+  void write_for_change(std::string_view schema, std::string_view table, std::string& out) const;
   const std::string& pattern() const noexcept { return pattern_; }
   const std::optional<std::string>& without_table() const noexcept { return without_table_; }
 
