@@ -18,6 +18,22 @@ TEST_CASE("append_json_string escapes as PostgreSQL's escape_json() does") {
   CHECK(json_string("h\xC3\xA9llo \xF0\x9F\x98\x80") == "\"h\xC3\xA9llo \xF0\x9F\x98\x80\"");  // UTF-8 byte for byte
 }
 
+TEST_CASE("json_detail::find_escaped stops at the first byte to escape, wherever it is in the 8-byte words") {
+  // Each byte at each place of texts of every length up to 24, among plain ASCII and UTF-8.
+  for (std::size_t size = 1; size <= 24; ++size) {
+    for (std::size_t at = 0; at < size; ++at) {
+      for (int c = 0; c < 256; ++c) {
+        std::string text(size, 'a');
+        for (std::size_t i = 1; i < size; i += 3) text[i] = '\xC3';
+        text[at] = static_cast<char>(c);
+        const char* found = popyka::sdk::json_detail::find_escaped(text.data(), text.data() + size);
+        const bool escaped = c < 0x20 || c == '"' || c == '\\';
+        REQUIRE(found == text.data() + (escaped ? at : size));
+      }
+    }
+  }
+}
+
 TEST_CASE("append_json_string appends to what is there") {
   std::string line = R"({"table":)";
   append_json_string(line, "or\"ders");

@@ -26,6 +26,9 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
          });
 }
 
+// What a number printed as it is is made of.
+bool is_number_char(char c) { return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == 'e' || c == 'E' || c == '.'; }
+
 }  // namespace
 
 void append_wal2json_type(std::string& out, std::string_view type_name) {
@@ -36,30 +39,36 @@ void append_wal2json_type(std::string& out, std::string_view type_name) {
   }
 }
 
-void append_wal2json_value(std::string& out, std::uint32_t type_oid, std::optional<std::string_view> text) {
-  if (!text) {
-    out += "null";
-    return;
-  }
+Wal2JsonValue wal2json_value_kind(std::uint32_t type_oid) {
   switch (type_oid) {
     case int2_oid: case int4_oid: case int8_oid: case oid_oid: case float4_oid: case float8_oid: case numeric_oid:
-      if (starts_with_ignoring_case(*text, "NaN") || starts_with_ignoring_case(*text, "Infinity") ||
-          starts_with_ignoring_case(*text, "-Infinity")) {
+      return Wal2JsonValue::number;
+    case bool_oid: return Wal2JsonValue::boolean;
+    case bytea_oid: return Wal2JsonValue::bytea;
+    default: return Wal2JsonValue::string;
+  }
+}
+
+void append_wal2json_value(std::string& out, Wal2JsonValue kind, std::string_view text) {
+  switch (kind) {
+    case Wal2JsonValue::number:
+      if (std::all_of(text.begin(), text.end(), is_number_char)) {  // the common case: no NaN or Infinity
+        out += text;
+      } else if (starts_with_ignoring_case(text, "NaN") || starts_with_ignoring_case(text, "Infinity") ||
+                 starts_with_ignoring_case(text, "-Infinity")) {
         out += "null";
-      } else if (text->find_first_not_of("0123456789+-eE.") == std::string_view::npos) {
-        out += *text;
       } else {
-        append_json_string(out, *text);  // wal2json fails here ("is not a number"); cannot happen
+        append_json_string(out, text);  // wal2json fails here ("is not a number"); cannot happen
       }
       break;
-    case bool_oid:
-      out += *text == "t" ? "true" : "false";
+    case Wal2JsonValue::boolean:
+      out += text == "t" ? "true" : "false";
       break;
-    case bytea_oid:
-      append_json_string(out, text->size() >= 2 ? text->substr(2) : std::string_view{});
+    case Wal2JsonValue::bytea:
+      append_json_string(out, text.size() >= 2 ? text.substr(2) : std::string_view{});
       break;
-    default:
-      append_json_string(out, *text);
+    case Wal2JsonValue::string:
+      append_json_string(out, text);
   }
 }
 

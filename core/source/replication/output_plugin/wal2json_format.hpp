@@ -16,9 +16,20 @@ using sdk::append_json_string;
 // A format_type() name as wal2json writes it: as it is when already a quoted identifier (not an
 // array), else as a JSON string.
 void append_wal2json_type(std::string& out, std::string_view type_name);
-// A value whose type output function printed `text` (std::nullopt: NULL): int2/4/8, oid,
-// float4/8 and numeric as JSON numbers (NaN and ±Infinity as null), bool as true/false, bytea's
-// hex without its \x, everything else as a JSON string.
-void append_wal2json_value(std::string& out, std::uint32_t type_oid, std::optional<std::string_view> text);
+
+// How wal2json writes the values of a type: int2/4/8, oid, float4/8 and numeric as JSON numbers
+// (NaN and ±Infinity as null), bool as true/false, bytea's hex without its \x, everything else
+// as a JSON string (append_json_string).
+enum class Wal2JsonValue { number, boolean, bytea, string };
+Wal2JsonValue wal2json_value_kind(std::uint32_t type_oid);
+// A value whose type output function printed `text` (std::nullopt: NULL), as wal2json writes it.
+void append_wal2json_value(std::string& out, Wal2JsonValue kind, std::string_view text);
+inline void append_wal2json_value(std::string& out, Wal2JsonValue kind, std::optional<std::string_view> text) {
+  if (text) append_wal2json_value(out, kind, *text);
+  else out += "null";
+}
+inline void append_wal2json_value(std::string& out, std::uint32_t type_oid, std::optional<std::string_view> text) {
+  append_wal2json_value(out, wal2json_value_kind(type_oid), text);
+}
 
 }  // namespace popyka::source::replication

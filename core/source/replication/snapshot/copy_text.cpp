@@ -1,7 +1,11 @@
 #include "source/replication/snapshot/copy_text.hpp"
 
+#include "popyka/sdk/json.hpp"
+
 namespace popyka::source::replication {
 namespace {
+
+constexpr std::string_view null_field = "\\N";
 
 // COPY's text escapes; any other escaped character stands for itself (as COPY FROM reads it).
 char unescaped(char c) {
@@ -18,23 +22,61 @@ char unescaped(char c) {
 
 }  // namespace
 
-std::optional<std::string_view> CopyTextFields::next(std::string& scratch) {
-  const auto tab = rest_.find('\t');
-  const std::string_view field = rest_.substr(0, tab);
-  if (tab == std::string_view::npos) {
+bool CopyTextFields::next_is_null() const {
+  return rest_.starts_with(null_field) && (rest_.size() == null_field.size() || rest_[null_field.size()] == '\t');
+}
+
+void CopyTextFields::skip_null() { skip(null_field.size()); }
+
+void CopyTextFields::skip(std::size_t size) {
+  if (size == rest_.size()) {
     done_ = true;
     rest_ = {};
   } else {
-    rest_.remove_prefix(tab + 1);
+    rest_.remove_prefix(size + 1);
   }
-  if (field == "\\N") return std::nullopt;
-  if (field.find('\\') == std::string_view::npos) return field;
+}
+
+std::string_view CopyTextFields::next_text(std::string& scratch) {
+  // One pass to the field's end (its tab, or the row's end), noting whether it has escapes.
+  const char* at = rest_.data();
+  const char* const end = rest_.data() + rest_.size();
+  bool escaped = false;
+  for (;;) {
+    at = sdk::json_detail::find_escaped(at, end);  // stops at tab and backslash, among others
+    if (at == end || *at == '\t') break;
+    escaped = escaped || *at == '\\';
+    ++at;
+  }
+  const std::string_view field(rest_.data(), static_cast<std::size_t>(at - rest_.data()));
+  skip(field.size());
+  if (!escaped) return field;
   scratch.clear();
   for (std::size_t i = 0; i < field.size(); ++i) {
     if (field[i] == '\\' && i + 1 < field.size()) scratch += unescaped(field[++i]);
     else scratch += field[i];
   }
-  return std::string_view(scratch);
+  return scratch;
+}
+
+void CopyTextFields::append_next_as_json_string(std::string& out) {
+  namespace json = sdk::json_detail;
+  const char* at = rest_.data();
+  const char* const end = rest_.data() + rest_.size();
+  out.push_back('"');
+  // Tab, backslash and what JSON escapes all stop find_escaped(); the rest is copied in runs.
+  for (;;) {
+    const char* run = at;
+    at = json::find_escaped(at, end);
+    out.append(run, at);
+    if (at == end || *at == '\t') break;
+    char c = *at++;
+    if (c == '\\' && at != end && *at != '\t') c = unescaped(*at++);  // a backslash that ends the field is itself
+    if (json::needs_escape(static_cast<unsigned char>(c))) json::append_escape(out, static_cast<unsigned char>(c));
+    else out.push_back(c);
+  }
+  out.push_back('"');
+  skip(static_cast<std::size_t>(at - rest_.data()));
 }
 
 }  // namespace popyka::source::replication

@@ -1,5 +1,4 @@
 #pragma once
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,12 +12,21 @@ class CopyTextFields {
  public:
   explicit CopyTextFields(std::string_view row) : rest_(row) {}
 
-  // The next field (std::nullopt: NULL); a view into the row, or into `scratch` when it had
-  // escapes. Call only while has_next().
-  std::optional<std::string_view> next(std::string& scratch);
   bool has_next() const { return !done_; }
+  // Whether the next field is NULL (`\N`). Call only while has_next(), as every function below.
+  bool next_is_null() const;
+  // Moves past the next field, a NULL.
+  void skip_null();
+  // The next field's text (not NULL): a view into the row, or into `scratch` when it had escapes.
+  std::string_view next_text(std::string& scratch);
+  // Appends the next field's text (not NULL) to `out` as append_json_string() writes it: what
+  // next_text() and append_json_string() make of it together, in one pass over the field.
+  void append_next_as_json_string(std::string& out);
 
  private:
+  // Moves past the next field, `size` bytes, and its tab.
+  void skip(std::size_t size);
+
   std::string_view rest_;
   bool done_ = false;
 };

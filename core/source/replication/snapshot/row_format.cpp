@@ -4,7 +4,6 @@
 
 #include <stdexcept>
 
-#include "source/replication/output_plugin/wal2json_format.hpp"
 #include "source/replication/snapshot/copy_text.hpp"
 
 namespace popyka::source::replication {
@@ -45,7 +44,7 @@ RowFormat::RowFormat(std::string_view schema, std::string_view table, const std:
     head += type;
     head += ",\"value\":";
     column_heads_.push_back(std::move(head));
-    type_oids_.push_back(column.type_oid);
+    kinds_.push_back(wal2json_value_kind(column.type_oid));
     decoded->names.push_back(column.name);
     decoded->decodable = read_back(type, decoded->types.emplace_back()) && decoded->decodable;
   }
@@ -79,7 +78,14 @@ void RowFormat::append(std::string& out, std::string_view copy_row, std::string&
     }
     out += column_heads_[column];
     const std::size_t value_at = out.size();
-    append_wal2json_value(out, type_oids_[column], fields.next(scratch));
+    if (fields.next_is_null()) {
+      fields.skip_null();
+      out += "null";
+    } else if (kinds_[column] == Wal2JsonValue::string) {
+      fields.append_next_as_json_string(out);  // most columns: one pass over the field
+    } else {
+      append_wal2json_value(out, kinds_[column], fields.next_text(scratch));
+    }
     values.push_back({value_at, out.size() - value_at});
     out += '}';
   }
@@ -91,9 +97,11 @@ void RowFormat::append(std::string& out, std::string_view copy_row, std::string&
 
 void RowFormat::append_columns(std::string_view text, std::span<const ValueSpan> values, std::vector<sdk::Column>& out) const {
   const std::size_t width = decoded_->names.size();
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    const std::size_t column = i % width;
-    out.push_back({decoded_->names[column], decoded_->types[column], sdk::Value(text.substr(values[i].offset, values[i].size))});
+  for (std::size_t row = 0; row < values.size(); row += width) {  // no values without columns
+    for (std::size_t column = 0; column < width; ++column) {
+      const ValueSpan value = values[row + column];
+      out.push_back({decoded_->names[column], decoded_->types[column], sdk::Value(text.substr(value.offset, value.size))});
+    }
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "popyka/sdk/change.hpp"
 #include "source/change_consumer.hpp"
+#include "source/replication/output_plugin/wal2json_format.hpp"
 
 namespace popyka::source::replication {
 
@@ -60,7 +61,7 @@ class RowFormat {
 
   std::string prefix_;                     // up to the first column
   std::vector<std::string> column_heads_;  // `{"name":..,"type":..,"value":` of each column
-  std::vector<std::uint32_t> type_oids_;
+  std::vector<Wal2JsonValue> kinds_;
   std::string suffix_;                     // `]`, pk, `}`
   std::shared_ptr<const Decoded> decoded_;
 };

@@ -1,6 +1,8 @@
 #pragma once
+#include <bit>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -13,62 +15,55 @@ inline namespace v1 {
 // JSON strings, both ways: what a plugin needs to read wal2json's text and to write JSON of its
 // own. Header-only and inline: nothing here crosses the plugin boundary.
 
-// Appends `text` as a JSON string literal, quotes included, escaped as PostgreSQL's escape_json()
-// (and so wal2json) does: `\"` `\\` `\b` `\f` `\n` `\r` `\t`, other control characters as
-// `\u00XX`; everything else, UTF-8 included, byte for byte.
-//
-//   std::string line = R"({"table":)";
-//   popyka::sdk::append_json_string(line, change.table());   // {"table":"orders"
-//
-// `out` is a std::string or any buffer with push_back(char) and append(const char*, const char*)
-// (fmt::memory_buffer, for one).
-template <class Buffer>
-  requires requires(Buffer& b, const char* p) {
-    b.push_back('"');
-    b.append(p, p);
-  }
-void append_json_string(Buffer& out, std::string_view text) {
-  out.push_back('"');
-  const char* run = text.data();  // the start of the bytes not yet written that need no escape
-  const char* const end = text.data() + text.size();
-  for (const char* at = run; at != end; ++at) {
-    const auto c = static_cast<unsigned char>(*at);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(run, at);
-    run = at + 1;
-    char escape[6] = {'\\', 0, 0, 0, 0, 0};
-    std::size_t length = 2;
-    switch (c) {
-      case '"': escape[1] = '"'; break;
-      case '\\': escape[1] = '\\'; break;
-      case '\b': escape[1] = 'b'; break;
-      case '\f': escape[1] = 'f'; break;
-      case '\n': escape[1] = 'n'; break;
-      case '\r': escape[1] = 'r'; break;
-      case '\t': escape[1] = 't'; break;
-      default:
-        escape[1] = 'u';
-        escape[2] = '0';
-        escape[3] = '0';
-        escape[4] = "0123456789abcdef"[c >> 4];
-        escape[5] = "0123456789abcdef"[c & 0xF];
-        length = 6;
-    }
-    out.append(escape, escape + length);
-  }
-  out.append(run, end);
-  out.push_back('"');
-}
-
-// The same, as a new string: `"text"`.
-inline std::string json_string(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  append_json_string(out, text);
-  return out;
-}
-
 namespace json_detail {
+
+// Whether escape_json() writes byte `c` other than as itself.
+constexpr bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+// The first byte in [at, end) that needs_escape(), or `end`. Eight bytes at a time: plain text
+// is most of what goes through here.
+inline const char* find_escaped(const char* at, const char* end) {
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr std::uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
+    // The high bit of each byte of `word` below `n`: exact up to the first such byte (a borrow
+    // may mark some after it), which is all that is read.
+    constexpr auto below = [](std::uint64_t word, std::uint64_t n) { return (word - ones * n) & ~word & highs; };
+    while (end - at >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, at, sizeof word);
+      const std::uint64_t found =
+          below(word, 0x20) | below(word ^ (ones * '"'), 1) | below(word ^ (ones * '\\'), 1);
+      if (found != 0) return at + std::countr_zero(found) / 8;
+      at += 8;
+    }
+  }
+  while (at != end && !needs_escape(static_cast<unsigned char>(*at))) ++at;
+  return at;
+}
+
+// Appends escape_json()'s escape of a byte that needs_escape().
+template <class Buffer>
+void append_escape(Buffer& out, unsigned char c) {
+  char escape[6] = {'\\', 0, 0, 0, 0, 0};
+  std::size_t length = 2;
+  switch (c) {
+    case '"': escape[1] = '"'; break;
+    case '\\': escape[1] = '\\'; break;
+    case '\b': escape[1] = 'b'; break;
+    case '\f': escape[1] = 'f'; break;
+    case '\n': escape[1] = 'n'; break;
+    case '\r': escape[1] = 'r'; break;
+    case '\t': escape[1] = 't'; break;
+    default:
+      escape[1] = 'u';
+      escape[2] = '0';
+      escape[3] = '0';
+      escape[4] = "0123456789abcdef"[c >> 4];
+      escape[5] = "0123456789abcdef"[c & 0xF];
+      length = 6;
+  }
+  out.append(escape, escape + length);
+}
 
 inline std::uint32_t read_hex4(std::string_view s, std::size_t at) {
   std::uint32_t cp = 0;
@@ -97,6 +92,42 @@ inline void append_utf8(std::string& out, std::uint32_t cp) {
 }
 
 }  // namespace json_detail
+
+// Appends `text` as a JSON string literal, quotes included, escaped as PostgreSQL's escape_json()
+// (and so wal2json) does: `\"` `\\` `\b` `\f` `\n` `\r` `\t`, other control characters as
+// `\u00XX`; everything else, UTF-8 included, byte for byte.
+//
+//   std::string line = R"({"table":)";
+//   popyka::sdk::append_json_string(line, change.table());   // {"table":"orders"
+//
+// `out` is a std::string or any buffer with push_back(char) and append(const char*, const char*)
+// (fmt::memory_buffer, for one).
+template <class Buffer>
+  requires requires(Buffer& b, const char* p) {
+    b.push_back('"');
+    b.append(p, p);
+  }
+void append_json_string(Buffer& out, std::string_view text) {
+  out.push_back('"');
+  const char* at = text.data();
+  const char* const end = text.data() + text.size();
+  for (;;) {
+    const char* run = at;  // bytes written as they are
+    at = json_detail::find_escaped(at, end);
+    out.append(run, at);
+    if (at == end) break;
+    json_detail::append_escape(out, static_cast<unsigned char>(*at++));
+  }
+  out.push_back('"');
+}
+
+// The same, as a new string: `"text"`.
+inline std::string json_string(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  append_json_string(out, text);
+  return out;
+}
 
 // The text of the JSON string literal `quoted` (quotes included): escapes resolved, `\uXXXX`
 // (surrogate pairs too) as UTF-8. The inverse of append_json_string(). Throws TypeError when
