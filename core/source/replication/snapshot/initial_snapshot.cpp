@@ -63,6 +63,7 @@ class SnapshotRun {
       auto batch = readers.next(consumer_.has_pending() ? milliseconds(0) : batch_wait);
       if (batch) {
         take(*batch);
+        readers.recycle(std::move(batch));
         if (consumer_.has_pending()) consumer_.poll(milliseconds(0));
       } else if (readers.finished()) {
         return true;

@@ -12,13 +12,6 @@
 namespace popyka::source::replication {
 namespace {
 
-std::unique_ptr<RowBatch> new_batch(std::size_t table) {
-  auto batch = std::make_unique<RowBatch>();
-  batch->table = table;
-  batch->messages.reserve(SnapshotReaders::batch_bytes + 4096);
-  return batch;
-}
-
 // Gives `batch` its decoded columns, from where append() put each value, once its messages
 // are all written (and so stay where they are).
 void decode_columns(RowBatch& batch, const RowFormat& format, std::span<const ValueSpan> values) {
@@ -63,6 +56,34 @@ bool SnapshotReaders::finished() {
   return queue_.drained();
 }
 
+void SnapshotReaders::recycle(std::unique_ptr<RowBatch> batch) {
+  if (batch->messages.capacity() > 2 * batch_bytes) return;  // grown for a huge row: not kept for the rest
+  std::lock_guard lock(spare_mutex_);
+  spare_.push_back(std::move(batch));
+}
+
+std::unique_ptr<RowBatch> SnapshotReaders::empty_batch(std::size_t table) {
+  std::unique_ptr<RowBatch> batch;
+  {
+    std::lock_guard lock(spare_mutex_);
+    if (!spare_.empty()) {
+      batch = std::move(spare_.back());
+      spare_.pop_back();
+    }
+  }
+  if (batch) {
+    batch->messages.clear();
+    batch->ends.clear();
+    batch->columns.clear();
+    batch->range_done = false;
+  } else {
+    batch = std::make_unique<RowBatch>();
+    batch->messages.reserve(batch_bytes + 4096);
+  }
+  batch->table = table;
+  return batch;
+}
+
 void SnapshotReaders::rethrow_failure() {
   std::lock_guard lock(failure_mutex_);
   if (failure_) std::rethrow_exception(failure_);
@@ -88,14 +109,14 @@ void SnapshotReaders::read(SnapshotConnection& connection) {
 
 void SnapshotReaders::read_range(SnapshotConnection& connection, const SnapshotRange& range, bool& open) {
   const SnapshotTablePlan& table = plan_.tables[range.table];
-  auto batch = new_batch(range.table);
+  auto batch = empty_batch(range.table);
   std::string scratch;
   std::vector<ValueSpan> values;
   auto push = [&](bool range_done) {
     decode_columns(*batch, table.format, values);
     values.clear();
     batch->range_done = range_done;
-    return queue_.push(std::exchange(batch, range_done ? nullptr : new_batch(range.table)));  // none after the last
+    return queue_.push(std::exchange(batch, range_done ? nullptr : empty_batch(range.table)));  // none after the last
   };
   try {
     connection.copy_out(plan_.copy_command(range), [&](std::string_view row) {

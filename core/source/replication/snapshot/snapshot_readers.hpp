@@ -34,8 +34,9 @@ struct RowBatch {
 // messages go to the pipeline thread through a queue of queued_per_reader batches a reader. So
 // memory holds at most (3 x readers + 1) batches (one being filled per reader, two queued per
 // reader, one being consumed), each batch_bytes plus one row, and 48 bytes (an sdk::Column) per
-// column of its rows (about as much again: a 10-column row of the benchmark is ~400 bytes),
-// besides libpq's buffer of one row per connection.
+// column of its rows (about as much again: a 10-column row of the benchmark is ~700 bytes),
+// besides libpq's buffer of one row per connection. Batches are recycled, not freed, until the
+// end.
 class SnapshotReaders {
  public:
   static constexpr std::size_t batch_bytes = 256 * 1024;
@@ -54,11 +55,16 @@ class SnapshotReaders {
   std::unique_ptr<RowBatch> next(std::chrono::milliseconds wait);
   // Every range was read and every batch taken.
   bool finished();
+  // Gives back a batch taken with next() once its messages were handed on: readers fill it
+  // again, its buffers already allocated (and their pages in memory).
+  void recycle(std::unique_ptr<RowBatch> batch);
 
  private:
   void read(SnapshotConnection& connection);
   void read_range(SnapshotConnection& connection, const SnapshotRange& range, bool& open);
   void rethrow_failure();
+  // An empty batch for `table`: a recycled one when there is one.
+  std::unique_ptr<RowBatch> empty_batch(std::size_t table);
 
   const SnapshotPlan& plan_;
   std::vector<std::unique_ptr<SnapshotConnection>> connections_;
@@ -66,6 +72,8 @@ class SnapshotReaders {
   std::atomic<std::size_t> next_range_{0};
   std::mutex failure_mutex_;
   std::exception_ptr failure_;
+  std::mutex spare_mutex_;
+  std::vector<std::unique_ptr<RowBatch>> spare_;
   std::vector<std::thread> threads_;
 };
 
