@@ -5,8 +5,6 @@
 namespace popyka::source::replication {
 namespace {
 
-constexpr std::string_view null_field = "\\N";
-
 // COPY's text escapes; any other escaped character stands for itself (as COPY FROM reads it).
 char unescaped(char c) {
   switch (c) {
@@ -21,10 +19,6 @@ char unescaped(char c) {
 }
 
 }  // namespace
-
-bool CopyTextFields::next_is_null() const {
-  return rest_.starts_with(null_field) && (rest_.size() == null_field.size() || rest_[null_field.size()] == '\t');
-}
 
 void CopyTextFields::skip_null() { skip(null_field.size()); }
 

@@ -14,7 +14,9 @@ class CopyTextFields {
 
   bool has_next() const { return !done_; }
   // Whether the next field is NULL (`\N`). Call only while has_next(), as every function below.
-  bool next_is_null() const;
+  bool next_is_null() const {
+    return rest_.starts_with(null_field) && (rest_.size() == null_field.size() || rest_[null_field.size()] == '\t');
+  }
   // Moves past the next field, a NULL.
   void skip_null();
   // The next field's text (not NULL): a view into the row, or into `scratch` when it had escapes.
@@ -24,6 +26,8 @@ class CopyTextFields {
   void append_next_as_json_string(std::string& out);
 
  private:
+  static constexpr std::string_view null_field = "\\N";
+
   // Moves past the next field, `size` bytes, and its tab.
   void skip(std::size_t size);
 
