@@ -16,12 +16,19 @@ using namespace popyka::test;
 
 namespace {
 
-// Logs a line for each change, as LogChangeProcessor does in the pipeline, before it is done.
+// Logs a line for each change, as LogChangeProcessor does in the pipeline, before it is done;
+// `asynchronous`, also one when a delivery completes, as a processor's delivery report may.
 class LoggingConsumer : public RecordingConsumer {
  public:
+  using RecordingConsumer::RecordingConsumer;
   void consume(std::string_view json, sdk::Lsn lsn) override {
     spdlog::info("change at {}: {}", sdk::format_lsn(lsn), json);
     RecordingConsumer::consume(json, lsn);
+  }
+  void poll(std::chrono::milliseconds wait) override {
+    const bool completes_one = has_pending();  // poll() completes one (only this thread adds any)
+    RecordingConsumer::poll(wait);
+    if (completes_one) spdlog::info("delivered a change");
   }
 };
 
@@ -61,19 +68,24 @@ TEST_CASE("the initial snapshot's log lines are on stderr before its marker slot
   TempDir dir;
   StderrToFile stderr_file(dir / "stderr");
   runtime::configure_logging("info", false, /*flush_interval=*/std::chrono::seconds(0));
-  LoggingConsumer consumer;
+  LoggingConsumer consumer(/*asynchronous=*/true);  // the last deliveries complete after the table's "done" line
   auto spec = database_spec(cluster, "logged_snapshot");
   spec.snapshot = config::DatabaseSpec::Snapshot::initial;
   spec.snapshot_tables = {"public.logged_snapshot"};
   spec.status_interval_s = 60;  // no standby status update flushes the log meanwhile
   BackgroundStream stream(spec, consumer);
 
-  // Streaming starts only after the marker slot is dropped.
-  REQUIRE(wait_until_streaming(cluster, "logged_snapshot"));
-  CHECK(cluster.query_value("SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'logged_snapshot%pending'") == "0");
+  // The marker slot is made before the slot, and dropped once every R row is done.
+  REQUIRE(wait_until([&] {
+    return cluster.query_value("SELECT count(*) FILTER (WHERE slot_name = 'logged_snapshot') || '/' || count(*) FILTER "
+                               "(WHERE slot_name = 'logged_snapshot_snapshot_pending') FROM pg_replication_slots") == "1/0";
+  }));
   const std::string written = stderr_file.text();
   CHECK(has(written, "first snapshot row"));
   CHECK(has(written, "second snapshot row"));
+  std::size_t delivered = 0;
+  for (auto at = written.find("delivered a change"); at != std::string::npos; at = written.find("delivered a change", at + 1)) ++delivered;
+  CHECK(delivered == 2);
 
   cluster.exec(end_of_stream_sql);
   CHECK(stream.wait() == BackgroundStream::Ending::end_of_stream_message);
