@@ -65,10 +65,10 @@ void ProduceToKafkaProcessor::process(const sdk::Change& change) {
   if (debezium_) return process_debezium(change);
   const sdk::Ticket ticket = host_->defer();
   rd_kafka_topic_t* topic = topics_->for_change(change.schema(), change.table());
-  const std::optional<std::string> key = key_mode_ == KeyMode::PrimaryKey ? message_key(change) : std::nullopt;
+  const std::optional<std::string_view> key = key_mode_ == KeyMode::PrimaryKey ? message_key(change, key_buffer_) : std::nullopt;
   Message message;
   message.value = change.json();
-  if (key) message.key = *key;
+  message.key = key;
   if (const auto error = produce(change, topic, message, ticket)) settle(ticket, error);
   else ++in_flight_;
   rd_kafka_poll(producer_.get(), 0);
