@@ -14,7 +14,6 @@ namespace {
 // reported delivered, so the host has not confirmed them: they come again after a restart).
 constexpr int kCloseTimeoutMs = 2000;
 constexpr int kQueueFullPollMs = 100;
-constexpr std::chrono::milliseconds kBrokerWait{2000};
 
 sdk::LogLevel level_of(int syslog_level) {
   if (syslog_level <= 3) return sdk::LogLevel::Error;
@@ -56,9 +55,6 @@ void ProduceToKafkaProcessor::setup(const sdk::Config& config, sdk::Host& host) 
   limits_ = SizeLimits::of(producer_.get());
   topics_.emplace(producer_.get(), TopicName(settings.topic, settings.topic_without_table));
   rd_kafka_set_log_queue(producer_.get(), nullptr);  // logs to the main queue, served by rd_kafka_poll()
-  if (!await_broker(producer_.get(), kBrokerWait))
-    log(sdk::LogLevel::Warning, "no Kafka broker answered within " + std::to_string(kBrokerWait.count() / 1000) +
-                                    " s; going on (librdkafka keeps trying, and changes wait for it)");
 }
 
 void ProduceToKafkaProcessor::process(const sdk::Change& change) {
