@@ -26,51 +26,53 @@ bool in_order(const std::string& text, std::string_view first, std::string_view 
   return at != std::string::npos && text.find(second, at + first.size()) != std::string::npos;
 }
 
+// popyka-host's logger, text or JSON, writing to a file of the test's instead of its stderr.
+struct LoggerToFile {
+  TempDir dir;
+  StderrToFile stderr_file{dir / "stderr"};
+  explicit LoggerToFile(bool json, seconds flush_interval = no_timer) {
+    runtime::configure_logging("info", json, flush_interval);
+  }
+  ~LoggerToFile() { runtime::configure_logging("info", false, no_timer); }  // a timer's thread ends
+  std::string written() const { return stderr_file.text(); }
+};
+
 }  // namespace
 
 TEST_CASE("an info line reaches stderr at flush_logs(), not when it is logged") {
   const bool json = GENERATE(false, true);
   CAPTURE(json);
-  TempDir dir;
-  StderrToFile stderr_file(dir / "stderr");
-  runtime::configure_logging("info", json, no_timer);
+  LoggerToFile log(json);
   spdlog::info("the first line");
   spdlog::info("the second line");
-  CHECK(stderr_file.text().empty());
+  CHECK(log.written().empty());
   runtime::flush_logs();
-  CHECK(in_order(stderr_file.text(), "the first line", "the second line"));
-  CHECK(stderr_file.text().find(json ? R"("level":"info")" : " info ") != std::string::npos);
+  CHECK(in_order(log.written(), "the first line", "the second line"));
+  CHECK(log.written().find(json ? R"("level":"info")" : " info ") != std::string::npos);
 }
 
 TEST_CASE("a warning reaches stderr at once, after the lines logged before it") {
   const bool json = GENERATE(false, true);
   CAPTURE(json);
-  TempDir dir;
-  StderrToFile stderr_file(dir / "stderr");
-  runtime::configure_logging("info", json, no_timer);
+  LoggerToFile log(json);
   spdlog::info("an info line");
   spdlog::warn("a warning");
-  CHECK(in_order(stderr_file.text(), "an info line", "a warning"));
+  CHECK(in_order(log.written(), "an info line", "a warning"));
 }
 
 TEST_CASE("a line reaches stderr within the flush interval without flush_logs()") {
-  TempDir dir;
-  StderrToFile stderr_file(dir / "stderr");
-  runtime::configure_logging("info", false, seconds(1));
+  LoggerToFile log(/*json=*/false, /*flush_interval=*/seconds(1));
   spdlog::info("a line for the timer");
-  CHECK(wait_until([&] { return stderr_file.text().find("a line for the timer") != std::string::npos; }, seconds(30)));
-  runtime::configure_logging("info", false, no_timer);  // the timer's thread ends
+  CHECK(wait_until([&] { return log.written().find("a line for the timer") != std::string::npos; }, seconds(30)));
 }
 
 TEST_CASE("a fatal error's line comes after every line logged before it") {
   const bool json = GENERATE(false, true);
   CAPTURE(json);
-  TempDir dir;
-  StderrToFile stderr_file(dir / "stderr");
-  runtime::configure_logging("info", json, no_timer);
+  LoggerToFile log(json);
   spdlog::info("the last change's line");
   runtime::report_fatal("stopped: a processor failed");
-  CHECK(in_order(stderr_file.text(), "the last change's line", "popyka-host: stopped: a processor failed"));
+  CHECK(in_order(log.written(), "the last change's line", "popyka-host: stopped: a processor failed"));
 }
 
 TEST_CASE("BufferedFdSink writes a block once it is full, a line larger than a block at once, the rest when it goes") {
