@@ -111,7 +111,7 @@ YAML
   local log=/dev/null
   [ "$processor" = kafka ] && log=$work/$slot.log
   local profiler=()
-  [ -n "${PROFILE:-}" ] && profiler=(perf record -q -F 999 -g -o "$work/$slot.perf" --)
+  [ -n "${PROFILE:-}" ] && profiler=(perf record -q -F 999 ${PERF_CALLGRAPH:--g} -o "$work/$slot.perf" --)
   t0=$(now)
   POPYKA_CONFIG="$work/$slot.yaml" POPYKA_PLUGIN_PATH="" POPYKA_COMPACT_DUMP=1 "${profiler[@]}" "$build/bin/popyka-host" 2>"$log" &
   host_pid=$!

@@ -122,13 +122,16 @@ int main(int argc, char** argv) {
                                         std::to_string(popyka::sdk::kAbiVersion) + ")");
   CLI11_PARSE(app, argc, argv);
   popyka::pipeline::install_terminate_report();
+  int exit_code = 0;
   try {
-    return run(options);
+    exit_code = run(options);
   } catch (const popyka::pipeline::PipelineAbort& abort) {
     popyka::pipeline::report_abort(abort.what());
-    return popyka::pipeline::kAbortExitCode;
+    exit_code = popyka::pipeline::kAbortExitCode;
   } catch (const std::exception& error) {
     popyka::runtime::report_fatal(std::string("error: ") + error.what());
-    return 1;
+    exit_code = 1;
   }
+  popyka::runtime::flush_logs();
+  return exit_code;
 }

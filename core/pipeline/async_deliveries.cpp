@@ -11,10 +11,16 @@ sdk::Ticket AsyncDeliveries::defer(PendingDelivery delivery) {
 }
 
 std::string AsyncDeliveries::copy_of(std::string_view json) {
-  if (spare_buffers_.empty()) return std::string(json);
-  std::string buffer = std::move(spare_buffers_.back());
-  spare_buffers_.pop_back();
-  spare_bytes_ -= buffer.capacity();
+  std::string buffer;
+  if (!spare_buffers_.empty()) {
+    buffer = std::move(spare_buffers_.back());
+    spare_buffers_.pop_back();
+    spare_bytes_ -= buffer.capacity();
+  }
+  // An eighth more, so a buffer fits the next messages of about the same size: rows of one
+  // table differ by a few bytes, and growing by exactly that would allocate every time.
+  // (Not a power of two: a 600-byte row would ask for 1 KiB, past glibc's per-thread cache.)
+  if (buffer.capacity() < json.size()) buffer.reserve(json.size() + json.size() / 8 + 64);
   buffer.assign(json);
   return buffer;
 }
@@ -31,7 +37,9 @@ void AsyncDeliveries::close(Slot& slot) {
   slot.open = false;
   while (!slots_.empty() && !slots_.front().open) {
     std::string& json = slots_.front().delivery.json;
-    if (json.capacity() <= kept_buffer_bytes && spare_bytes_ + json.capacity() <= kept_bytes) {
+    // A failed delivery's message was moved to its FailedDelivery: nothing to keep then.
+    const bool worth_keeping = json.capacity() >= 256 && json.capacity() <= kept_buffer_bytes;
+    if (worth_keeping && spare_bytes_ + json.capacity() <= kept_bytes) {
       spare_bytes_ += json.capacity();
       spare_buffers_.push_back(std::move(json));
     }

@@ -43,9 +43,19 @@ std::string redact_secrets(std::string_view text) {
   return redact(text, hidden);
 }
 
+namespace {
+
+bool has_secret(std::string_view text) {
+  std::lock_guard lock(secrets_mutex);
+  return std::any_of(hidden.begin(), hidden.end(), [&](const std::string& secret) { return text.find(secret) != std::string_view::npos; });
+}
+
+}  // namespace
+
 void RedactingFormatter::format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) {
-  if (!any_hidden) return inner_->format(msg, dest);
   const std::string_view payload(msg.payload.data(), msg.payload.size());
+  // Most lines hold no secret: those are formatted without a copy (a change's log line per row).
+  if (!any_hidden || !has_secret(payload)) return inner_->format(msg, dest);
   const std::string scrubbed = redact_secrets(payload);
   spdlog::details::log_msg copy = msg;
   copy.payload = spdlog::string_view_t(scrubbed.data(), scrubbed.size());

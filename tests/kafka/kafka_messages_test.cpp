@@ -121,13 +121,40 @@ TEST_CASE("headers carry the LSN, and xid and timestamp when present", "[kafka][
                          .columns = {{"id", "integer", "1"}}, .pk = kIdPk, .lsn = 0x16B374D848,
                          .xid = "746", .timestamp = "\"2024-01-02 03:04:05.123456+00\""},
       TestChange::Fields{.action = Action::Insert, .schema = "public", .table = "demo",
-                         .columns = {{"id", "integer", "2"}}, .pk = kIdPk, .lsn = 0x1A0});
+                         .columns = {{"id", "integer", "2"}}, .pk = kIdPk, .lsn = 0x1A0},
+      // A string with escapes is decoded (a header's text is otherwise viewed in the JSON as is).
+      TestChange::Fields{.action = Action::Insert, .schema = "public", .table = "demo",
+                         .columns = {{"id", "integer", "3"}}, .pk = kIdPk, .lsn = 0x1A1,
+                         .xid = "747", .timestamp = "\"a \\\"b\\\" \\u00e9\""});
   deliver_all(kafka_config(kafka.bootstrap_servers(), {{"topic", "t"}}), sent);
-  const std::vector<Record> got = consume(kafka.bootstrap_servers(), "t", 2);
-  REQUIRE(got.size() == 2);
+  const std::vector<Record> got = consume(kafka.bootstrap_servers(), "t", 3);
+  REQUIRE(got.size() == 3);
   CHECK(got[0].headers == std::map<std::string, std::string>{
                               {"lsn", "16/B374D848"}, {"xid", "746"}, {"timestamp", "2024-01-02 03:04:05.123456+00"}});
   CHECK(got[1].headers == std::map<std::string, std::string>{{"lsn", "0/1A0"}});
+  CHECK(got[2].headers == std::map<std::string, std::string>{{"lsn", "0/1A1"}, {"xid", "747"}, {"timestamp", "a \"b\" \u00e9"}});
+}
+
+TEST_CASE("a change's topic is looked up when the change comes, not at librdkafka's once-a-second scan",
+          "[kafka][messages][topics]") {
+  MockKafkaProcess kafka({"--topic", "t:1"});
+  RecordingHost host;
+  host.record_from(sdk::LogLevel::Debug);
+  ProcessorPtr processor = create_kafka_processor();
+  processor->setup(kafka_config(kafka.bootstrap_servers(), {{"topic", "t"}}, {{"debug", "metadata"}}), host);
+  // Once the broker is up (its first metadata request says so), a new topic is asked for at once.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!host.logged_containing("brokers only: connected") && std::chrono::steady_clock::now() < deadline)
+    processor->poll(std::chrono::milliseconds(50));
+  REQUIRE(host.logged_containing("brokers only: connected"));
+  const TestChange change(TestChange::Fields{.action = Action::Insert, .schema = "public", .table = "demo",
+                                             .columns = {{"id", "integer", "1"}}, .pk = kIdPk});
+  processor->process(change);
+  REQUIRE(wait_reported(*processor, host));
+  REQUIRE(host.failures().empty());
+  // librdkafka says why it asked. Producing by the topic's name, it was "refresh unavailable
+  // topics", on its scan, up to a second later: a snapshot's queue stayed full that long.
+  CHECK(host.logged_containing("leader query"));
 }
 
 TEST_CASE("topic {schema}.{table} routes by table and changes without a table go to topic_without_table",

@@ -31,3 +31,17 @@ TEST_CASE("a deferred change keeps exactly its own message, in a buffer an earli
   CHECK(failures[1].delivery.json.empty());
   CHECK(progress.confirmable() == 3);  // failed deliveries still hold their changes
 }
+
+TEST_CASE("a delivered change's buffer is reused for a slightly longer message, without reallocating") {
+  ProgressTracker progress;
+  AsyncDeliveries deliveries(progress);
+  std::string first = deliveries.copy_of(std::string(300, 'a'));
+  const char* const buffer = first.data();
+  const auto sequence = progress.begin(1);
+  deliveries.delivered(deliveries.defer(PendingDelivery{sequence, 0, std::move(first), 1, 0, 1}));
+  progress.release(sequence);
+  // Rows of one table differ by a few bytes: the next, 10 bytes longer, fits the same buffer.
+  const std::string next = deliveries.copy_of(std::string(310, 'b'));
+  CHECK(next == std::string(310, 'b'));
+  CHECK(next.data() == buffer);
+}

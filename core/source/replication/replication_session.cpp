@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "metrics/metrics_registry.hpp"
+#include "runtime/logging.hpp"
 #include "runtime/stop_signal.hpp"
 #include "source/drain.hpp"
 #include "source/replication/heartbeat/heartbeat.hpp"
@@ -122,6 +123,7 @@ bool ReplicationSession::take_initial_snapshot(ChangeConsumer& consumer) {
   }
   ReplicationSlot slot(connection_, database_.slot_name, plugin_->name());
   if (complete) {
+    runtime::flush_logs();  // the R rows' log lines, before the snapshot counts as done
     slot.snapshot_finished();
     spdlog::info("initial snapshot of replication slot \"{}\" done; streaming changes from {}", database_.slot_name,
                  sdk::format_lsn(start_position_));
@@ -257,6 +259,8 @@ void ReplicationSession::answer_keepalive(ChangeConsumer& consumer) {
 }
 
 void ReplicationSession::send_status(sdk::Lsn flush) {
+  // A change's log line (LogChangeProcessor's output) is out before the change counts as done.
+  runtime::flush_logs();
   // apply = flush: for popyka a change is applied once every processor is done with it, which
   // makes pg_stat_replication's replay_lag the end-to-end lag.
   auto message = encode_standby_status({position_.write(), flush, flush,

@@ -8,7 +8,12 @@ namespace {
 
 void add_value(rd_kafka_headers_t* headers, const char* name, sdk::Value value) {
   if (!value.is_present() || value.is_null()) return;
-  const std::string text = value.is_string() ? value.as_string() : std::string(value.json());
+  std::string_view text = value.json();
+  std::string decoded;  // only for a string with escapes: timestamps and xids have none
+  if (value.is_string()) {
+    if (text.find('\\') == std::string_view::npos) text = text.substr(1, text.size() - 2);
+    else text = decoded = value.as_string();
+  }
   rd_kafka_header_add(headers, name, -1, text.data(), static_cast<ssize_t>(text.size()));
 }
 

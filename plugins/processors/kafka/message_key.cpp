@@ -4,7 +4,7 @@
 
 namespace popyka::kafka {
 
-std::optional<std::string> message_key(const sdk::Change& change) {
+std::optional<std::string_view> message_key(const sdk::Change& change, std::string& key) {
   const sdk::Action a = change.action();
   // R (a snapshot row) is keyed like an insert: on the partition of the row's later changes.
   if (a != sdk::Action::Insert && a != sdk::Action::Update && a != sdk::Action::Delete && a != sdk::Action::Read)
@@ -12,7 +12,7 @@ std::optional<std::string> message_key(const sdk::Change& change) {
   const auto key_columns = change.primary_key().empty() ? change.identity() : change.primary_key();
   if (key_columns.empty()) return std::nullopt;
 
-  std::string key = "{";
+  key.assign("{");
   for (const sdk::Column& k : key_columns) {
     const sdk::Column* c = change.find_column(k.name);  // columns first (new values), then identity
     if (c == nullptr || !c->value.is_present()) return std::nullopt;
@@ -22,7 +22,7 @@ std::optional<std::string> message_key(const sdk::Change& change) {
     key += c->value.json();
   }
   key += '}';
-  return key;
+  return std::string_view(key);
 }
 
 }  // namespace popyka::kafka

@@ -1,6 +1,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <popyka/sdk/change.hpp>
 
@@ -14,7 +15,8 @@ namespace popyka::kafka {
 // Key columns: the primary key (`pk`, from wal2json's include-pk), or else every identity column.
 // Values: the new row's columns for I, U and R (an UPDATE that changes the key moves to the new
 // key), the identity for D. No key (nullopt) for other actions, or when a key column's value is
-// missing from the change.
-std::optional<std::string> message_key(const sdk::Change& change);
+// missing from the change. The key is written into `buffer` (reused: no allocation once warm)
+// and viewed there.
+std::optional<std::string_view> message_key(const sdk::Change& change, std::string& buffer);
 
 }  // namespace popyka::kafka

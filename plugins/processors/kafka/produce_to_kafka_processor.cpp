@@ -14,7 +14,6 @@ namespace {
 // reported delivered, so the host has not confirmed them: they come again after a restart).
 constexpr int kCloseTimeoutMs = 2000;
 constexpr int kQueueFullPollMs = 100;
-constexpr std::chrono::milliseconds kBrokerWait{2000};
 
 sdk::LogLevel level_of(int syslog_level) {
   if (syslog_level <= 3) return sdk::LogLevel::Error;
@@ -56,19 +55,16 @@ void ProduceToKafkaProcessor::setup(const sdk::Config& config, sdk::Host& host) 
   limits_ = SizeLimits::of(producer_.get());
   topics_.emplace(producer_.get(), TopicName(settings.topic, settings.topic_without_table));
   rd_kafka_set_log_queue(producer_.get(), nullptr);  // logs to the main queue, served by rd_kafka_poll()
-  if (!await_broker(producer_.get(), kBrokerWait))
-    log(sdk::LogLevel::Warning, "no Kafka broker answered within " + std::to_string(kBrokerWait.count() / 1000) +
-                                    " s; going on (librdkafka keeps trying, and changes wait for it)");
 }
 
 void ProduceToKafkaProcessor::process(const sdk::Change& change) {
   if (debezium_) return process_debezium(change);
   const sdk::Ticket ticket = host_->defer();
   rd_kafka_topic_t* topic = topics_->for_change(change.schema(), change.table());
-  const std::optional<std::string> key = key_mode_ == KeyMode::PrimaryKey ? message_key(change) : std::nullopt;
+  const std::optional<std::string_view> key = key_mode_ == KeyMode::PrimaryKey ? message_key(change, key_buffer_) : std::nullopt;
   Message message;
   message.value = change.json();
-  if (key) message.key = *key;
+  message.key = key;
   if (const auto error = produce(change, topic, message, ticket)) settle(ticket, error);
   else ++in_flight_;
   rd_kafka_poll(producer_.get(), 0);

@@ -60,6 +60,7 @@ class ProduceToKafkaProcessor : public sdk::Processor {
 
   sdk::Host* host_ = nullptr;
   std::optional<TopicHandles> topics_;  // made with the producer
+  std::string key_buffer_;              // each message's key, written by message_key()
   KeyMode key_mode_ = KeyMode::PrimaryKey;
   std::optional<debezium::EventWriter> debezium_;  // format: debezium
   DeliveryGroups groups_;

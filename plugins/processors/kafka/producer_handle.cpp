@@ -46,14 +46,6 @@ ProducerPtr make_producer(ConfPtr conf, const KafkaSettings& settings) {
   return ProducerPtr(rk);
 }
 
-bool await_broker(rd_kafka_t* rk, std::chrono::milliseconds limit) {
-  const struct rd_kafka_metadata* metadata = nullptr;
-  // No topic named and all_topics 0: the broker list only, a small request.
-  const rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, nullptr, &metadata, static_cast<int>(limit.count()));
-  if (metadata != nullptr) rd_kafka_metadata_destroy(metadata);
-  return err == RD_KAFKA_RESP_ERR_NO_ERROR;
-}
-
 void check_producer_conf(ConfPtr conf, const KafkaSettings& settings) {
   set_required(conf.get(), "bootstrap.servers", "");
   set_required(conf.get(), "log_level", "0");  // quiet about the missing brokers

@@ -1,5 +1,4 @@
 #pragma once
-#include <chrono>
 #include <memory>
 #include <vector>
 
@@ -29,12 +28,6 @@ void set_required(rd_kafka_conf_t* conf, const char* name, const char* value);
 // Creates the producer; takes `conf` on success. Throws sdk::ConfigError on librdkafka's
 // cross-property checks (e.g. `acks` with idempotence), naming producer_config.
 ProducerPtr make_producer(ConfPtr conf, const KafkaSettings& settings);
-
-// Waits up to `limit` for a broker to answer a metadata request; whether one did. Until one
-// has, librdkafka cannot ask where a new topic's partitions are, and then asks only on its
-// once-a-second scan: the first messages would wait up to a second (measured: a snapshot
-// into Kafka spent 0.9 s of its 3 s with a full queue, waiting for that scan).
-bool await_broker(rd_kafka_t* rk, std::chrono::milliseconds limit);
 
 // For `popyka-host --check-config`: runs librdkafka's own checks of `conf` (make_producer's
 // ConfigError) on a client with no brokers, destroyed at once: it connects nowhere.

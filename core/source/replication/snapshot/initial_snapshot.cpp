@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "metrics/metrics_registry.hpp"
+#include "runtime/logging.hpp"
 #include "runtime/stop_signal.hpp"
 #include "source/replication/snapshot/snapshot_connection.hpp"
 #include "source/replication/snapshot/snapshot_plan.hpp"
@@ -109,6 +110,7 @@ class SnapshotRun {
       const double seconds = std::chrono::duration<double>(Clock::now() - table.started).count();
       spdlog::info("initial snapshot of {}: done, {} row(s) in {:.1f}s ({:.0f} rows/s)", plan.name, rows, seconds,
                    per_second(rows, seconds));
+      runtime::flush_logs();  // a milestone a person (or a script) waits for: on stderr at once
     }
   }
 
