@@ -22,14 +22,12 @@ void append_wal2json_type(std::string& out, std::string_view type_name);
 // as a JSON string (append_json_string).
 enum class Wal2JsonValue { number, boolean, bytea, string };
 Wal2JsonValue wal2json_value_kind(std::uint32_t type_oid);
-// A value whose type output function printed `text` (std::nullopt: NULL), as wal2json writes it.
+// A value whose type output function printed `text`, as wal2json writes it.
 void append_wal2json_value(std::string& out, Wal2JsonValue kind, std::string_view text);
-inline void append_wal2json_value(std::string& out, Wal2JsonValue kind, std::optional<std::string_view> text) {
-  if (text) append_wal2json_value(out, kind, *text);
-  else out += "null";
-}
+// The same, of the type `type_oid`; std::nullopt (NULL) as null.
 inline void append_wal2json_value(std::string& out, std::uint32_t type_oid, std::optional<std::string_view> text) {
-  append_wal2json_value(out, wal2json_value_kind(type_oid), text);
+  if (text) append_wal2json_value(out, wal2json_value_kind(type_oid), *text);
+  else out += "null";
 }
 
 }  // namespace popyka::source::replication

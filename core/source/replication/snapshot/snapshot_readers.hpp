@@ -34,7 +34,7 @@ struct RowBatch {
 // messages go to the pipeline thread through a queue of queued_per_reader batches a reader. So
 // memory holds at most (3 x readers + 1) batches (one being filled per reader, two queued per
 // reader, one being consumed), each batch_bytes plus one row, and 48 bytes (an sdk::Column) per
-// column of its rows (about as much again: a 10-column row of the benchmark is ~700 bytes),
+// column of its rows (480 bytes for a 10-column row of the benchmark, whose message is ~650),
 // besides libpq's buffer of one row per connection. Batches are recycled, not freed, until the
 // end.
 class SnapshotReaders {
