@@ -8,7 +8,7 @@ build_popyka() {
   say "building popyka-host, plugins, popyka-mock-kafka and popyka-throwaway-postgres in $build"
   cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build "$build" -j"$(nproc)" --target popyka-host popyka-mock-kafka popyka-throwaway-postgres popyka_kafka_plugin \
-    popyka-builtin-filters popyka-builtin-error-handlers popyka-log-change >/dev/null
+    popyka-builtin-filters popyka-builtin-error-handlers popyka-log-change popyka-bench-produce >/dev/null
 }
 
 # Exits unless those and the programs given exist.

@@ -19,7 +19,9 @@
 #     `initial snapshot of replication slot "…" done`. CPU seconds and peak RSS from /proc then
 #     (into Kafka, the mock cluster's CPU seconds too: it runs on the same cores).
 #  4. prints each run, the medians, `COPY time / popyka time` (the issue's ratio) and the load
-#     average (the machine may be shared: the figures move with it).
+#     average (the machine may be shared: the figures move with it); with the Kafka run, also
+#     librdkafka's own CPU for as many messages of that size (popyka-bench-produce: the floor
+#     under popyka-host's CPU into Kafka).
 #
 # Environment: RUNS (3), PARALLEL (nproc), ROWS (500000), POPYKA_BENCH_BUILD_DIR (build-bench),
 # POPYKA_BENCH_NO_BUILD, POPYKA_BENCH_KEEP=1 keeps the directory (logs), KAFKA_PRODUCER_CONFIG
@@ -41,7 +43,7 @@ say() { echo "bench: $*" >&2; }
 # shellcheck source=../bench_lib.sh
 source "$repo/bench/bench_lib.sh"
 build_popyka
-require_programs "$pgbin/psql"
+require_programs "$pgbin/psql" "$build/bin/popyka-bench-produce"
 
 work=$(mktemp -d /tmp/popyka-bench-snapshot-XXXXXX)
 host_pid="" kafka_pid="" postgres_pid=""
@@ -174,4 +176,12 @@ for idx in "${!names[@]}"; do
   printf '%-55s %9.2f %12.0f %8.3f %8.2f %9.0f\n' "${labels[$idx]}" "$s" "$(echo "$ROWS / $s" | bc -l)" \
     "$(echo "$copy_s / $s" | bc -l)" "$c" "$r"
 done
+if [[ " ${names[*]} " == *" kafka_"* ]]; then
+  # The floor under the Kafka run: librdkafka alone producing as many messages of the R rows'
+  # average size (705 bytes for this table, measured from LogChangeProcessor's lines), keyed, with
+  # the `lsn` header, the processor's defaults, to a fresh mock cluster on the same cores.
+  start_mock_kafka floor 4
+  echo "librdkafka alone, the same $ROWS messages (popyka-bench-produce): $("$build/bin/popyka-bench-produce" "$bootstrap" popyka "$ROWS" 705)"
+  kill -TERM "$kafka_pid"; wait "$kafka_pid" 2>/dev/null || true; kafka_pid=""
+fi
 echo "(ratio: COPY time / this time; $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
