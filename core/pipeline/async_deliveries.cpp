@@ -37,8 +37,9 @@ void AsyncDeliveries::close(Slot& slot) {
   slot.open = false;
   while (!slots_.empty() && !slots_.front().open) {
     std::string& json = slots_.front().delivery.json;
-    // A failed delivery's message was moved to its FailedDelivery: nothing to keep then.
-    const bool worth_keeping = json.capacity() >= 256 && json.capacity() <= kept_buffer_bytes;
+    // A failed delivery's message was moved to its FailedDelivery, and a short one lives in the
+    // string itself: only a heap buffer is worth keeping.
+    const bool worth_keeping = json.capacity() > std::string().capacity() && json.capacity() <= kept_buffer_bytes;
     if (worth_keeping && spare_bytes_ + json.capacity() <= kept_bytes) {
       spare_bytes_ += json.capacity();
       spare_buffers_.push_back(std::move(json));

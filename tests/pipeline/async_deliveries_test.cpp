@@ -45,3 +45,16 @@ TEST_CASE("a delivered change's buffer is reused for a slightly longer message, 
   CHECK(next == std::string(310, 'b'));
   CHECK(next.data() == buffer);
 }
+
+TEST_CASE("a small delivered change's buffer is reused too") {
+  ProgressTracker progress;
+  AsyncDeliveries deliveries(progress);
+  // A small row change, say one integer column: ~120 bytes of JSON.
+  std::string first = deliveries.copy_of(std::string(120, 'a'));
+  const char* const buffer = first.data();
+  const auto sequence = progress.begin(1);
+  deliveries.delivered(deliveries.defer(PendingDelivery{sequence, 0, std::move(first), 1, 0, 1}));
+  progress.release(sequence);
+  const std::string next = deliveries.copy_of(std::string(125, 'b'));
+  CHECK(next.data() == buffer);
+}
