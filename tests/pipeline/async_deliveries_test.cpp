@@ -32,29 +32,30 @@ TEST_CASE("a deferred change keeps exactly its own message, in a buffer an earli
   CHECK(progress.confirmable() == 3);  // failed deliveries still hold their changes
 }
 
-TEST_CASE("a delivered change's buffer is reused for a slightly longer message, without reallocating") {
+namespace {
+
+// Whether copy_of() gives a message of `next_size` bytes the buffer a delivered one of
+// `first_size` bytes left, without reallocating it.
+bool buffer_reused(std::size_t first_size, std::size_t next_size) {
   ProgressTracker progress;
   AsyncDeliveries deliveries(progress);
-  std::string first = deliveries.copy_of(std::string(300, 'a'));
+  std::string first = deliveries.copy_of(std::string(first_size, 'a'));
   const char* const buffer = first.data();
   const auto sequence = progress.begin(1);
   deliveries.delivered(deliveries.defer(PendingDelivery{sequence, 0, std::move(first), 1, 0, 1}));
   progress.release(sequence);
+  const std::string next = deliveries.copy_of(std::string(next_size, 'b'));
+  return next == std::string(next_size, 'b') && next.data() == buffer;
+}
+
+}  // namespace
+
+TEST_CASE("a delivered change's buffer is reused for a slightly longer message, without reallocating") {
   // Rows of one table differ by a few bytes: the next, 10 bytes longer, fits the same buffer.
-  const std::string next = deliveries.copy_of(std::string(310, 'b'));
-  CHECK(next == std::string(310, 'b'));
-  CHECK(next.data() == buffer);
+  CHECK(buffer_reused(300, 310));
 }
 
 TEST_CASE("a small delivered change's buffer is reused too") {
-  ProgressTracker progress;
-  AsyncDeliveries deliveries(progress);
   // A small row change, say one integer column: ~120 bytes of JSON.
-  std::string first = deliveries.copy_of(std::string(120, 'a'));
-  const char* const buffer = first.data();
-  const auto sequence = progress.begin(1);
-  deliveries.delivered(deliveries.defer(PendingDelivery{sequence, 0, std::move(first), 1, 0, 1}));
-  progress.release(sequence);
-  const std::string next = deliveries.copy_of(std::string(125, 'b'));
-  CHECK(next.data() == buffer);
+  CHECK(buffer_reused(120, 125));
 }
