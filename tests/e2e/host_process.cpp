@@ -7,10 +7,10 @@
 #include <unistd.h>
 
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include "file_text.hpp"
 
 extern char** environ;
 
@@ -65,12 +65,7 @@ HostProcess::~HostProcess() {
   }
 }
 
-std::string HostProcess::log() const {
-  std::ifstream in(log_file_, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string HostProcess::log() const { return file_text(log_file_); }
 
 bool HostProcess::wait_for_log(std::string_view text, std::chrono::milliseconds timeout) {
   const auto give_up = std::chrono::steady_clock::now() + timeout;

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "e2e_support.hpp"
+#include "file_text.hpp"
 #include "host_process.hpp"
 #include "mock_kafka_process.hpp"
 #include "postgres_cluster.hpp"
@@ -34,6 +35,7 @@ using Catch::Matchers::Contains;
 using Catch::Matchers::Equals;
 using Catch::Matchers::StartsWith;
 using popyka::test::HostProcess;
+using popyka::test::read_lines;
 using popyka::test::TempDir;
 
 namespace {
@@ -44,12 +46,6 @@ void write_file(const std::string& path, const std::string& text) {
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 
-std::vector<std::string> read_lines(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 std::string insert_into(int id) {
   return R"({"action":"I","schema":"public","table":"t","columns":[{"name":"id","type":"integer","value":)" + std::to_string(id) + "}]}";

@@ -1,18 +1,10 @@
 #include "pipeline_fixture.hpp"
 
 #include <cstdlib>
-#include <fstream>
 
 #include "config/config_loader.hpp"
 
 namespace popyka::test {
-
-std::vector<std::string> read_lines(const std::string& file) {
-  std::ifstream in(file);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 PipelineFixture::PipelineFixture() : out(dir.file("out.txt")) {
   registry.load({plugin_loading::builtin_plugin_dir(), std::filesystem::path(POPYKA_TEST_PLUGIN_DIR) / "test_components"});

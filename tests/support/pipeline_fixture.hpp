@@ -9,11 +9,10 @@
 #include "config/runtime_settings.hpp"
 #include "pipeline/pipeline.hpp"
 #include "plugin_loading/plugin_registry.hpp"
+#include "file_text.hpp"
 #include "temp_dir.hpp"
 
 namespace popyka::test {
-
-std::vector<std::string> read_lines(const std::string& file);
 
 // The built-in plugins plus popyka-test-components.so, and pipelines built from YAML text in
 // which ${OUT} is a file in a fresh temporary directory.

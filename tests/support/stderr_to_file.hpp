@@ -3,18 +3,12 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <stdexcept>
 #include <string>
 
-namespace popyka::test {
+#include "file_text.hpp"
 
-// What `file` holds now.
-inline std::string file_text(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+namespace popyka::test {
 
 // Sends this process's fd 2 (where popyka-host's logger writes) to `file` while it lives, then
 // back where it went before. text() is what reached the descriptor so far, not what a buffer
