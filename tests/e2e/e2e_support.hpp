@@ -57,7 +57,9 @@ inline constexpr int kBatchSize = 500;  // 100 x 500 = 50k row changes
 inline constexpr int kRows = kBatches * kBatchSize;
 inline const std::string kSlot = "e2e";
 inline const std::string kReferenceSlot = "e2e_reference";
-// The rows table, then both slots at the same point of the WAL.
+// The rows table, then both slots at the same point of the WAL: the host's with the output
+// plugin of the tests (PostgresCluster::test_output_plugin(); for pgoutput its publication
+// first), the reference with test_decoding.
 void prepare_rows_and_slots(const PostgresCluster& cluster);
 // Inserts ids [first, first + count) in one transaction; returns its xid.
 std::string insert_rows(const PostgresCluster& cluster, int first, int count);
@@ -82,7 +84,7 @@ class BatchWriter {
   std::thread thread_;
 };
 
-// Per transaction of the reference slot (created before the workload, wal2json with
+// Per transaction of the reference slot (created before the workload, test_decoding with
 // include-xids): the LSNs of its B (its first change) and of its C (its commit), by xid.
 struct TransactionLsns {
   Lsn begin = 0;

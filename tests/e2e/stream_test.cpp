@@ -39,7 +39,7 @@ std::vector<RowChange> committed_by(const std::vector<RowChange>& after, const s
 }  // namespace
 
 TEST_CASE("kill -9 in the middle of a 50k-change stream, then a restart: every change at least once, "
-          "nothing confirmed before the kill comes again") {
+          "nothing confirmed before the kill comes again", "[matrix]") {
   auto& cluster = PostgresCluster::shared();
   prepare_rows_and_slots(cluster);
   TempDir dir;
@@ -83,7 +83,7 @@ TEST_CASE("kill -9 in the middle of a 50k-change stream, then a restart: every c
   CHECK(again.empty());
 }
 
-TEST_CASE("PostgreSQL restarted in the middle of a stream: popyka-host reconnects by itself, nothing is lost") {
+TEST_CASE("PostgreSQL restarted in the middle of a stream: popyka-host reconnects by itself, nothing is lost", "[matrix]") {
   auto& cluster = PostgresCluster::shared();
   prepare_rows_and_slots(cluster);
   TempDir dir;
@@ -115,7 +115,7 @@ TEST_CASE("PostgreSQL restarted in the middle of a stream: popyka-host reconnect
   CHECK(cluster.query_value("SELECT count(*) FROM " + std::string(rows_table)) == std::to_string(kRows));
 }
 
-TEST_CASE("SIGTERM in the middle of a stream: exit 0 within a few seconds, the slot covers the last change processed") {
+TEST_CASE("SIGTERM in the middle of a stream: exit 0 within a few seconds, the slot covers the last change processed", "[matrix]") {
   auto& cluster = PostgresCluster::shared();
   prepare_rows_and_slots(cluster);
   MockKafkaProcess kafka({"--topic", "first:8", "--topic", "second:8"});

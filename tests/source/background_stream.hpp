@@ -13,11 +13,13 @@
 
 namespace popyka::test {
 
-// A DatabaseSpec for `slot` on `cluster` as the superuser, with short intervals for tests.
+// A DatabaseSpec for `slot` on `cluster` as the superuser, with short intervals for tests, and
+// the output plugin the tests stream with on this server (PostgresCluster::test_output_plugin()).
 inline config::DatabaseSpec database_spec(const PostgresCluster& cluster, std::string slot) {
   config::DatabaseSpec spec;
   spec.connect_url = cluster.dsn();
   spec.slot_name = std::move(slot);
+  if (PostgresCluster::test_output_plugin() == "pgoutput") spec.output_plugin = config::DatabaseSpec::OutputPlugin::pgoutput;
   spec.status_interval_s = 0.2;
   spec.reconnect_initial_s = 0.2;
   spec.reconnect_max_s = 1;

@@ -183,7 +183,7 @@ class Writer {
 
 }  // namespace
 
-TEST_CASE("100,000 existing rows and a concurrent writer: R rows then the stream equal the tables' final contents") {
+TEST_CASE("100,000 existing rows and a concurrent writer: R rows then the stream equal the tables' final contents", "[matrix]") {
   auto& cluster = PostgresCluster::shared();
   cluster.exec("CREATE TABLE snap_a(id int PRIMARY KEY, v text, n numeric);"
                "INSERT INTO snap_a SELECT g, 'row ' || g || E' \"q\" \\\\ \\n' || repeat('p', 40), g * 1.25 FROM generate_series(1, 40000) g;"
@@ -349,7 +349,7 @@ TEST_CASE("an existing slot is used as it is: no snapshot") {
   for (const auto& message : consumer.received()) CHECK_FALSE(message.json.starts_with(R"({"action":"R")"));
 }
 
-TEST_CASE("parallel readers give every row of several tables exactly once, with 1 connection and with 4") {
+TEST_CASE("parallel readers give every row of several tables exactly once, with 1 connection and with 4", "[matrix]") {
   auto& cluster = PostgresCluster::shared();
   static const bool created = (cluster.exec("CREATE TABLE par_big(id int PRIMARY KEY, pad text);"
                "INSERT INTO par_big SELECT g, repeat('x', 200) || g FROM generate_series(1, 30000) g;"

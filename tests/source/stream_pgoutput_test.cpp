@@ -73,7 +73,7 @@ TEST_CASE("pgoutput gives the consumer what wal2json gives for the contract work
   CHECK(any_contains(received, R"("columns":[{"name":"id","type":"bigint","value":4},{"name":"a2","type":"text","value":"b dropped"}])"));
 }
 
-TEST_CASE("pgoutput: the slot and the publication are created, then used as they are") {
+TEST_CASE("pgoutput: the slot and the publication are created, then used as they are", "[matrix]") {
   auto& cluster = PostgresCluster::shared();
   const std::string db = "pgoutput_create";
   cluster.create_database(db);
@@ -135,7 +135,7 @@ TEST_CASE("pgoutput: a slot of the other plugin, or a publication the role may n
   CHECK(any_contains(consumer.received(), R"("columns":[{"name":"id","type":"integer","value":42}])"));
 }
 
-TEST_CASE("pgoutput: an initial snapshot works as with wal2json (R rows, then the stream)") {
+TEST_CASE("pgoutput: an initial snapshot works as with wal2json (R rows, then the stream)", "[matrix]") {
   auto& cluster = PostgresCluster::shared();
   const std::string db = "pgoutput_snapshot";
   cluster.create_database(db);

@@ -61,11 +61,11 @@ void check_survives(const std::function<void(PostgresCluster&, const LogCapture&
 
 }  // namespace
 
-TEST_CASE("a PostgreSQL restart mid-stream is waited out and nothing is lost") {
+TEST_CASE("a PostgreSQL restart mid-stream is waited out and nothing is lost", "[matrix]") {
   check_survives([](PostgresCluster& cluster, const LogCapture&) { cluster.restart(); }, "across_restart");
 }
 
-TEST_CASE("a PostgreSQL crash mid-stream is waited out and nothing is lost") {
+TEST_CASE("a PostgreSQL crash mid-stream is waited out and nothing is lost", "[matrix]") {
   check_survives(
       [](PostgresCluster& cluster, const LogCapture& log) {
         cluster.kill();

@@ -10,7 +10,7 @@
 using namespace popyka;
 using namespace popyka::test;
 
-TEST_CASE("on stop deliveries finish and the slot's confirmed_flush_lsn covers the last change consumed") {
+TEST_CASE("on stop deliveries finish and the slot's confirmed_flush_lsn covers the last change consumed", "[matrix]") {
   auto& cluster = PostgresCluster::shared();
   cluster.exec("CREATE TABLE stopping(id int PRIMARY KEY)");
   RecordingConsumer consumer(/*asynchronous=*/true);
@@ -35,5 +35,6 @@ TEST_CASE("on stop deliveries finish and the slot's confirmed_flush_lsn covers t
   CHECK(consumer.checkpoint() == last_consumed);
   CHECK(cluster.query_value("SELECT confirmed_flush_lsn >= '" + sdk::format_lsn(last_consumed) +
                             "' FROM pg_replication_slots WHERE slot_name = 'created_by_stream'") == "t");
-  CHECK(cluster.query_value("SELECT plugin FROM pg_replication_slots WHERE slot_name = 'created_by_stream'") == "wal2json");
+  CHECK(cluster.query_value("SELECT plugin FROM pg_replication_slots WHERE slot_name = 'created_by_stream'") ==
+        PostgresCluster::test_output_plugin());
 }

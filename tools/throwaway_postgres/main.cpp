@@ -1,5 +1,6 @@
-// popyka-throwaway-postgres: a throwaway PostgreSQL 15 with wal2json on 127.0.0.1, for the demo
-// and the benchmarks. Prints a libpq URI for the superuser on the first line of stdout, runs
+// popyka-throwaway-postgres: a throwaway PostgreSQL 15 with wal2json on 127.0.0.1 (or another
+// major's server, named by POPYKA_TEST_POSTGRES: see postgres_cluster.hpp), for the demo and the
+// benchmarks. Prints a libpq URI for the superuser on the first line of stdout, runs
 // until SIGINT/SIGTERM, then stops the server and removes its directory. The same cluster the
 // tests use (PostgresCluster).
 //
@@ -31,7 +32,7 @@ int main(int argc, char** argv) {
   try {
     popyka::test::PostgresCluster cluster(options);
     std::cout << cluster.uri() << std::endl;
-    std::cerr << "popyka-throwaway-postgres: PostgreSQL 15 in " << cluster.directory().string() << ", stop with SIGTERM\n";
+    std::cerr << "popyka-throwaway-postgres: PostgreSQL " << cluster.major() << " in " << cluster.directory().string() << ", stop with SIGTERM\n";
     int signal = 0;
     sigwait(&stop_signals, &signal);
     return 0;

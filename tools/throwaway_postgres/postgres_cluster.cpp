@@ -24,7 +24,19 @@ extern char** environ;
 namespace popyka::test {
 namespace {
 
-const std::filesystem::path bin_dir = "/usr/lib/postgresql/15/bin";
+// Debian's PostgreSQL 15 (with wal2json), or the server of another major that
+// POPYKA_TEST_POSTGRES names: a directory with bin/ and lib/, as scripts/fetch-postgres makes.
+const char* other_server() {
+  const char* dir = std::getenv("POPYKA_TEST_POSTGRES");
+  return dir != nullptr && *dir != '\0' ? dir : nullptr;
+}
+
+std::filesystem::path server_bin_dir() {
+  const char* other = other_server();
+  return other != nullptr ? std::filesystem::path(other) / "bin" : "/usr/lib/postgresql/15/bin";
+}
+
+const std::filesystem::path bin_dir = server_bin_dir();
 
 int free_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -96,6 +108,18 @@ PostgresCluster::~PostgresCluster() {
   std::filesystem::remove_all(directory_, ignored);
 }
 
+std::string PostgresCluster::test_output_plugin() {
+  const char* chosen = std::getenv("POPYKA_TEST_OUTPUT_PLUGIN");
+  if (chosen != nullptr && *chosen != '\0') return chosen;
+  return other_server() != nullptr ? "pgoutput" : "wal2json";
+}
+
+void PostgresCluster::prepare_output_plugin(std::string_view database) const {
+  if (test_output_plugin() == "pgoutput") exec("CREATE PUBLICATION popyka FOR ALL TABLES", database);
+}
+
+int PostgresCluster::major() const { return std::stoi(query_value("SHOW server_version_num").value()) / 10000; }
+
 PostgresCluster& PostgresCluster::shared() {
   static PostgresCluster cluster;
   return cluster;
@@ -141,6 +165,10 @@ bool PostgresCluster::server_has_setting(const std::string& name) const {
 void PostgresCluster::run(const std::vector<std::string>& command) const {
   std::vector<std::string> full;
   if (running_as_root()) full = {"runuser", "-u", "postgres", "--"};
+  // Another major's server finds its own libraries there; the test program keeps Debian's libpq.
+  if (const char* other = other_server()) {
+    full.insert(full.end(), {"env", "LD_LIBRARY_PATH=" + (std::filesystem::path(other) / "lib").string()});
+  }
   full.insert(full.end(), command.begin(), command.end());
   std::vector<char*> argv;
   for (auto& word : full) argv.push_back(word.data());

@@ -7,9 +7,13 @@
 
 namespace popyka::test {
 
-// A throwaway PostgreSQL 15 cluster for tests: initdb in a temp dir, a free port on 127.0.0.1,
-// its unix socket in the same dir, wal2json usable. Run as the `postgres` OS user when the test
-// runs as root (PostgreSQL refuses root). Stopped and removed by the destructor.
+// A throwaway PostgreSQL cluster for tests: initdb in a temp dir, a free port on 127.0.0.1,
+// its unix socket in the same dir. Run as the `postgres` OS user when the test runs as root
+// (PostgreSQL refuses root). Stopped and removed by the destructor.
+//
+// The server is Debian's PostgreSQL 15, with wal2json usable, unless the environment variable
+// POPYKA_TEST_POSTGRES names another: a directory with bin/ and lib/ of a plain build of any
+// major (scripts/fetch-postgres; tests/matrix runs the chosen tests on each).
 //
 // The superuser `postgres` connects without a password over TCP; every other role needs its
 // password (scram-sha-256), so wrong passwords can be tested.
@@ -33,7 +37,16 @@ class PostgresCluster {
   // The cluster every test of one program shares: started on first use, removed at exit.
   static PostgresCluster& shared();
 
+  // The output plugin tests stream with: POPYKA_TEST_OUTPUT_PLUGIN when set, else wal2json on
+  // Debian's 15 and pgoutput on another server (the plain builds carry no wal2json).
+  static std::string test_output_plugin();
+  // With pgoutput, creates the publication popyka streams (`popyka`, FOR ALL TABLES) in
+  // `database` as the superuser, as a DBA would for a role that may not: pgoutput decodes a
+  // change only if the publication existed when it was written. Nothing with wal2json.
+  void prepare_output_plugin(std::string_view database = "postgres") const;
+
   int port() const { return port_; }
+  int major() const;  // of the running server: 14, 15, ...
   // key=value form: "host=127.0.0.1 port=... user=... dbname=..." (+ password when given).
   std::string dsn(std::string_view user = "postgres", std::string_view password = "",
                   std::string_view database = "postgres") const;

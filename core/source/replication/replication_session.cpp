@@ -76,9 +76,21 @@ ReplicationSession::ReplicationSession(const config::DatabaseSpec& database, boo
       connection_(database.connect_url, true, database.application_name),
       status_interval_(std::chrono::duration_cast<Clock::duration>(
           std::chrono::duration<double>(database.status_interval_s))) {
+  check_server_version();
   check_wal_level();
   prepare_slot(may_create_slot);
   if (exported_snapshot_.empty()) start_replication();
+}
+
+void ReplicationSession::check_server_version() {
+  // 12 and 13 are past their end of life: popyka is built and tested on 14 to 18 only.
+  constexpr int oldest_supported = 140000;
+  if (PQserverVersion(connection_.native()) >= oldest_supported) return;
+  const char* version = PQparameterStatus(connection_.native(), "server_version");
+  throw ReplicationError(fmt::format(
+      "PostgreSQL {} is not supported: popyka-host streams from PostgreSQL 14 or later (versions before 14 are past "
+      "their end of life); upgrade the server that database.connect_url names",
+      version != nullptr ? version : "before 14"));
 }
 
 void ReplicationSession::check_wal_level() {

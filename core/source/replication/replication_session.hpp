@@ -32,6 +32,7 @@ class ReplicationSession {
   sdk::Lsn start_position() const { return start_position_; }
 
  private:
+  void check_server_version();
   void check_wal_level();
   void prepare_slot(bool may_create_slot);
   // The R rows, every one done, before START_REPLICATION on this (until then idle) connection.

@@ -35,8 +35,27 @@ struct ReplicationSlot::Row {
   bool in_this_database = false;
   int active_pid = 0;  // 0 when no walsender holds it
   sdk::Lsn confirmed_flush = 0;
-  std::string wal_status;  // reserved, extended, unreserved, lost; empty before PostgreSQL 13
+  // Why the server invalidated the slot (SlotInvalidated::Cause's words); empty while it is valid.
+  std::string invalidation;
 };
+
+namespace {
+
+// The server's words for why a slot was invalidated, in SlotInvalidated::Cause's names: each
+// major tells it in other columns. wal_status = 'lost' says "invalidated" for any cause on
+// 16+; 17 names the cause (invalidation_reason). 16's `conflicting` is true for every
+// invalidated logical slot, but only a slot past max_slot_wal_keep_size loses its restart_lsn.
+std::string_view invalidation_column(int server_version) {
+  if (server_version >= 170000) return "coalesce(invalidation_reason, '')";
+  if (server_version >= 160000) {
+    return "CASE WHEN wal_status IS DISTINCT FROM 'lost' THEN '' "
+           "WHEN coalesce(conflicting, false) AND restart_lsn IS NOT NULL THEN 'conflict' ELSE 'wal_removed' END";
+  }
+  if (server_version >= 130000) return "CASE WHEN wal_status = 'lost' THEN 'wal_removed' ELSE '' END";
+  return "''";
+}
+
+}  // namespace
 
 ReplicationSlot::ReplicationSlot(ReplicationConnection& connection, std::string slot_name, std::string_view plugin)
     : connection_(connection), slot_name_(std::move(slot_name)), plugin_(plugin) {
@@ -49,14 +68,13 @@ std::string ReplicationSlot::plugin_in_use() {
 }
 
 bool ReplicationSlot::lookup(Row& row) {
-  const bool has_wal_status = PQserverVersion(connection_.native()) >= 130000;
   auto result = connection_.execute(fmt::format(
       "SELECT coalesce(plugin, ''), slot_type, coalesce(database::text, ''), "
       "coalesce(database = current_database(), false), coalesce(active_pid, 0), "
       // as a decimal number: no LSN text parser needed here
       "(coalesce(confirmed_flush_lsn, '0/0') - '0/0')::text, {} "
       "FROM pg_replication_slots WHERE slot_name = '{}'",
-      has_wal_status ? "coalesce(wal_status, '')" : "''", slot_name_));
+      invalidation_column(PQserverVersion(connection_.native())), slot_name_));
   if (result.rows() == 0) return false;
   row.plugin = result.value(0, 0);
   row.slot_type = result.value(0, 1);
@@ -64,13 +82,16 @@ bool ReplicationSlot::lookup(Row& row) {
   row.in_this_database = result.value(0, 3) == "t";
   row.active_pid = std::stoi(std::string(result.value(0, 4)));
   row.confirmed_flush = std::stoull(std::string(result.value(0, 5)));
-  row.wal_status = result.value(0, 6);
+  row.invalidation = result.value(0, 6);
   return true;
 }
 
 void ReplicationSlot::check_valid() {
   Row row;
-  if (lookup(row) && row.wal_status == "lost") throw SlotInvalidated(slot_name_, row.confirmed_flush);
+  if (lookup(row) && !row.invalidation.empty()) {
+    throw SlotInvalidated(slot_name_, row.confirmed_flush, SlotInvalidated::cause_named(row.invalidation),
+                          PQserverVersion(connection_.native()));
+  }
 }
 
 void ReplicationSlot::wait_until_free(Row& row) {

@@ -50,8 +50,9 @@ class ReplicationSlot {
   // the marker stays, so the next run creates the slot and snapshots again.
   void abandon_snapshot();
 
-  // Throws SlotInvalidated when the server invalidated the slot (wal_status = lost, PostgreSQL
-  // 13 and later). Asked after START_REPLICATION failed: its words for this differ by version.
+  // Throws SlotInvalidated, naming the cause the server gives, when it invalidated the slot
+  // (PostgreSQL 13 and later). Asked after START_REPLICATION failed: its words for this differ
+  // by version.
   void check_valid();
 
   // Drops the slot; ReplicationError when it does not exist or is in use.
