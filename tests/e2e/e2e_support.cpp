@@ -54,11 +54,11 @@ double sample(const std::string& text, const std::string& name_and_labels) {
   return std::stod(text.substr(at + prefix.size() - 1));
 }
 
-std::string database_yaml(std::string_view slot) {
+std::string database_yaml(std::string_view slot, std::string_view output_plugin) {
   return "database:\n"
          "  connect_url: \"${POPYKA_DB_DSN}\"\n"
          "  slot_name: \"" + std::string(slot) + "\"\n"
-         "  output_plugin: " + PostgresCluster::test_output_plugin() + "\n"
+         "  output_plugin: " + (output_plugin.empty() ? PostgresCluster::test_output_plugin() : std::string(output_plugin)) + "\n"
          "  status_interval_s: 0.5\n"
          "  reconnect_initial_s: 0.2\n"
          "  reconnect_max_s: 1\n";

@@ -29,8 +29,9 @@ using Lsn = std::uint64_t;
 Lsn parse_lsn(std::string_view text);  // "16/B374D848"
 std::string format_lsn(Lsn lsn);
 
-// database: part of a config: the slot, short status and reconnect intervals.
-std::string database_yaml(std::string_view slot);
+// database: part of a config: the slot, the output plugin (by default the tests' one,
+// PostgresCluster::test_output_plugin()), short status and reconnect intervals.
+std::string database_yaml(std::string_view slot, std::string_view output_plugin = {});
 using ProducerProperties = std::vector<std::pair<std::string, std::string>>;
 // A Kafka processor entry (indented for `processors:`), with RetryProcessor as error handler;
 // `producer_extra` is added to its producer_config.

@@ -119,8 +119,8 @@ TEST_CASE("unchanged TOASTed values: from_identity fills them from the old row u
   // One after the other: pgoutput's first host creates the publication the second then uses.
   std::vector<std::unique_ptr<HostProcess>> processes;
   for (const Host& h : kHosts) {
-    const auto config = dir.write(h.name() + ".yaml", database_yaml("e2e_toast_" + h.name()) + "  output_plugin: " + h.plugin +
-                                                          "\n  unchanged_toast: " + h.mode +
+    const auto config = dir.write(h.name() + ".yaml", database_yaml("e2e_toast_" + h.name(), h.plugin) +
+                                                          "  unchanged_toast: " + h.mode +
                                                           "\nfilters:\n  - class: popyka.builtin.filters.IgnoreTxFilter\n"
                                                           "processors:\n" + kafka_processor_yaml(h.topic()));
     processes.push_back(std::make_unique<HostProcess>(dir / (h.name() + ".log"), host_env(config, cluster, kafka.bootstrap_servers())));
