@@ -49,6 +49,10 @@ struct DatabaseSpec {
   int snapshot_parallelism = default_snapshot_parallelism();
   // `heartbeat_interval_s`: a `popyka.heartbeat` logical message this often; 0: off.
   double heartbeat_interval_s = 0;
+  // `heartbeat_connect_url`: where heartbeats are written; empty: connect_url. A standby cannot
+  // write WAL: with connect_url on a standby, this names its primary (the message reaches the
+  // standby's slot through replication).
+  std::string heartbeat_connect_url;
   // `output_plugin`: the logical decoding plugin of the slot. wal2json (an extension the server
   // needs installed) or pgoutput (built into PostgreSQL 10+, decoded by popyka into the same
   // wal2json v2 messages; core/source/replication/output_plugin/pgoutput/README.md).

@@ -21,11 +21,11 @@ using Keys = std::span<const std::string_view>;
 constexpr std::array<std::string_view, 4> kTopLevelKeys = {"database", "filters", "processors", "metrics"};
 constexpr std::array<std::string_view, 3> kRequiredTopLevelKeys = {"database", "filters", "processors"};
 constexpr std::array<std::string_view, 1> kMetricsKeys = {"listen"};
-constexpr std::array<std::string_view, 16> kDatabaseKeys = {
+constexpr std::array<std::string_view, 17> kDatabaseKeys = {
     "connect_url",     "slot_name", "wal2json_options", "status_interval_s",    "reconnect_initial_s",
     "reconnect_max_s", "snapshot",  "snapshot_tables",  "snapshot_parallelism", "heartbeat_interval_s",
     "output_plugin",   "publication", "slot_busy_wait_s", "standby",            "application_name",
-    "unchanged_toast"};
+    "unchanged_toast", "heartbeat_connect_url"};
 // Each reader is a connection of its own: a bound well below any server's max_connections.
 constexpr std::int64_t kMaxSnapshotParallelism = 64;
 constexpr std::array<std::string_view, 2> kComponentKeys = {"class", "config"};
@@ -166,6 +166,10 @@ DatabaseSpec read_database(const sdk::Config& database) {
     parallelism->fail("only means something with snapshot: initial");
   spec.snapshot_parallelism = read_snapshot_parallelism(parallelism);
   if (const sdk::Config* heartbeat = find_given(database, "heartbeat_interval_s")) spec.heartbeat_interval_s = seconds_or_off(*heartbeat);
+  if (const sdk::Config* url = find_given(database, "heartbeat_connect_url")) {
+    if (spec.heartbeat_interval_s <= 0) url->fail("only means something with heartbeat_interval_s > 0");
+    spec.heartbeat_connect_url = url->as_nonblank_string();
+  }
   spec.output_plugin = read_output_plugin(find_given(database, "output_plugin"));
   if (const sdk::Config* publication = find_given(database, "publication")) {
     if (spec.output_plugin != DatabaseSpec::OutputPlugin::pgoutput)

@@ -8,13 +8,13 @@
 namespace popyka::metrics {
 namespace {
 
-// wal_status and safe_wal_size came with PostgreSQL 13 (and max_slot_wal_keep_size).
-constexpr const char* query_13 =
-    "select (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint, (pg_current_wal_lsn() - restart_lsn)::bigint, "
-    "coalesce(wal_status, ''), safe_wal_size from pg_replication_slots where slot_name = $1";
-constexpr const char* query_before_13 =
-    "select (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint, (pg_current_wal_lsn() - restart_lsn)::bigint, "
-    "'', null::bigint from pg_replication_slots where slot_name = $1";
+// A standby has no current WAL position of its own: there, the WAL it has replayed. (wal_status
+// and safe_wal_size came with PostgreSQL 13; popyka-host streams from 14 on.)
+constexpr const char* slot_query =
+    "select (wal_end - '0/0'::pg_lsn)::bigint, (wal_end - restart_lsn)::bigint, coalesce(wal_status, ''), "
+    "safe_wal_size from pg_replication_slots, "
+    "(select CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END) as w(wal_end) "
+    "where slot_name = $1";
 
 }  // namespace
 
@@ -42,9 +42,7 @@ std::optional<SlotStatus> SlotProbe::query() {
     }
   }
   const char* params[] = {slot_name_.c_str()};
-  PGresult* result = PQexecParams(connection_->conn,
-                                  PQserverVersion(connection_->conn) >= 130000 ? query_13 : query_before_13, 1,
-                                  nullptr, params, nullptr, nullptr, 0);
+  PGresult* result = PQexecParams(connection_->conn, slot_query, 1, nullptr, params, nullptr, nullptr, 0);
   std::optional<SlotStatus> status;
   if (PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) == 1) {
     auto read = [&](int column) -> std::optional<std::int64_t> {

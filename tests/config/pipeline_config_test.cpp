@@ -173,7 +173,7 @@ TEST_CASE("pipeline config refuses unknown keys, naming the path and the keys it
                     "my.yaml: database.slot: unknown key (expected one of: connect_url, slot_name, wal2json_options, "
                     "status_interval_s, reconnect_initial_s, reconnect_max_s, snapshot, snapshot_tables, "
                     "snapshot_parallelism, heartbeat_interval_s, output_plugin, publication, slot_busy_wait_s, standby, "
-                    "application_name, unchanged_toast)");
+                    "application_name, unchanged_toast, heartbeat_connect_url)");
   CHECK_THROWS_WITH(parse(kDatabase + "filters: [{class: F, confg: {}}]\n" + kProcessors),
                     "my.yaml: filters[0].confg: unknown key (expected one of: class, config)");
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: P}, {class: Q, filterz: []}]\n"),
@@ -227,7 +227,7 @@ TEST_CASE("pipeline config names the path and the expected type of a wrong value
                     "my.yaml: database: expected a mapping with the keys connect_url, slot_name, wal2json_options, "
                     "status_interval_s, reconnect_initial_s, reconnect_max_s, snapshot, snapshot_tables, "
                     "snapshot_parallelism, heartbeat_interval_s, output_plugin, publication, slot_busy_wait_s, standby, "
-                    "application_name, unchanged_toast");
+                    "application_name, unchanged_toast, heartbeat_connect_url");
   CHECK_THROWS_WITH(parse(kDatabase + "filters: {class: F}\n" + kProcessors), "my.yaml: filters: expected a list");
   CHECK_THROWS_WITH(parse(kDatabase + "filters:\n" + kProcessors), "my.yaml: filters: expected a list");
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: P\n"), "my.yaml: processors: expected a list");
@@ -338,6 +338,9 @@ TEST_CASE("pipeline config reads snapshot, snapshot_tables and heartbeat_interva
   CHECK(full.snapshot == Snapshot::initial);
   CHECK(full.snapshot_tables == std::vector<std::string>{"public.orders", "sales.line.items"});
   CHECK(full.heartbeat_interval_s == 2.5);
+  CHECK(defaults.heartbeat_connect_url.empty());
+  CHECK(with("heartbeat_interval_s: 5, heartbeat_connect_url: 'host=primary'").database.heartbeat_connect_url ==
+        "host=primary");
   CHECK(with("snapshot: never, heartbeat_interval_s: 0").database.snapshot == Snapshot::never);
   CHECK(with("snapshot: initial, snapshot_tables: []").database.snapshot_tables.empty());
   CHECK(with("snapshot: '${SNAP:-initial}'").database.snapshot == Snapshot::initial);
@@ -385,6 +388,8 @@ TEST_CASE("pipeline config checks snapshot, snapshot_tables and heartbeat_interv
   CHECK_THROWS_WITH(with("heartbeat_interval_s: often"),
                     "my.yaml: database.heartbeat_interval_s: expected a number, found 'often'");
   CHECK_THROWS_WITH(with("heartbeat_interval_s: nan"), Contains("database.heartbeat_interval_s: must be a number of seconds >= 0"));
+  CHECK_THROWS_WITH(with("heartbeat_connect_url: 'host=primary'"),
+                    "my.yaml: database.heartbeat_connect_url: only means something with heartbeat_interval_s > 0");
 }
 
 TEST_CASE("pipeline config reads slot_busy_wait_s, standby and application_name", "[pipeline_config]") {

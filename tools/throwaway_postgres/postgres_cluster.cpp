@@ -73,6 +73,35 @@ using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
 }  // namespace
 
 PostgresCluster::PostgresCluster(Options options) {
+  make_directory();
+  init_data_directory(options);
+  start_on_free_port();
+}
+
+std::unique_ptr<PostgresCluster> PostgresCluster::standby_of(PostgresCluster& primary, const std::string& physical_slot,
+                                                             const std::vector<std::string>& settings) {
+  primary.exec("SELECT pg_create_physical_replication_slot('" + physical_slot + "', true)");
+  primary.stop();  // a cleanly stopped primary's data directory is a valid base backup
+  std::unique_ptr<PostgresCluster> standby(new PostgresCluster(Copy{}));
+  standby->make_directory();
+  standby->run({"cp", "-a", primary.data_.string(), standby->data_.string()});
+  // The primary's slots are the primary's: the standby starts with none.
+  for (const auto& slot : std::filesystem::directory_iterator(standby->data_ / "pg_replslot")) {
+    std::filesystem::remove_all(slot.path());
+  }
+  write_file(standby->data_ / "standby.signal", "");
+  std::string conf = "unix_socket_directories = '" + standby->directory_.string() + "'\n" +
+                     "primary_conninfo = 'host=127.0.0.1 port=" + std::to_string(primary.port_) +
+                     " user=postgres dbname=postgres application_name=" + physical_slot + "'\n" +
+                     "primary_slot_name = '" + physical_slot + "'\n" + "hot_standby_feedback = on\n";
+  for (const std::string& setting : settings) conf += setting + "\n";
+  write_file(standby->data_ / "postgresql.conf", conf, std::ios::app);
+  primary.start();
+  standby->start_on_free_port();
+  return standby;
+}
+
+void PostgresCluster::make_directory() {
   std::string pattern = (std::filesystem::temp_directory_path() / "popyka-pg-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   directory_ = pattern;
@@ -84,7 +113,9 @@ PostgresCluster::PostgresCluster(Options options) {
       throw std::runtime_error("cannot chown " + directory_.string());
     }
   }
-  init_data_directory(options);
+}
+
+void PostgresCluster::start_on_free_port() {
   // A port found free can be taken before the server binds it: try a few.
   for (int attempt = 1;; ++attempt) {
     port_ = free_port();
@@ -96,6 +127,10 @@ PostgresCluster::PostgresCluster(Options options) {
       if (attempt == 3) throw;
     }
   }
+}
+
+void PostgresCluster::promote() {
+  run({(bin_dir / "pg_ctl").string(), "-D", data_.string(), "-w", "-t", "60", "promote"});
 }
 
 PostgresCluster::~PostgresCluster() {
@@ -133,7 +168,10 @@ void PostgresCluster::init_data_directory(const Options& options) {
   write_file(data_ / "pg_hba.conf",
              "local all all trust\n"
              "host all postgres 127.0.0.1/32 trust\n"
-             "host all all 127.0.0.1/32 scram-sha-256\n");
+             "host all all 127.0.0.1/32 scram-sha-256\n"
+             // physical replication, for standby_of()
+             "host replication postgres 127.0.0.1/32 trust\n"
+             "host replication all 127.0.0.1/32 scram-sha-256\n");
   write_file(data_ / "postgresql.conf",
              "listen_addresses = '127.0.0.1'\n"
              "unix_socket_directories = '" + directory_.string() + "'\n"

@@ -1,5 +1,6 @@
 #pragma once
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,15 @@ class PostgresCluster {
   ~PostgresCluster();
   PostgresCluster(const PostgresCluster&) = delete;
   PostgresCluster& operator=(const PostgresCluster&) = delete;
+
+  // A hot standby of `primary`, made without pg_basebackup (the plain builds have none): the
+  // primary is stopped cleanly, its data directory copied, and both started again. The standby
+  // streams through the physical slot `physical_slot`, made on the primary, with
+  // hot_standby_feedback on; `settings` are more postgresql.conf lines for it.
+  static std::unique_ptr<PostgresCluster> standby_of(PostgresCluster& primary,
+                                                     const std::string& physical_slot = "standby",
+                                                     const std::vector<std::string>& settings = {});
+  void promote();  // pg_ctl promote: the standby becomes a primary
 
   // The cluster every test of one program shares: started on first use, removed at exit.
   static PostgresCluster& shared();
@@ -74,6 +84,10 @@ class PostgresCluster {
   std::string server_log() const;
 
  private:
+  struct Copy {};
+  explicit PostgresCluster(Copy) {}  // standby_of() fills it in
+  void make_directory();
+  void start_on_free_port();
   void init_data_directory(const Options& options);
   bool server_has_setting(const std::string& name) const;
   void run(const std::vector<std::string>& command) const;

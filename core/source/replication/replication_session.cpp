@@ -77,6 +77,7 @@ ReplicationSession::ReplicationSession(const config::DatabaseSpec& database, boo
       status_interval_(std::chrono::duration_cast<Clock::duration>(
           std::chrono::duration<double>(database.status_interval_s))) {
   check_server_version();
+  check_standby();
   check_wal_level();
   prepare_slot(may_create_slot);
   if (exported_snapshot_.empty()) start_replication();
@@ -91,6 +92,31 @@ void ReplicationSession::check_server_version() {
       "PostgreSQL {} is not supported: popyka-host streams from PostgreSQL 14 or later (versions before 14 are past "
       "their end of life); upgrade the server that database.connect_url names",
       version != nullptr ? version : "before 14"));
+}
+
+void ReplicationSession::check_standby() {
+  if (connection_.execute("SELECT pg_is_in_recovery()").value(0, 0) != "t") return;
+  const char* version = PQparameterStatus(connection_.native(), "server_version");
+  if (PQserverVersion(connection_.native()) < 160000) {
+    throw ReplicationError(fmt::format(
+        "database.connect_url names a standby (PostgreSQL {}, in recovery): decoding on a standby needs PostgreSQL "
+        "16 or later; point connect_url at the primary",
+        version));
+  }
+  on_standby_ = true;
+  // Without both, the primary may vacuum rows the slot still needs, and the standby then
+  // invalidates the slot (rows_removed).
+  const bool feedback = connection_.execute("SHOW hot_standby_feedback").value(0, 0) == "on";
+  const bool physical_slot = !connection_.execute("SHOW primary_slot_name").value(0, 0).empty();
+  if (feedback && physical_slot) {
+    spdlog::info("decoding on a standby (PostgreSQL {}): hot_standby_feedback is on and primary_slot_name is set",
+                 version);
+  } else {
+    spdlog::warn("decoding on a standby (PostgreSQL {}) with {}: the primary may remove rows replication slot \"{}\" "
+                 "still needs, and the standby then invalidates it; set hot_standby_feedback = on and "
+                 "primary_slot_name (a physical slot on the primary) on this standby",
+                 version, feedback ? "no primary_slot_name" : "hot_standby_feedback off", database_.slot_name);
+  }
 }
 
 void ReplicationSession::check_wal_level() {
@@ -109,7 +135,14 @@ void ReplicationSession::prepare_slot(bool may_create_slot) {
   ReplicationSlot slot(connection_, database_.slot_name, plugin_->name());
   // Both asked now: once the slot exported its snapshot, no command may run here until it is
   // read. A slot of another plugin is refused by slot.prepare(); pgoutput makes no publication for it.
-  plugin_->prepare(connection_, slot.plugin_in_use());
+  const std::string slot_plugin = slot.plugin_in_use();
+  plugin_->prepare(connection_, slot_plugin);
+  if (on_standby_ && slot_plugin.empty() && may_create_slot) {
+    spdlog::info("creating replication slot \"{}\" on a standby waits for the primary's next running-xacts record "
+                 "(one every 15 s while the primary writes); to hurry it, run SELECT pg_log_standby_snapshot() on the "
+                 "primary",
+                 database_.slot_name);
+  }
   if (initial_snapshot) output_settings_ = read_output_settings(connection_);
   auto prepared = slot.prepare(may_create_slot, initial_snapshot);
   start_position_ = prepared.confirmed_flush;

@@ -33,6 +33,7 @@ class ReplicationSession {
 
  private:
   void check_server_version();
+  void check_standby();
   void check_wal_level();
   void prepare_slot(bool may_create_slot);
   // The R rows, every one done, before START_REPLICATION on this (until then idle) connection.
@@ -56,6 +57,7 @@ class ReplicationSession {
   const config::DatabaseSpec& database_;
   std::unique_ptr<OutputPlugin> plugin_;
   ReplicationConnection connection_;
+  bool on_standby_ = false;  // connect_url names a hot standby (PostgreSQL 16+ decodes there)
   sdk::Lsn start_position_ = 0;
   std::string exported_snapshot_;  // set while an initial snapshot is to be read
   std::vector<std::pair<std::string, std::string>> output_settings_;

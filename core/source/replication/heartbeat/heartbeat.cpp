@@ -19,7 +19,9 @@ bool is_heartbeat(std::string_view message) noexcept {
 }
 
 Heartbeat::Heartbeat(const config::DatabaseSpec& database)
-    : connect_url_(database.connect_url), application_name_(database.application_name),
+    : connect_url_(database.heartbeat_connect_url.empty() ? database.connect_url : database.heartbeat_connect_url),
+      url_key_(database.heartbeat_connect_url.empty() ? "database.connect_url" : "database.heartbeat_connect_url"),
+      application_name_(database.application_name),
       interval_(database.heartbeat_interval_s) {
   if (database.heartbeat_interval_s <= 0) return;
   spdlog::info("heartbeat: a {} message every {}s", heartbeat_prefix, database.heartbeat_interval_s);
@@ -48,6 +50,12 @@ void Heartbeat::run() {
         connection = std::make_unique<ReplicationConnection>(connect_url_, /*replication=*/false, application_name_);
         // A server that hangs must not keep the thread (and the host's stop) waiting.
         connection->execute("SET statement_timeout = '10s'");
+        if (connection->execute("SELECT pg_is_in_recovery()").value(0, 0) == "t") {
+          spdlog::warn("heartbeat is off: {} names a standby, which cannot write WAL; set "
+                       "database.heartbeat_connect_url to its primary to keep the slot moving",
+                       url_key_);
+          return;
+        }
       }
       connection->execute(fmt::format("SELECT pg_logical_emit_message(false, '{}', now()::text)", heartbeat_prefix));
       if (failing) spdlog::info("heartbeat: emitting again");

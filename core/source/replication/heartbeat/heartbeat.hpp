@@ -18,8 +18,10 @@ bool is_heartbeat(std::string_view wal2json_message) noexcept;
 
 // With database.heartbeat_interval_s > 0: a thread of its own that, every interval, runs
 // `SELECT pg_logical_emit_message(false, 'popyka.heartbeat', <now>)` on an ordinary connection of
-// its own to the captured database. The message is WAL of this database that the slot decodes,
-// so confirming it moves the slot even when only other databases are written to.
+// its own to the captured database (database.heartbeat_connect_url, else connect_url). The
+// message is WAL of this database that the slot decodes, so confirming it moves the slot even
+// when only other databases are written to. On a standby, which cannot write WAL, it logs one
+// warning and stops: heartbeat_connect_url names the primary instead.
 //
 // A thread rather than the stream loop's timer: the loop can be busy for long (an initial
 // snapshot, a consumer waiting on Kafka, reconnect back-off) and a slow or failing heartbeat must
@@ -35,6 +37,7 @@ class Heartbeat {
   void run();
 
   std::string connect_url_;
+  std::string_view url_key_;  // the config key connect_url_ came from, for the log
   std::string application_name_;
   std::chrono::duration<double> interval_;
   std::mutex mutex_;

@@ -30,11 +30,13 @@ void ensure_publication(ReplicationConnection& connection, std::string_view publ
   } catch (const ServerError& e) {
     if (e.sqlstate() == "42710") return;  // duplicate_object: created just now by someone else
     auto database = connection.execute("SELECT current_database()");
+    // read_only_sql_transaction: a standby, where only its primary can create it.
+    const bool on_standby = e.sqlstate() == "25006";
     throw ReplicationError(fmt::format(
         "publication \"{0}\" does not exist and popyka cannot create it ({1}): run "
-        "CREATE PUBLICATION {0} FOR ALL TABLES; as a superuser in database \"{2}\" (or set database.publication "
+        "CREATE PUBLICATION {0} FOR ALL TABLES; as a superuser in database \"{2}\"{3} (or set database.publication "
         "to an existing one)",
-        publication, e.what(), database.value(0, 0)));
+        publication, e.what(), database.value(0, 0), on_standby ? " on the primary (connect_url names a standby)" : ""));
   }
 }
 
