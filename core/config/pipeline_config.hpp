@@ -67,6 +67,9 @@ struct DatabaseSpec {
   double slot_busy_wait_s = 120;
   // `standby` (or POPYKA_STANDBY=1): wait without bound for the slot, then take it over.
   bool standby = false;
+  // `failover` (PostgreSQL 17+): the slot is created as a failover slot, which the server syncs
+  // to standbys (sync_replication_slots), so popyka-host goes on from it after a failover.
+  bool failover = false;
   // `application_name`: what pg_stat_activity shows for popyka's connections (an
   // application_name in connect_url wins).
   std::string application_name = "popyka";

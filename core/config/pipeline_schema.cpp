@@ -21,11 +21,11 @@ using Keys = std::span<const std::string_view>;
 constexpr std::array<std::string_view, 4> kTopLevelKeys = {"database", "filters", "processors", "metrics"};
 constexpr std::array<std::string_view, 3> kRequiredTopLevelKeys = {"database", "filters", "processors"};
 constexpr std::array<std::string_view, 1> kMetricsKeys = {"listen"};
-constexpr std::array<std::string_view, 17> kDatabaseKeys = {
+constexpr std::array<std::string_view, 18> kDatabaseKeys = {
     "connect_url",     "slot_name", "wal2json_options", "status_interval_s",    "reconnect_initial_s",
     "reconnect_max_s", "snapshot",  "snapshot_tables",  "snapshot_parallelism", "heartbeat_interval_s",
     "output_plugin",   "publication", "slot_busy_wait_s", "standby",            "application_name",
-    "unchanged_toast", "heartbeat_connect_url"};
+    "unchanged_toast", "heartbeat_connect_url", "failover"};
 // Each reader is a connection of its own: a bound well below any server's max_connections.
 constexpr std::int64_t kMaxSnapshotParallelism = 64;
 constexpr std::array<std::string_view, 2> kComponentKeys = {"class", "config"};
@@ -178,6 +178,7 @@ DatabaseSpec read_database(const sdk::Config& database) {
   }
   if (const sdk::Config* wait = find_given(database, "slot_busy_wait_s")) spec.slot_busy_wait_s = seconds_or_off(*wait);
   if (const sdk::Config* standby = find_given(database, "standby")) spec.standby = standby->as_bool();
+  if (const sdk::Config* failover = find_given(database, "failover")) spec.failover = failover->as_bool();
   if (const sdk::Config* name = find_given(database, "application_name")) spec.application_name = name->as_nonblank_string();
   spec.unchanged_toast = read_unchanged_toast(find_given(database, "unchanged_toast"));
   if (spec.output_plugin == DatabaseSpec::OutputPlugin::pgoutput && !spec.wal2json_options.empty())

@@ -173,7 +173,7 @@ TEST_CASE("pipeline config refuses unknown keys, naming the path and the keys it
                     "my.yaml: database.slot: unknown key (expected one of: connect_url, slot_name, wal2json_options, "
                     "status_interval_s, reconnect_initial_s, reconnect_max_s, snapshot, snapshot_tables, "
                     "snapshot_parallelism, heartbeat_interval_s, output_plugin, publication, slot_busy_wait_s, standby, "
-                    "application_name, unchanged_toast, heartbeat_connect_url)");
+                    "application_name, unchanged_toast, heartbeat_connect_url, failover)");
   CHECK_THROWS_WITH(parse(kDatabase + "filters: [{class: F, confg: {}}]\n" + kProcessors),
                     "my.yaml: filters[0].confg: unknown key (expected one of: class, config)");
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: P}, {class: Q, filterz: []}]\n"),
@@ -227,7 +227,7 @@ TEST_CASE("pipeline config names the path and the expected type of a wrong value
                     "my.yaml: database: expected a mapping with the keys connect_url, slot_name, wal2json_options, "
                     "status_interval_s, reconnect_initial_s, reconnect_max_s, snapshot, snapshot_tables, "
                     "snapshot_parallelism, heartbeat_interval_s, output_plugin, publication, slot_busy_wait_s, standby, "
-                    "application_name, unchanged_toast, heartbeat_connect_url");
+                    "application_name, unchanged_toast, heartbeat_connect_url, failover");
   CHECK_THROWS_WITH(parse(kDatabase + "filters: {class: F}\n" + kProcessors), "my.yaml: filters: expected a list");
   CHECK_THROWS_WITH(parse(kDatabase + "filters:\n" + kProcessors), "my.yaml: filters: expected a list");
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: P\n"), "my.yaml: processors: expected a list");
@@ -392,7 +392,7 @@ TEST_CASE("pipeline config checks snapshot, snapshot_tables and heartbeat_interv
                     "my.yaml: database.heartbeat_connect_url: only means something with heartbeat_interval_s > 0");
 }
 
-TEST_CASE("pipeline config reads slot_busy_wait_s, standby and application_name", "[pipeline_config]") {
+TEST_CASE("pipeline config reads slot_busy_wait_s, standby, application_name and failover", "[pipeline_config]") {
   const auto with = [](const std::string& keys) {
     return parse("database: {connect_url: x, slot_name: s, " + keys + "}\n" + kFilters + kProcessors).database;
   };
@@ -409,6 +409,9 @@ TEST_CASE("pipeline config reads slot_busy_wait_s, standby and application_name"
                     "my.yaml: database.slot_busy_wait_s: must be a number of seconds >= 0 (0: off), found '-1'");
   CHECK_THROWS_WITH(with("standby: maybe"), "my.yaml: database.standby: expected true or false, found 'maybe'");
   CHECK_THROWS_WITH(with("application_name: ' '"), "my.yaml: database.application_name: must not be blank");
+  CHECK_FALSE(defaults.failover);
+  CHECK(with("failover: true").failover);
+  CHECK_THROWS_WITH(with("failover: sometimes"), "my.yaml: database.failover: expected true or false, found 'sometimes'");
 }
 
 TEST_CASE("pipeline config reads unchanged_toast: omit by default, or from_identity", "[pipeline_config]") {

@@ -150,7 +150,10 @@ std::string PostgresCluster::test_output_plugin() {
 }
 
 void PostgresCluster::prepare_output_plugin(std::string_view database) const {
-  if (test_output_plugin() == "pgoutput") exec("CREATE PUBLICATION popyka FOR ALL TABLES", database);
+  if (test_output_plugin() != "pgoutput") return;
+  if (query_value("SELECT count(*) FROM pg_publication WHERE pubname = 'popyka'", database) == "0") {
+    exec("CREATE PUBLICATION popyka FOR ALL TABLES", database);
+  }
 }
 
 int PostgresCluster::major() const { return std::stoi(query_value("SHOW server_version_num").value()) / 10000; }

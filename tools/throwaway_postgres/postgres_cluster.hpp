@@ -52,7 +52,8 @@ class PostgresCluster {
   static std::string test_output_plugin();
   // With pgoutput, creates the publication popyka streams (`popyka`, FOR ALL TABLES) in
   // `database` as the superuser, as a DBA would for a role that may not: pgoutput decodes a
-  // change only if the publication existed when it was written. Nothing with wal2json.
+  // change only if the publication existed when it was written. Nothing with wal2json, or when
+  // it exists already.
   void prepare_output_plugin(std::string_view database = "postgres") const;
 
   int port() const { return port_; }

@@ -78,9 +78,14 @@ ReplicationSession::ReplicationSession(const config::DatabaseSpec& database, boo
           std::chrono::duration<double>(database.status_interval_s))) {
   check_server_version();
   check_standby();
+  check_failover();
   check_wal_level();
   prepare_slot(may_create_slot);
   if (exported_snapshot_.empty()) start_replication();
+}
+
+std::string ReplicationSession::server() const {
+  return fmt::format("{}:{}", PQhost(connection_.native()), PQport(connection_.native()));
 }
 
 void ReplicationSession::check_server_version() {
@@ -119,6 +124,23 @@ void ReplicationSession::check_standby() {
   }
 }
 
+void ReplicationSession::check_failover() {
+  if (!database_.failover) return;
+  if (PQserverVersion(connection_.native()) < 170000) {
+    throw ReplicationError(fmt::format(
+        "database.failover: true needs PostgreSQL 17 or later (failover slots); this server is PostgreSQL {}: set "
+        "database.failover: false",
+        PQparameterStatus(connection_.native(), "server_version")));
+  }
+  if (on_standby_) return;  // the primary's settings matter, not this one's
+  // Without it the primary may send popyka changes its standby has not received, which a
+  // failover then loses: the consumer would have rows the new primary never had.
+  if (connection_.execute("SHOW synchronized_standby_slots").value(0, 0).empty()) {
+    spdlog::warn("database.failover: synchronized_standby_slots is empty on this primary, so popyka may receive "
+                 "changes no standby has yet, which a failover loses; list the standbys' physical slots there");
+  }
+}
+
 void ReplicationSession::check_wal_level() {
   // Asked first: with wal_level=replica the slot creation error would be less clear.
   auto result = connection_.execute("SHOW wal_level");
@@ -132,7 +154,7 @@ void ReplicationSession::check_wal_level() {
 
 void ReplicationSession::prepare_slot(bool may_create_slot) {
   const bool initial_snapshot = database_.snapshot == config::DatabaseSpec::Snapshot::initial;
-  ReplicationSlot slot(connection_, database_.slot_name, plugin_->name());
+  ReplicationSlot slot(connection_, database_.slot_name, plugin_->name(), database_.failover);
   // Both asked now: once the slot exported its snapshot, no command may run here until it is
   // read. A slot of another plugin is refused by slot.prepare(); pgoutput makes no publication for it.
   const std::string slot_plugin = slot.plugin_in_use();
@@ -166,7 +188,7 @@ bool ReplicationSession::take_initial_snapshot(ChangeConsumer& consumer) {
     consumer.checkpoint();
     complete = !consumer.has_pending();
   }
-  ReplicationSlot slot(connection_, database_.slot_name, plugin_->name());
+  ReplicationSlot slot(connection_, database_.slot_name, plugin_->name(), database_.failover);
   if (complete) {
     runtime::flush_logs();  // the R rows' log lines, before the snapshot counts as done
     slot.snapshot_finished();
@@ -193,7 +215,7 @@ void ReplicationSession::start_replication() {
     rethrow_plugin_failure(e, plugin_->name());
     if (e.sqlstate() == "55006") throw slot_in_use(connection_, database_.slot_name, pid_in_message(e.what()));
     // An invalidated slot: lost at startup, or while the checkpointer ended our last session.
-    ReplicationSlot(connection_, database_.slot_name, plugin_->name()).check_valid();
+    ReplicationSlot(connection_, database_.slot_name, plugin_->name(), database_.failover).check_valid();
     throw ReplicationError(fmt::format("cannot start streaming slot \"{}\": {}", database_.slot_name, e.what()));
   }
   spdlog::info("streaming replication slot \"{}\" from {}", database_.slot_name, sdk::format_lsn(start_position_));

@@ -30,10 +30,13 @@ class ReplicationSession {
   void stream(ChangeConsumer& consumer);
 
   sdk::Lsn start_position() const { return start_position_; }
+  // "host:port" of the server this session streams from (one of a multi-host connect_url's).
+  std::string server() const;
 
  private:
   void check_server_version();
   void check_standby();
+  void check_failover();
   void check_wal_level();
   void prepare_slot(bool may_create_slot);
   // The R rows, every one done, before START_REPLICATION on this (until then idle) connection.

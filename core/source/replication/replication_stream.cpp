@@ -59,15 +59,20 @@ void stream_until_stopped(const config::DatabaseSpec& database, ChangeConsumer& 
   bool streamed = false;  // a session has started: failures from now on are waited out
   int failed_attempts = 0;
   Clock::time_point lost_at;
+  std::string server;  // of the last session: a multi-host connect_url may reconnect elsewhere
   while (!runtime::stop_requested()) {
     try {
       ReplicationSession session(database, /*may_create_slot=*/!streamed);
       if (failed_attempts > 0) {
         metrics::registry().reconnects.add();
-        spdlog::info("replication connection recovered after {} attempt(s) in {:.1f}s; resuming from {}",
-                     failed_attempts, std::chrono::duration<double>(Clock::now() - lost_at).count(),
+        const std::string elsewhere =
+            session.server() == server ? ""
+                                       : fmt::format(" on another server, {} (was {}: a failover?)", session.server(), server);
+        spdlog::info("replication connection recovered after {} attempt(s) in {:.1f}s{}; resuming from {}",
+                     failed_attempts, std::chrono::duration<double>(Clock::now() - lost_at).count(), elsewhere,
                      sdk::format_lsn(session.start_position()));
       }
+      server = session.server();
       if (!streamed) slot_busy.acquired();
       streamed = true;
       failed_attempts = 0;

@@ -37,6 +37,7 @@ struct ReplicationSlot::Row {
   sdk::Lsn confirmed_flush = 0;
   // Why the server invalidated the slot (SlotInvalidated::Cause's words); empty while it is valid.
   std::string invalidation;
+  bool failover = false;  // synced to standbys (PostgreSQL 17+)
 };
 
 namespace {
@@ -57,8 +58,9 @@ std::string_view invalidation_column(int server_version) {
 
 }  // namespace
 
-ReplicationSlot::ReplicationSlot(ReplicationConnection& connection, std::string slot_name, std::string_view plugin)
-    : connection_(connection), slot_name_(std::move(slot_name)), plugin_(plugin) {
+ReplicationSlot::ReplicationSlot(ReplicationConnection& connection, std::string slot_name, std::string_view plugin,
+                                 bool failover)
+    : connection_(connection), slot_name_(std::move(slot_name)), plugin_(plugin), failover_(failover) {
   validate_slot_name(slot_name_);
 }
 
@@ -72,9 +74,10 @@ bool ReplicationSlot::lookup(Row& row) {
       "SELECT coalesce(plugin, ''), slot_type, coalesce(database::text, ''), "
       "coalesce(database = current_database(), false), coalesce(active_pid, 0), "
       // as a decimal number: no LSN text parser needed here
-      "(coalesce(confirmed_flush_lsn, '0/0') - '0/0')::text, {} "
+      "(coalesce(confirmed_flush_lsn, '0/0') - '0/0')::text, {}, {} "
       "FROM pg_replication_slots WHERE slot_name = '{}'",
-      invalidation_column(PQserverVersion(connection_.native())), slot_name_));
+      invalidation_column(PQserverVersion(connection_.native())),
+      PQserverVersion(connection_.native()) >= 170000 ? "failover" : "false", slot_name_));
   if (result.rows() == 0) return false;
   row.plugin = result.value(0, 0);
   row.slot_type = result.value(0, 1);
@@ -83,6 +86,7 @@ bool ReplicationSlot::lookup(Row& row) {
   row.active_pid = std::stoi(std::string(result.value(0, 4)));
   row.confirmed_flush = std::stoull(std::string(result.value(0, 5)));
   row.invalidation = result.value(0, 6);
+  row.failover = result.value(0, 7) == "t";
   return true;
 }
 
@@ -128,6 +132,16 @@ ReplicationSlot::Prepared ReplicationSlot::prepare(bool may_create, bool initial
   bool created = false;
   if (!lookup(row)) {
     if (may_create && initial_snapshot) return create_exporting_snapshot();
+    if (!may_create && failover_) {
+      throw ReplicationError(fmt::format(
+          "replication slot \"{0}\" does not exist on the server popyka reconnected to ({1}:{2}), a promoted "
+          "standby after a failover? It was not synced there in time (its pg_replication_slots lacked \"{0}\" "
+          "with synced = true; check sync_replication_slots, hot_standby_feedback and primary_slot_name on the "
+          "standbys, and synchronized_standby_slots on the primary), so the changes since popyka's last confirmed "
+          "position are lost to it. To start over from now, drop nothing and start popyka-host again: it creates the "
+          "slot; with database.snapshot: initial it resends the rows",
+          slot_name_, PQhost(connection_.native()), PQport(connection_.native())));
+    }
     if (!may_create) {
       throw ReplicationError(fmt::format(
           "replication slot \"{}\" disappeared while popyka was disconnected; changes made meanwhile "
@@ -155,16 +169,22 @@ ReplicationSlot::Prepared ReplicationSlot::prepare(bool may_create, bool initial
   if (!created) {
     spdlog::info("using existing replication slot \"{}\" (confirmed up to {})", slot_name_,
                  sdk::format_lsn(row.confirmed_flush));
+    if (failover_ && !row.failover) {
+      spdlog::warn("replication slot \"{0}\" is no failover slot, so no standby has it after a failover "
+                   "(database.failover: true creates new slots with it): run ALTER_REPLICATION_SLOT {0} (FAILOVER "
+                   "true) on a replication connection (psql \"dbname=<database> replication=database\"), or drop it "
+                   "and let popyka-host create it",
+                   slot_name_);
+    }
   }
   return Prepared{created, row.confirmed_flush, {}};  // no snapshot exported on this path
 }
 
 void ReplicationSlot::create() {
   try {
-    // NOEXPORT_SNAPSHOT: popyka streams changes only, it never reads the snapshot (and the
-    // old spelling works on every PostgreSQL from 10 on).
+    // No snapshot exported: popyka streams changes only, it never reads the snapshot.
     auto result = connection_.execute(
-        fmt::format("CREATE_REPLICATION_SLOT {} LOGICAL {} NOEXPORT_SNAPSHOT", slot_name_, plugin_));
+        fmt::format("CREATE_REPLICATION_SLOT {} LOGICAL {} {}", slot_name_, plugin_, creation_options("nothing")));
     spdlog::info("created replication slot \"{}\" with {} at {}", slot_name_, plugin_, result.value(0, 1));
   } catch (const ServerError& e) {
     rethrow_plugin_failure(e, plugin_);
@@ -185,9 +205,8 @@ ReplicationSlot::Prepared ReplicationSlot::create_exporting_snapshot() {
     }
   }
   try {
-    // The old spelling works on every PostgreSQL from 10 on (15 also takes (SNAPSHOT 'export')).
     auto result = connection_.execute(
-        fmt::format("CREATE_REPLICATION_SLOT {} LOGICAL {} EXPORT_SNAPSHOT", slot_name_, plugin_));
+        fmt::format("CREATE_REPLICATION_SLOT {} LOGICAL {} {}", slot_name_, plugin_, creation_options("export")));
     // slot_name, consistent_point, snapshot_name, output_plugin. No command may follow on this
     // connection until the snapshot is imported: it would end the exported snapshot.
     const std::string_view point = result.value(0, 1);
@@ -206,6 +225,13 @@ ReplicationSlot::Prepared ReplicationSlot::create_exporting_snapshot() {
     rethrow_plugin_failure(e, plugin_);
     throw ReplicationError(fmt::format("cannot create replication slot \"{}\": {}", slot_name_, e.what()));
   }
+}
+
+std::string ReplicationSlot::creation_options(std::string_view snapshot) const {
+  // The list form came with PostgreSQL 15 and FAILOVER with 17 (the session checked it).
+  if (failover_) return fmt::format("(SNAPSHOT '{}', FAILOVER)", snapshot);
+  // The old spelling works on every PostgreSQL from 10 on.
+  return snapshot == "export" ? "EXPORT_SNAPSHOT" : "NOEXPORT_SNAPSHOT";
 }
 
 void ReplicationSlot::snapshot_finished() { drop_marker(); }

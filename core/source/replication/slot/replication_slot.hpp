@@ -20,8 +20,10 @@ void validate_slot_name(std::string_view name);
 class ReplicationSlot {
  public:
   // `plugin`: the output plugin the slot must use (and is created with); none to drop() it.
-  // Throws ReplicationError for an invalid name.
-  ReplicationSlot(ReplicationConnection& connection, std::string slot_name, std::string_view plugin = {});
+  // `failover` (database.failover, PostgreSQL 17+): created as a failover slot, and an existing
+  // one without it gets a warning. Throws ReplicationError for an invalid name.
+  ReplicationSlot(ReplicationConnection& connection, std::string slot_name, std::string_view plugin = {},
+                  bool failover = false);
 
   // The output plugin of the slot as it exists now; empty when there is no such slot.
   std::string plugin_in_use();
@@ -68,12 +70,15 @@ class ReplicationSlot {
   void wait_until_free(Row& row);
   void create();
   Prepared create_exporting_snapshot();
+  // CREATE_REPLICATION_SLOT's options after the plugin, `snapshot` being "export" or "nothing".
+  std::string creation_options(std::string_view snapshot) const;
   bool marker_exists();
   void drop_marker();
 
   ReplicationConnection& connection_;
   std::string slot_name_;
   std::string_view plugin_;
+  bool failover_;
 };
 
 }  // namespace popyka::source::replication

@@ -1,0 +1,61 @@
+// database.failover: true makes the slot a failover slot (PostgreSQL 17+), which the server syncs
+// to standbys; an existing slot without it gets one warning saying how to fix it; before 17 it is
+// one clear error. The failover itself is tests/e2e/failover_test.cpp.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "background_stream.hpp"
+#include "log_capture.hpp"
+#include "stream_checks.hpp"
+
+using namespace popyka;
+using namespace popyka::test;
+
+namespace {
+
+// Streams `slot` with failover: true until the end-of-stream message; returns the log.
+void stream_with_failover(PostgresCluster& cluster, const std::string& slot, const LogCapture& log) {
+  auto spec = database_spec(cluster, slot);
+  spec.failover = true;
+  RecordingConsumer consumer;
+  BackgroundStream stream(spec, consumer);
+  REQUIRE(wait_until_streaming(cluster, slot));
+  cluster.exec(end_of_stream_sql);
+  REQUIRE(stream.wait() == BackgroundStream::Ending::end_of_stream_message);
+  CHECK(log.count("database.failover: synchronized_standby_slots is empty on this primary") == 1);
+}
+
+std::string failover_of(const PostgresCluster& cluster, const std::string& slot) {
+  return cluster.query_value("SELECT failover FROM pg_replication_slots WHERE slot_name = '" + slot + "'").value_or("none");
+}
+
+}  // namespace
+
+TEST_CASE("database.failover: a failover slot on 17 and later, one clear error before", "[matrix]") {
+  auto& cluster = PostgresCluster::shared();
+  cluster.prepare_output_plugin();
+  if (cluster.major() < 17) {
+    auto spec = database_spec(cluster, "failover_slot");
+    spec.failover = true;
+    CHECK_THAT(replication_error(spec),
+               Catch::StartsWith("database.failover: true needs PostgreSQL 17 or later (failover slots); this server "
+                                 "is PostgreSQL " + cluster.query_value("SHOW server_version").value()));
+    CHECK(cluster.query_value("SELECT count(*) FROM pg_replication_slots") == "0");
+    return;
+  }
+  SECTION("a slot popyka-host creates is a failover slot") {
+    LogCapture log;
+    stream_with_failover(cluster, "failover_slot", log);
+    CHECK(failover_of(cluster, "failover_slot") == "t");
+    CHECK_FALSE(log.contains("is no failover slot"));
+  }
+  SECTION("an existing slot without failover: one warning saying how to make it one") {
+    cluster.exec("SELECT pg_create_logical_replication_slot('plain_slot', '" + PostgresCluster::test_output_plugin() + "')");
+    LogCapture log;
+    stream_with_failover(cluster, "plain_slot", log);
+    CHECK(failover_of(cluster, "plain_slot") == "f");
+    CHECK(log.count("replication slot \"plain_slot\" is no failover slot, so no standby has it after a failover") == 1);
+    CHECK(log.contains("ALTER_REPLICATION_SLOT plain_slot (FAILOVER true)"));
+  }
+}
