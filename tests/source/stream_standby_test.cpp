@@ -99,6 +99,29 @@ TEST_CASE("a standby: decoded there on 16 and later, one clear error before", "[
   }
 }
 
+TEST_CASE("an initial snapshot read on a standby: R rows of what the primary had, then its changes", "[.][since16]") {
+  PostgresCluster primary;
+  primary.exec("CREATE TABLE existing(id int PRIMARY KEY); INSERT INTO existing SELECT generate_series(1, 1000)");
+  primary.prepare_output_plugin();
+  const auto standby = PostgresCluster::standby_of(primary);
+  auto spec = database_spec(*standby, "snapshot_on_standby");
+  spec.snapshot = config::DatabaseSpec::Snapshot::initial;
+  spec.snapshot_parallelism = 2;
+  RecordingConsumer consumer;
+  BackgroundStream stream(spec, consumer);
+  REQUIRE(wait_until([&] {
+    primary.exec("SELECT pg_log_standby_snapshot()");
+    return wait_until_streaming(*standby, "snapshot_on_standby", std::chrono::milliseconds(200));
+  }));
+  primary.exec("INSERT INTO existing VALUES (1001)");
+  primary.exec(end_of_stream_sql);
+  REQUIRE(stream.wait() == BackgroundStream::Ending::end_of_stream_message);
+  int snapshot_rows = 0;
+  for (const auto& message : consumer.received()) snapshot_rows += message.json.starts_with(R"({"action":"R")");
+  CHECK(snapshot_rows == 1000);
+  CHECK(inserts_of(consumer.received(), "existing") == 1);
+}
+
 TEST_CASE("pgoutput on a standby without its publication: one line saying to create it on the primary", "[.][since16]") {
   PostgresCluster primary;
   const auto standby = PostgresCluster::standby_of(primary);
