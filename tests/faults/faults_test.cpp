@@ -533,7 +533,7 @@ std::set<int> ids_recorded_by(const TempDir& dir, const std::string& name) {
 // A stuck processor while streaming: the watchdog ends popyka-host after timeout_s, the slot is
 // not confirmed up to the change it was stuck on, and the next run is sent that change again.
 TEST_CASE("a processor that blocks while streaming: exit 2 naming the change's LSN, which is not confirmed and comes again",
-          "[faults][postgres]") {
+          "[faults][postgres][matrix]") {
   using namespace std::chrono_literals;
   auto& cluster = PostgresCluster::shared();
   e2e::prepare_rows_and_slots(cluster);
