@@ -14,10 +14,12 @@ using namespace popyka::test;
 
 namespace {
 
-// Streams `slot` with failover: true until the end-of-stream message; returns the log.
-void stream_with_failover(PostgresCluster& cluster, const std::string& slot, const LogCapture& log) {
+// Streams `slot` with failover: true until the end-of-stream message.
+void stream_with_failover(PostgresCluster& cluster, const std::string& slot, const LogCapture& log,
+                          config::DatabaseSpec::Snapshot snapshot = config::DatabaseSpec::Snapshot::never) {
   auto spec = database_spec(cluster, slot);
   spec.failover = true;
+  spec.snapshot = snapshot;
   RecordingConsumer consumer;
   BackgroundStream stream(spec, consumer);
   REQUIRE(wait_until_streaming(cluster, slot));
@@ -49,6 +51,12 @@ TEST_CASE("database.failover: a failover slot on 17 and later, one clear error b
     stream_with_failover(cluster, "failover_slot", log);
     CHECK(failover_of(cluster, "failover_slot") == "t");
     CHECK_FALSE(log.contains("is no failover slot"));
+  }
+  SECTION("a slot created with an initial snapshot is a failover slot too") {
+    LogCapture log;
+    stream_with_failover(cluster, "failover_snapshot", log, config::DatabaseSpec::Snapshot::initial);
+    CHECK(failover_of(cluster, "failover_snapshot") == "t");
+    CHECK(log.contains("initial snapshot of replication slot \"failover_snapshot\" done"));
   }
   SECTION("an existing slot without failover: one warning saying how to make it one") {
     cluster.exec("SELECT pg_create_logical_replication_slot('plain_slot', '" + PostgresCluster::test_output_plugin() + "')");
