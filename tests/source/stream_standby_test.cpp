@@ -29,6 +29,15 @@ bool lsn_at_least(const PostgresCluster& cluster, const std::string& slot, const
                              slot + "'") == "t";
 }
 
+// Waits until a walsender on `standby` streams `slot`. Creating a slot on a standby waits for a
+// running-xacts record from the primary: asked for meanwhile, as the README tells users to.
+bool wait_until_streaming_on(const PostgresCluster& standby, const PostgresCluster& primary, const std::string& slot) {
+  return wait_until([&] {
+    primary.exec("SELECT pg_log_standby_snapshot()");
+    return wait_until_streaming(standby, slot, std::chrono::milliseconds(200));
+  });
+}
+
 }  // namespace
 
 TEST_CASE("a standby: decoded there on 16 and later, one clear error before", "[matrix]") {
@@ -55,11 +64,7 @@ TEST_CASE("a standby: decoded there on 16 and later, one clear error before", "[
     LogCapture log;
     RecordingConsumer consumer;
     BackgroundStream stream(spec, consumer);
-    // Creating a slot on a standby waits for a running-xacts record from the primary.
-    REQUIRE(wait_until([&] {
-      primary.exec("SELECT pg_log_standby_snapshot()");
-      return wait_until_streaming(*standby, "on_standby", std::chrono::milliseconds(200));
-    }));
+    REQUIRE(wait_until_streaming_on(*standby, primary, "on_standby"));
     for (int id = 1; id <= 10; ++id) primary.exec("INSERT INTO on_primary VALUES (" + std::to_string(id) + ")");
     REQUIRE(consumer.wait_until([](const auto& received) { return inserts_of(received, "on_primary") == 10; }));
     // Confirmed to the standby's slot, as on a primary.
@@ -83,10 +88,7 @@ TEST_CASE("a standby: decoded there on 16 and later, one clear error before", "[
     LogCapture log;
     RecordingConsumer consumer;
     BackgroundStream stream(spec, consumer);
-    REQUIRE(wait_until([&] {
-      primary.exec("SELECT pg_log_standby_snapshot()");
-      return wait_until_streaming(*standby, "on_standby", std::chrono::milliseconds(200));
-    }));
+    REQUIRE(wait_until_streaming_on(*standby, primary, "on_standby"));
     const std::string target = primary.query_value("SELECT pg_current_wal_insert_lsn()::text").value();
     CHECK(wait_until([&] {
       primary.exec("INSERT INTO busy VALUES (1)", "elsewhere");
@@ -109,10 +111,7 @@ TEST_CASE("an initial snapshot read on a standby: R rows of what the primary had
   spec.snapshot_parallelism = 2;
   RecordingConsumer consumer;
   BackgroundStream stream(spec, consumer);
-  REQUIRE(wait_until([&] {
-    primary.exec("SELECT pg_log_standby_snapshot()");
-    return wait_until_streaming(*standby, "snapshot_on_standby", std::chrono::milliseconds(200));
-  }));
+  REQUIRE(wait_until_streaming_on(*standby, primary, "snapshot_on_standby"));
   primary.exec("INSERT INTO existing VALUES (1001)");
   primary.exec(end_of_stream_sql);
   REQUIRE(stream.wait() == BackgroundStream::Ending::end_of_stream_message);
