@@ -89,9 +89,7 @@ TEST_CASE("failover: the primary killed mid-stream, the standby promoted: popyka
   const auto standby = PostgresCluster::standby_of(primary, "standby", {"sync_replication_slots = on"});
   primary.exec("ALTER SYSTEM SET synchronized_standby_slots = 'standby'");
   primary.exec("SELECT pg_reload_conf()");
-  const std::string both = "host=127.0.0.1,127.0.0.1 port=" + std::to_string(primary.port()) + "," +
-                           std::to_string(standby->port()) +
-                           " user=postgres dbname=postgres target_session_attrs=read-write connect_timeout=2";
+  const std::string both = PostgresCluster::read_write_dsn(primary, *standby);
 
   MockKafkaProcess kafka({"--topic", topic + ":1"});
   TempDir dir;

@@ -1,6 +1,7 @@
 // database.failover: true makes the slot a failover slot (PostgreSQL 17+), which the server syncs
 // to standbys; an existing slot without it gets one warning saying how to fix it; before 17 it is
-// one clear error. The failover itself is tests/e2e/failover_test.cpp.
+// one clear error; a failover to a standby that has no copy of the slot is one clear error. The
+// failover with the slot synced is tests/e2e/failover_test.cpp.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -66,4 +67,26 @@ TEST_CASE("database.failover: a failover slot on 17 and later, one clear error b
     CHECK(log.count("replication slot \"plain_slot\" is no failover slot, so no standby has it after a failover") == 1);
     CHECK(log.contains("ALTER_REPLICATION_SLOT plain_slot (FAILOVER true)"));
   }
+}
+
+// The standby syncs no slots (no sync_replication_slots): after the failover the new primary has
+// no copy of the slot. popyka-host must say so, not create a new slot from a newer position.
+TEST_CASE("a failover to a standby without the slot: one error naming it, no new slot", "[.][since17]") {
+  PostgresCluster primary;
+  primary.prepare_output_plugin();
+  const auto standby = PostgresCluster::standby_of(primary);
+  auto spec = database_spec(primary, "not_synced");
+  spec.connect_url = PostgresCluster::read_write_dsn(primary, *standby);
+  spec.failover = true;
+  RecordingConsumer consumer;
+  BackgroundStream stream(spec, consumer);
+  REQUIRE(wait_until_streaming(primary, "not_synced"));
+  primary.kill();
+  standby->promote();
+  REQUIRE(stream.wait(std::chrono::seconds(60)) == BackgroundStream::Ending::error);
+  CHECK_THAT(stream.error(),
+             Catch::StartsWith("replication slot \"not_synced\" does not exist on the server popyka reconnected to "
+                               "(127.0.0.1:" + std::to_string(standby->port()) + "), a promoted standby after a failover?") &&
+                 Catch::Contains("check sync_replication_slots"));
+  CHECK(standby->query_value("SELECT count(*) FROM pg_replication_slots") == "0");
 }

@@ -129,6 +129,11 @@ void PostgresCluster::start_on_free_port() {
   }
 }
 
+std::string PostgresCluster::read_write_dsn(const PostgresCluster& a, const PostgresCluster& b) {
+  return "host=127.0.0.1,127.0.0.1 port=" + std::to_string(a.port_) + "," + std::to_string(b.port_) +
+         " user=postgres dbname=postgres target_session_attrs=read-write connect_timeout=2";
+}
+
 void PostgresCluster::promote() {
   run({(bin_dir / "pg_ctl").string(), "-D", data_.string(), "-w", "-t", "60", "promote"});
 }

@@ -43,6 +43,9 @@ class PostgresCluster {
                                                      const std::string& physical_slot = "standby",
                                                      const std::vector<std::string>& settings = {});
   void promote();  // pg_ctl promote: the standby becomes a primary
+  // A key=value connect string naming both servers that libpq connects to whichever takes
+  // writes (target_session_attrs=read-write), as a user's connect_url does for a failover.
+  static std::string read_write_dsn(const PostgresCluster& a, const PostgresCluster& b);
 
   // The cluster every test of one program shares: started on first use, removed at exit.
   static PostgresCluster& shared();

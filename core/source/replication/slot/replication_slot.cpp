@@ -138,8 +138,8 @@ ReplicationSlot::Prepared ReplicationSlot::prepare(bool may_create, bool initial
           "standby after a failover? It was not synced there in time (its pg_replication_slots lacked \"{0}\" "
           "with synced = true; check sync_replication_slots, hot_standby_feedback and primary_slot_name on the "
           "standbys, and synchronized_standby_slots on the primary), so the changes since popyka's last confirmed "
-          "position are lost to it. To start over from now, drop nothing and start popyka-host again: it creates the "
-          "slot; with database.snapshot: initial it resends the rows",
+          "position are lost to it. To start over from now, start popyka-host again: it creates the slot (with "
+          "database.snapshot: initial it resends the rows)",
           slot_name_, PQhost(connection_.native()), PQport(connection_.native())));
     }
     if (!may_create) {
