@@ -57,7 +57,7 @@ kafka::debezium::DebeziumSettings debezium_settings() {
   return s;
 }
 
-std::int64_t fixed_now_ms() { return 1700000000000; }
+std::int64_t fixed_now_ns() { return 1700000000000123456; }
 
 Json::Json(std::string_view text) : text_(text), parser_(std::make_unique<simdjson::dom::parser>()) {
   if (parser_->parse(text_).get(root_) != simdjson::SUCCESS) throw std::runtime_error("not JSON: " + text_);

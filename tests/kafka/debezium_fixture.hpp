@@ -19,8 +19,8 @@ std::unique_ptr<TestChange> change_from_wal2json(std::string_view json, sdk::Lsn
 // The settings the tests start from: topic_prefix `dbserver1`, database_name `inventory`.
 kafka::debezium::DebeziumSettings debezium_settings();
 
-// A fixed clock, so that ts_ms is known: 1700000000000.
-std::int64_t fixed_now_ms();
+// A fixed clock, so that ts_ms, ts_us and ts_ns are known: 1700000000000123456 ns.
+std::int64_t fixed_now_ns();
 
 // JSON values compared by meaning (`1.10` and `1.1` differ only as text, and are equal here).
 class Json {

@@ -106,7 +106,7 @@ const Golden kGolden[] = {
 }  // namespace
 
 TEST_CASE("debezium: every mapped type's value matches Debezium's for the same SQL", "[debezium][types]") {
-  dbz::EventWriter writer(debezium_settings(), &fixed_now_ms);
+  dbz::EventWriter writer(debezium_settings(), &fixed_now_ns);
   const auto change = change_from_wal2json(kInsert, 0x15DCA28);
   const auto records = writer.write(*change);
   REQUIRE(records.size() == 1);
@@ -124,7 +124,7 @@ TEST_CASE("debezium: every mapped type's value matches Debezium's for the same S
 
 TEST_CASE("debezium: create, update, delete, tombstone and message as Debezium's documentation shows them",
           "[debezium][envelope]") {
-  dbz::EventWriter writer(debezium_settings(), &fixed_now_ms);
+  dbz::EventWriter writer(debezium_settings(), &fixed_now_ns);
   const auto commit = change_from_wal2json(kCommit, 22923776);
   CHECK(writer.write(*commit).empty());  // B and C make no event; C's LSN is the sequence's first
 
@@ -136,14 +136,26 @@ TEST_CASE("debezium: create, update, delete, tombstone and message as Debezium's
   const Json created(records[0].value);
   CHECK(created.at("/before") == "null");
   CHECK(created.at("/op") == R"("c")");
-  CHECK(created.at("/ts_ms") == "1700000000000");  // when popyka wrote it
+  // When popyka wrote it, in ms, µs and ns (Debezium 2.6 on).
+  CHECK(created.at("/ts_ms") == "1700000000000");
+  CHECK(created.at("/ts_us") == "1700000000000123");
+  CHECK(created.at("/ts_ns") == "1700000000000123456");
   CHECK(created.at("/transaction") == "null");
-  // source: ts_ms is the commit time (2026-11-30 11:08:13.291342+01), lsn and txId the change's,
-  // sequence the last commit's LSN and this one's, as strings in a JSON array in a string.
+  // source: ts_ms/us/ns are the commit time (2026-11-30 11:08:13.291342+01, wal2json's
+  // microseconds), lsn and txId the change's, sequence the last commit's LSN and this one's, as
+  // strings in a JSON array in a string. Members in the Source schema's order.
   CHECK(created.at("/source") ==
         minified(R"({"version":"popyka-)" POPYKA_VERSION_STRING R"(","connector":"postgresql","name":"dbserver1","ts_ms":1796033293291,)"
-                 R"("snapshot":"false","db":"inventory","sequence":"[\"22923776\",\"22923816\"]","schema":"public",)"
+                 R"("snapshot":"false","db":"inventory","sequence":"[\"22923776\",\"22923816\"]",)"
+                 R"("ts_us":1796033293291342,"ts_ns":1796033293291342000,"schema":"public",)"
                  R"("table":"t","txId":729,"lsn":22923816,"xmin":null})"));
+  const std::string_view members[] = {"before", "after", "source", "op", "ts_ms", "ts_us", "ts_ns", "transaction"};
+  std::size_t at = 0;
+  for (const std::string_view m : members) {  // JsonConverter writes a struct's fields in schema order
+    const auto found = records[0].value.find("\"" + std::string(m) + "\":", at);
+    CHECK(found != std::string::npos);
+    at = found;
+  }
 
   // UPDATE under REPLICA IDENTITY DEFAULT: before holds the key (the identity), the rest null.
   const auto update = change_from_wal2json(kUpdate, 22923900);
@@ -182,13 +194,38 @@ TEST_CASE("debezium: create, update, delete, tombstone and message as Debezium's
   CHECK(m.at("/source/schema") == R"("")");
   CHECK(m.at("/source/table") == R"("")");
   CHECK(m.at("/source/txId") == "732");
+  CHECK(m.at("/source/ts_us") == "1796033293304449");
   CHECK_FALSE(m.has("/before"));
+  CHECK_FALSE(m.has("/ts_us"));  // Debezium's message value has ts_ms only
+}
+
+TEST_CASE("debezium: debezium_version 2.5 writes the envelope of Debezium 2.0 to 2.5, without ts_us and ts_ns",
+          "[debezium][envelope]") {
+  auto settings = debezium_settings();
+  settings.release = {2, 5};
+  settings.schemas = true;
+  dbz::EventWriter writer(settings, &fixed_now_ns);
+  const auto insert = change_from_wal2json(kInsert, 22923816);
+  const Json value(writer.write(*insert)[0].value);
+  CHECK(value.at("/payload/ts_ms") == "1700000000000");
+  CHECK_FALSE(value.has("/payload/ts_us"));
+  CHECK_FALSE(value.has("/payload/ts_ns"));
+  CHECK(value.at("/payload/source/ts_ms") == "1796033293291");
+  CHECK_FALSE(value.has("/payload/source/ts_us"));
+  CHECK_FALSE(value.has("/payload/source/ts_ns"));
+  // Envelope version 1, fields before, after, source, op, ts_ms, transaction; Source unversioned.
+  CHECK(value.at("/schema/version") == "1");
+  CHECK(value.at("/schema/fields/4") == R"({"type":"int64","optional":true,"field":"ts_ms"})");
+  CHECK(value.at("/schema/fields/5/field") == R"("transaction")");
+  CHECK_FALSE(value.has("/schema/fields/2/version"));
+  CHECK(value.at("/schema/fields/2/fields/4/parameters/allowed") == R"("true,last,false,incremental")");
+  CHECK(value.at("/schema/fields/2/fields/7/field") == R"("schema")");
 }
 
 TEST_CASE("debezium: schemas: true wraps key and value in JsonConverter's schema and payload", "[debezium][schemas]") {
   auto settings = debezium_settings();
   settings.schemas = true;
-  dbz::EventWriter writer(settings, &fixed_now_ms);
+  dbz::EventWriter writer(settings, &fixed_now_ns);
   const auto insert = change_from_wal2json(kInsert, 22923816);
   const auto records = writer.write(*insert);
   REQUIRE(records.size() == 1);
@@ -201,9 +238,18 @@ TEST_CASE("debezium: schemas: true wraps key and value in JsonConverter's schema
   CHECK(value.at("/schema/fields/0/field") == R"("before")");
   CHECK(value.at("/schema/fields/1/field") == R"("after")");
   CHECK(value.at("/schema/fields/1/name") == R"("dbserver1.public.t.Value")");
+  CHECK(value.at("/schema/version") == "2");  // Debezium 2.6 on
   CHECK(value.at("/schema/fields/2/name") == R"("io.debezium.connector.postgresql.Source")");
+  CHECK(value.at("/schema/fields/2/version") == "1");  // Debezium 3.1 on
+  CHECK(value.at("/schema/fields/2/fields/4/parameters/allowed") ==
+        R"("true,first,first_in_data_collection,last_in_data_collection,last,false,incremental")");
+  CHECK(value.at("/schema/fields/2/fields/7") == R"({"type":"int64","optional":true,"field":"ts_us"})");
+  CHECK(value.at("/schema/fields/2/fields/8") == R"({"type":"int64","optional":true,"field":"ts_ns"})");
   CHECK(value.at("/schema/fields/3") == R"({"type":"string","optional":false,"field":"op"})");
-  CHECK(value.at("/schema/fields/5/name") == R"("event.block")");
+  CHECK(value.at("/schema/fields/4") == R"({"type":"int64","optional":true,"field":"ts_ms"})");
+  CHECK(value.at("/schema/fields/5") == R"({"type":"int64","optional":true,"field":"ts_us"})");
+  CHECK(value.at("/schema/fields/6") == R"({"type":"int64","optional":true,"field":"ts_ns"})");
+  CHECK(value.at("/schema/fields/7/name") == R"("event.block")");
   // Per column, in the table's order: semantic types with Debezium's names and parameters.
   const std::pair<const char*, const char*> fields[] = {
       {"0", R"({"type":"int32","optional":false,"field":"pk"})"},
@@ -235,12 +281,12 @@ TEST_CASE("debezium: truncates only when skipped_operations lets them through, t
           "[debezium][envelope]") {
   const auto truncate = change_from_wal2json(R"({"action":"T","xid":9,"schema":"public","table":"t"})", 100);
   const auto del = change_from_wal2json(kDelete, 200);
-  dbz::EventWriter by_default(debezium_settings(), &fixed_now_ms);
+  dbz::EventWriter by_default(debezium_settings(), &fixed_now_ns);
   CHECK(by_default.write(*truncate).empty());  // Debezium's default skipped.operations=t
   auto settings = debezium_settings();
   settings.skip_truncate = false;
   settings.tombstones_on_delete = false;
-  dbz::EventWriter writer(settings, &fixed_now_ms);
+  dbz::EventWriter writer(settings, &fixed_now_ns);
   const auto records = writer.write(*truncate);
   REQUIRE(records.size() == 1);
   CHECK_FALSE(records[0].has_key);  // a truncate has no key
@@ -254,7 +300,7 @@ TEST_CASE("debezium: truncates only when skipped_operations lets them through, t
 
 TEST_CASE("debezium: an unchanged TOASTed value is Debezium's placeholder, or the old value under REPLICA IDENTITY FULL",
           "[debezium][toast]") {
-  dbz::EventWriter writer(debezium_settings(), &fixed_now_ms);
+  dbz::EventWriter writer(debezium_settings(), &fixed_now_ns);
   const auto insert = change_from_wal2json(
       R"({"action":"I","xid":1,"schema":"public","table":"docs","columns":[{"name":"id","type":"integer","value":1},)"
       R"({"name":"body","type":"text","value":"long"},{"name":"blob","type":"bytea","value":"00"},{"name":"n","type":"integer","value":5}],)"
@@ -280,7 +326,7 @@ TEST_CASE("debezium: an unchanged TOASTed value is Debezium's placeholder, or th
 
 TEST_CASE("debezium: an UPDATE of the primary key is a delete under the old key, its tombstone and a create under the new",
           "[debezium][envelope]") {
-  dbz::EventWriter writer(debezium_settings(), &fixed_now_ms);
+  dbz::EventWriter writer(debezium_settings(), &fixed_now_ns);
   // wal2json under REPLICA IDENTITY DEFAULT: the identity is the old key when the key changed.
   const auto update = change_from_wal2json(
       R"({"action":"U","xid":5,"schema":"public","table":"items","columns":[{"name":"id","type":"integer","value":2},)"

@@ -81,7 +81,7 @@ TEST_CASE("format: debezium needs topic_prefix and database_name, and its keys a
   CHECK_NOTHROW(setup_with(kafka_config(kNowhere, debezium)));
   Pairs all = debezium;
   all.insert(all.end(), {{"decimal_handling_mode", "string"}, {"schemas", "true"}, {"tombstones_on_delete", "false"},
-                         {"skipped_operations", "none"}});
+                         {"skipped_operations", "none"}, {"debezium_version", "2.5"}});
   CHECK_NOTHROW(setup_with(kafka_config(kNowhere, all)));
   CHECK_NOTHROW(setup_with(kafka_config(kNowhere, {{"topic", "t"}, {"format", "wal2json"}})));
   CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, {{"topic", "t"}, {"format", "avro"}})),
@@ -98,6 +98,12 @@ TEST_CASE("format: debezium needs topic_prefix and database_name, and its keys a
   bad_ops.emplace_back("skipped_operations", "c, x");
   CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, bad_ops)),
                     Catch::StartsWith("processors[0].config.skipped_operations: ") && Catch::Contains("'x'"));
+  for (const char* release : {"1.9", "latest", "3", "3.1.0"}) {
+    Pairs bad_release = debezium;
+    bad_release.emplace_back("debezium_version", release);
+    CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, bad_release)),
+                      Catch::StartsWith("processors[0].config.debezium_version: expected a Debezium release from 2.0 on"));
+  }
   // A Debezium key without format: debezium is a mistake, not silently ignored.
   CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, {{"topic", "t"}, {"schemas", "true"}})),
                     Catch::StartsWith("processors[0].config.schemas: applies only with format: debezium"));

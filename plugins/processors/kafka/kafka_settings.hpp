@@ -62,6 +62,9 @@ inline constexpr sdk::ConfigKey kKafkaConfigKeys[] = {
                       "format: debezium: a tombstone (same key, null value) after each delete; default true"),
     sdk::optional_key("skipped_operations", sdk::ConfigType::String, nullptr,
                       "format: debezium: operations not sent: none, or some of c, u, d, t separated by commas; default t"),
+    sdk::optional_key("debezium_version", sdk::ConfigType::String, nullptr,
+                      "format: debezium: the Debezium release whose events to write, as major.minor (2.0 on; e.g. 2.5: "
+                      "no ts_us/ts_ns); default 3.1, today's shape"),
 };
 
 // Throws sdk::ConfigError naming the offending key.

@@ -8,18 +8,28 @@ namespace popyka::kafka::debezium {
 
 namespace {
 
-// io.debezium.connector.postgresql.Source, as the field `source`.
-constexpr std::string_view kSourceSchema =
+// io.debezium.connector.postgresql.Source, as the field `source`, in three parts around what
+// depends on the release.
+constexpr std::string_view kSourceSchemaHead =
     R"({"type":"struct","fields":[{"type":"string","optional":false,"field":"version"},)"
     R"({"type":"string","optional":false,"field":"connector"},{"type":"string","optional":false,"field":"name"},)"
     R"({"type":"int64","optional":false,"field":"ts_ms"},)"
-    R"({"type":"string","optional":true,"name":"io.debezium.data.Enum","version":1,)"
-    R"("parameters":{"allowed":"true,last,false,incremental"},"default":"false","field":"snapshot"},)"
-    R"({"type":"string","optional":false,"field":"db"},{"type":"string","optional":true,"field":"sequence"},)"
+    R"({"type":"string","optional":true,"name":"io.debezium.data.Enum","version":1,"parameters":{"allowed":)";
+// The snapshot enum's values: 3.1 lists every SnapshotRecord, earlier releases four (while
+// writing `first` and the others already).
+constexpr std::string_view kSnapshotValues = R"("true,first,first_in_data_collection,last_in_data_collection,last,false,incremental")";
+constexpr std::string_view kSnapshotValuesBefore31 = R"("true,last,false,incremental")";
+constexpr std::string_view kSourceSchemaMiddle =
+    R"(},"default":"false","field":"snapshot"},)"
+    R"({"type":"string","optional":false,"field":"db"},{"type":"string","optional":true,"field":"sequence"},)";
+// 2.6 on (optional from 2.6.2 and 2.7.0).
+constexpr std::string_view kSourceMicroTimes =
+    R"({"type":"int64","optional":true,"field":"ts_us"},{"type":"int64","optional":true,"field":"ts_ns"},)";
+constexpr std::string_view kSourceSchemaTail =
     R"({"type":"string","optional":false,"field":"schema"},{"type":"string","optional":false,"field":"table"},)"
     R"({"type":"int64","optional":true,"field":"txId"},{"type":"int64","optional":true,"field":"lsn"},)"
     R"({"type":"int64","optional":true,"field":"xmin"}],"optional":false,)"
-    R"("name":"io.debezium.connector.postgresql.Source","field":"source"})";
+    R"("name":"io.debezium.connector.postgresql.Source")";
 
 // Debezium's transaction block (null unless provide.transaction.metadata, which popyka does not offer).
 constexpr std::string_view kTransactionSchema =
@@ -57,18 +67,32 @@ void append_value_schema(std::string& out, const TableShape& shape, std::span<co
   sdk::append_json_string(out, std::string(base) + ".Value");
 }
 
-void append_envelope_schema(std::string& out, std::string_view value_schema, std::string_view base) {
+std::string source_schema(DebeziumRelease release) {
+  std::string out(kSourceSchemaHead);
+  out += release >= DebeziumRelease{3, 1} ? kSnapshotValues : kSnapshotValuesBefore31;
+  out += kSourceSchemaMiddle;
+  if (has_micro_times(release)) out += kSourceMicroTimes;
+  out += kSourceSchemaTail;
+  if (release >= DebeziumRelease{3, 1}) out += R"(,"version":1)";
+  out += R"(,"field":"source"})";
+  return out;
+}
+
+void append_envelope_schema(std::string& out, std::string_view value_schema, std::string_view source_schema,
+                            std::string_view base, DebeziumRelease release) {
   out += R"({"type":"struct","fields":[)";
   out += value_schema;
   out += R"(,"field":"before"},)";
   out += value_schema;
   out += R"(,"field":"after"},)";
-  out += kSourceSchema;
+  out += source_schema;
   out += R"(,{"type":"string","optional":false,"field":"op"},{"type":"int64","optional":true,"field":"ts_ms"},)";
+  if (has_micro_times(release))
+    out += R"({"type":"int64","optional":true,"field":"ts_us"},{"type":"int64","optional":true,"field":"ts_ns"},)";
   out += kTransactionSchema;
   out += R"(],"optional":false,"name":)";
   sdk::append_json_string(out, std::string(base) + ".Envelope");
-  out += R"(,"version":1})";
+  out += has_micro_times(release) ? R"(,"version":2})" : R"(,"version":1})";
 }
 
 void append_key_schema(std::string& out, std::span<const sdk::Column> key_columns, std::string_view base,
@@ -91,15 +115,15 @@ std::string_view message_key_schema() {
          R"("name":"io.debezium.connector.postgresql.MessageKey"})";
 }
 
-std::string_view message_value_schema() {
-  static const std::string schema = std::string(R"({"type":"struct","fields":[{"type":"string","optional":false,"field":"op"},)"
-                                                R"({"type":"int64","optional":true,"field":"ts_ms"},)") +
-                                    std::string(kSourceSchema) +
-                                    R"(,{"type":"struct","fields":[{"type":"string","optional":true,"field":"prefix"},)"
-                                    R"({"type":"bytes","optional":true,"field":"content"}],"optional":false,)"
-                                    R"("name":"io.debezium.connector.postgresql.Message","field":"message"}],)"
-                                    R"("optional":false,"name":"io.debezium.connector.postgresql.MessageValue"})";
-  return schema;
+std::string message_value_schema(std::string_view source_schema) {
+  std::string out = R"({"type":"struct","fields":[{"type":"string","optional":false,"field":"op"},)"
+                    R"({"type":"int64","optional":true,"field":"ts_ms"},)";
+  out += source_schema;
+  out += R"(,{"type":"struct","fields":[{"type":"string","optional":true,"field":"prefix"},)"
+         R"({"type":"bytes","optional":true,"field":"content"}],"optional":false,)"
+         R"("name":"io.debezium.connector.postgresql.Message","field":"message"}],)"
+         R"("optional":false,"name":"io.debezium.connector.postgresql.MessageValue"})";
+  return out;
 }
 
 }  // namespace popyka::kafka::debezium

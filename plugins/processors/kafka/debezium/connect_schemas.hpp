@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "column_value.hpp"
+#include "debezium_settings.hpp"
 #include "table_shapes.hpp"
 
 namespace popyka::kafka::debezium {
@@ -18,14 +19,20 @@ std::string schema_name_base(std::string_view prefix, std::string_view schema, s
 // decoding does not say which columns are NOT NULL).
 void append_value_schema(std::string& out, const TableShape& shape, std::span<const std::string_view> key_names,
                          std::string_view base, const ColumnValueWriter& values);
-// The envelope `<base>.Envelope`: before, after, source, op, ts_ms, transaction.
-void append_envelope_schema(std::string& out, std::string_view value_schema, std::string_view base);
+// Debezium 2.6 on: ts_us and ts_ns beside ts_ms, in the envelope and in source.
+constexpr bool has_micro_times(DebeziumRelease release) { return release >= DebeziumRelease{2, 6}; }
+
+// io.debezium.connector.postgresql.Source, as the envelope's field `source`.
+std::string source_schema(DebeziumRelease release);
+// The envelope `<base>.Envelope`: before, after, source, op, ts_ms, (ts_us, ts_ns,) transaction.
+void append_envelope_schema(std::string& out, std::string_view value_schema, std::string_view source_schema,
+                            std::string_view base, DebeziumRelease release);
 // The key `<base>.Key`: the primary-key columns, required.
 void append_key_schema(std::string& out, std::span<const sdk::Column> key_columns, std::string_view base,
                        const ColumnValueWriter& values);
 
 // Logical decoding messages: `io.debezium.connector.postgresql.MessageKey` and `MessageValue`.
 std::string_view message_key_schema();
-std::string_view message_value_schema();
+std::string message_value_schema(std::string_view source_schema);
 
 }  // namespace popyka::kafka::debezium

@@ -1,5 +1,7 @@
 #include "debezium_settings.hpp"
 
+#include <charconv>
+
 namespace popyka::kafka::debezium {
 
 namespace {
@@ -32,6 +34,21 @@ void parse_skipped(const sdk::Config& node, DebeziumSettings& s) {
   }
 }
 
+// `2.5`, `3.1`: releases before 2.0 wrote another envelope (and took other properties).
+DebeziumRelease parse_release(const sdk::Config& node) {
+  const std::string& text = node.as_string();
+  DebeziumRelease r;
+  const char* end = text.data() + text.size();
+  auto [dot, ec] = std::from_chars(text.data(), end, r.major);
+  bool ok = ec == std::errc{} && dot != end && *dot == '.';
+  if (ok) {
+    auto [last, ec2] = std::from_chars(dot + 1, end, r.minor);
+    ok = ec2 == std::errc{} && last == end && dot + 1 != end;
+  }
+  if (!ok || r.major < 2) node.fail("expected a Debezium release from 2.0 on as major.minor (e.g. 2.5 or 3.1), found '" + text + "'");
+  return r;
+}
+
 }  // namespace
 
 DebeziumSettings parse_debezium_settings(const sdk::Config& config) {
@@ -42,6 +59,7 @@ DebeziumSettings parse_debezium_settings(const sdk::Config& config) {
   s.schemas = config.get_bool("schemas", false);
   s.tombstones_on_delete = config.get_bool("tombstones_on_delete", true);
   if (const sdk::Config* k = config.find("skipped_operations")) parse_skipped(*k, s);
+  if (const sdk::Config* v = config.find("debezium_version")) s.release = parse_release(*v);
   return s;
 }
 

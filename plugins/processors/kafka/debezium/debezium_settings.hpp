@@ -1,4 +1,5 @@
 #pragma once
+#include <compare>
 #include <string>
 
 #include <popyka/sdk/config.hpp>
@@ -6,6 +7,16 @@
 #include "column_value.hpp"
 
 namespace popyka::kafka::debezium {
+
+// A Debezium release, major.minor: which release's events to write (debezium_version). The
+// envelope changed in 2.6 (ts_us and ts_ns; the Envelope schema's version 2), 2.7 (ts_us and
+// ts_ns optional in the source schema) and 3.1 (the source schema versioned, its snapshot enum
+// listing every marker); docs/debezium-format.md has the details.
+struct DebeziumRelease {
+  int major = 3;
+  int minor = 1;
+  auto operator<=>(const DebeziumRelease&) const = default;
+};
 
 // ProduceToKafkaProcessor's keys for `format: debezium`, named after the Debezium connector
 // properties they stand for.
@@ -15,6 +26,7 @@ struct DebeziumSettings {
   DecimalMode decimal_mode = DecimalMode::Precise;  // decimal.handling.mode
   bool schemas = false;               // JsonConverter's schemas.enable
   bool tombstones_on_delete = true;   // tombstones.on.delete
+  DebeziumRelease release;            // today's Debezium by default
   // skipped.operations (default `t`): c, u, d, t for inserts (and snapshot rows), updates,
   // deletes and truncates that are not sent.
   bool skip_create = false, skip_update = false, skip_delete = false, skip_truncate = true;
@@ -22,7 +34,8 @@ struct DebeziumSettings {
 
 // The keys above, as they appear in `config:`.
 inline constexpr const char* kDebeziumKeyNames[] = {"topic_prefix", "database_name", "decimal_handling_mode",
-                                                    "schemas", "tombstones_on_delete", "skipped_operations"};
+                                                    "schemas", "tombstones_on_delete", "skipped_operations",
+                                                    "debezium_version"};
 
 // Throws sdk::ConfigError naming the key at fault.
 DebeziumSettings parse_debezium_settings(const sdk::Config& config);

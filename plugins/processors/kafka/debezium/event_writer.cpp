@@ -48,12 +48,16 @@ const sdk::Column* find(std::span<const sdk::Column> row, std::size_t hint, std:
 
 }  // namespace
 
-std::int64_t EventWriter::system_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+std::int64_t EventWriter::system_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-EventWriter::EventWriter(DebeziumSettings settings, Clock now_ms)
-    : settings_(std::move(settings)), now_ms_(now_ms), values_(settings_.decimal_mode) {
+EventWriter::EventWriter(DebeziumSettings settings, Clock now_ns)
+    : settings_(std::move(settings)),
+      now_ns_(now_ns),
+      values_(settings_.decimal_mode),
+      source_schema_(source_schema(settings_.release)),
+      message_value_schema_(message_value_schema(source_schema_)) {
   source_start_ = "{\"version\":\"";
   source_start_ += kSourceVersion;
   source_start_ += "\",\"connector\":\"postgresql\",\"name\":";
@@ -145,6 +149,7 @@ void EventWriter::write_row_event(const sdk::Change& change, char op, bool parti
   record.value.clear();
   record.has_value = true;
   std::string& out = record.value;
+  const std::int64_t now = now_ns_();
   append_envelope_start(out, shape, change);
   out += "{\"before\":";
   // The identity is the old row under REPLICA IDENTITY FULL, the key's columns otherwise.
@@ -156,11 +161,11 @@ void EventWriter::write_row_event(const sdk::Change& change, char op, bool parti
   if (op == 'd') out += "null";
   else append_row(out, shape, columns, identity, partial ? Missing::Unavailable : Missing::Null);
   out += ",\"source\":";
-  append_source(out, change, op == 'r');
+  append_source(out, change, op == 'r', now);
   out += ",\"op\":\"";
   out += op;
-  out += "\",\"ts_ms\":";
-  append_number(out, now_ms_());
+  out += "\",";
+  append_times(out, now);
   out += ",\"transaction\":null}";
   close_value(out);
 }
@@ -174,11 +179,12 @@ void EventWriter::write_truncate(const sdk::Change& change) {
   record.has_value = true;
   std::string& out = record.value;
   out.clear();
+  const std::int64_t now = now_ns_();
   append_envelope_start(out, shape, change);
   out += "{\"before\":null,\"after\":null,\"source\":";
-  append_source(out, change, false);
-  out += ",\"op\":\"t\",\"ts_ms\":";
-  append_number(out, now_ms_());
+  append_source(out, change, false, now);
+  out += ",\"op\":\"t\",";
+  append_times(out, now);
   out += ",\"transaction\":null}";
   close_value(out);
 }
@@ -199,11 +205,13 @@ void EventWriter::write_message(const sdk::Change& change) {
   std::string& out = record.value;
   out.clear();
   record.has_value = true;
-  if (settings_.schemas) open_schema_wrapper(out, message_value_schema());
+  if (settings_.schemas) open_schema_wrapper(out, message_value_schema_);
+  // Debezium's message value has ts_ms only; its source has all three.
+  const std::int64_t now = now_ns_();
   out += "{\"op\":\"m\",\"ts_ms\":";
-  append_number(out, now_ms_());
+  append_number(out, floor_div(now, 1'000'000));
   out += ",\"source\":";
-  append_source(out, change, false);
+  append_source(out, change, false, now);
   out += ",\"message\":{\"prefix\":";
   sdk::append_json_string(out, prefix);
   out += ",\"content\":\"";
@@ -262,13 +270,28 @@ void EventWriter::append_row(std::string& out, const TableShape& shape, std::spa
   out += '}';
 }
 
-void EventWriter::append_source(std::string& out, const sdk::Change& change, bool snapshot) {
+void EventWriter::append_times(std::string& out, std::int64_t ns) const {
+  out += "\"ts_ms\":";
+  append_number(out, floor_div(ns, 1'000'000));
+  append_micro_times(out, ns);
+}
+
+void EventWriter::append_micro_times(std::string& out, std::int64_t ns) const {
+  if (!has_micro_times(settings_.release)) return;
+  out += ",\"ts_us\":";
+  append_number(out, floor_div(ns, 1000));
+  out += ",\"ts_ns\":";
+  append_number(out, ns);
+}
+
+void EventWriter::append_source(std::string& out, const sdk::Change& change, bool snapshot, std::int64_t now_ns) {
   out += source_start_;
-  // The commit time (wal2json's include-timestamp); a snapshot row has none: the time read.
+  // The commit time (wal2json's include-timestamp, in microseconds); a snapshot row has none: the time read.
   std::optional<std::int64_t> commit_micros;
   int infinite = 0;
   if (const sdk::Value t = change.timestamp(); t.is_string()) commit_micros = parse_timestamp(text_of(t, scratch_), &infinite);
-  append_number(out, commit_micros && infinite == 0 ? floor_div(*commit_micros, 1000) : now_ms_());
+  const std::int64_t source_ns = commit_micros && infinite == 0 ? *commit_micros * 1000 : now_ns;
+  append_number(out, floor_div(source_ns, 1'000'000));
   out += snapshot ? ",\"snapshot\":\"true\"" : ",\"snapshot\":\"false\"";
   out += db_;
   // sequence: the last commit's LSN and this change's, as a JSON array of strings in a string.
@@ -276,7 +299,9 @@ void EventWriter::append_source(std::string& out, const sdk::Change& change, boo
   append_sequence_lsn(out, last_commit_lsn_);
   out += ',';
   append_sequence_lsn(out, change.lsn());
-  out += "]\",\"schema\":";
+  out += "]\"";
+  append_micro_times(out, source_ns);
+  out += ",\"schema\":";
   sdk::append_json_string(out, change.schema());
   out += ",\"table\":";
   sdk::append_json_string(out, change.table());
@@ -298,7 +323,7 @@ void EventWriter::append_envelope_start(std::string& out, TableShape& shape, con
     schema_base_ = schema_name_base(settings_.topic_prefix, change.schema(), change.table());
     shape.value_schema.clear();
     append_value_schema(shape.value_schema, shape, key_names_, schema_base_, values_);
-    append_envelope_schema(shape.envelope_schema, shape.value_schema, schema_base_);
+    append_envelope_schema(shape.envelope_schema, shape.value_schema, source_schema_, schema_base_, settings_.release);
   }
   open_schema_wrapper(out, shape.envelope_schema);
 }

@@ -30,20 +30,21 @@ struct Record {
 //   I -> op c, R (initial snapshot) -> op r, U -> op u, D -> op d then a tombstone, T -> op t
 //   (skipped by default, as Debezium's skipped.operations), M -> op m; B and C -> nothing.
 //   A U that changes the primary key -> op d under the old key, its tombstone, op c under the new.
-// The envelope is {before, after, source, op, ts_ms, transaction}; the key the primary key's
+// The envelope is {before, after, source, op, ts_ms, ts_us, ts_ns, transaction} (no ts_us and
+// ts_ns before Debezium 2.6, settings.release); the key the primary key's
 // columns (null without one). docs/debezium-format.md says what each field holds and where
 // popyka differs from Debezium.
 //
 // Keeps its buffers between changes: once warm, a change costs no allocation.
 class EventWriter {
  public:
-  using Clock = std::int64_t (*)();  // milliseconds since the epoch
-  explicit EventWriter(DebeziumSettings settings, Clock now_ms = &system_now_ms);
+  using Clock = std::int64_t (*)();  // nanoseconds since the epoch
+  explicit EventWriter(DebeziumSettings settings, Clock now_ns = &system_now_ns);
 
   // The records for `change`, in the order to produce them; valid until the next call.
   std::span<const Record> write(const sdk::Change& change);
 
-  static std::int64_t system_now_ms();
+  static std::int64_t system_now_ns();
 
  private:
   // `op` c, r, u or d. `partial`: the change is an UPDATE, whose new row may lack unchanged
@@ -62,12 +63,16 @@ class EventWriter {
   enum class Missing { Null, Unavailable };
   void append_row(std::string& out, const TableShape& shape, std::span<const sdk::Column> row, std::span<const sdk::Column> fill,
                   Missing missing);
-  void append_source(std::string& out, const sdk::Change& change, bool snapshot);
+  // `now_ns`: when the event is written (the source's time when the change has no commit time).
+  void append_source(std::string& out, const sdk::Change& change, bool snapshot, std::int64_t now_ns);
+  // `"ts_ms":..` and, from Debezium 2.6 on, `,"ts_us":..,"ts_ns":..`: the envelope's times.
+  void append_times(std::string& out, std::int64_t ns) const;
+  void append_micro_times(std::string& out, std::int64_t ns) const;
   void append_envelope_start(std::string& out, TableShape& shape, const sdk::Change& change);
   void close_value(std::string& out) const;
 
   DebeziumSettings settings_;
-  Clock now_ms_;
+  Clock now_ns_;
   ColumnValueWriter values_;
   TableShapes shapes_;
   std::array<Record, 3> records_;
@@ -76,6 +81,7 @@ class EventWriter {
   std::vector<std::string_view> key_names_;
   std::string schema_base_, scratch_;
   std::string source_start_, db_;  // the source block's parts that never change
+  std::string source_schema_, message_value_schema_;  // for the release
 };
 
 }  // namespace popyka::kafka::debezium
