@@ -122,6 +122,29 @@ TEST_CASE("debezium: every mapped type's value matches Debezium's for the same S
   CHECK(Json(R"({"v":)" + value.at("/after/hs") + "}").at("/v") == R"("{\"k2\":null,\"key\":\"val\"}")");
 }
 
+TEST_CASE("debezium: numeric NaN and infinities as Debezium writes them in each decimal_handling_mode", "[debezium][types]") {
+  // wal2json writes a numeric column's NaN and ±Infinity as null (as JSON has none): only an
+  // array's text still holds them. AbstractRecordsProducerTest: string mode "NAN",
+  // "POSITIVE_INFINITY", "NEGATIVE_INFINITY" (SpecialValueDecimal's names); double mode NaN.
+  const auto row = change_from_wal2json(
+      R"({"action":"I","xid":1,"schema":"public","table":"n","columns":[{"name":"id","type":"integer","value":1},)"
+      R"({"name":"nan","type":"numeric","value":null},{"name":"na","type":"numeric[]","value":"{1.5,NaN,Infinity,-Infinity}"}],)"
+      R"("pk":[{"name":"id","type":"integer"}]})");
+  const std::pair<dbz::DecimalMode, const char*> expected[] = {
+      {dbz::DecimalMode::String, R"(["1.5","NAN","POSITIVE_INFINITY","NEGATIVE_INFINITY"])"},
+      {dbz::DecimalMode::Double, R"([1.5,"NaN","Infinity","-Infinity"])"},
+      {dbz::DecimalMode::Precise, R"([{"scale":1,"value":"Dw=="},null,null,null])"},
+  };
+  for (const auto& [mode, array] : expected) {
+    auto settings = debezium_settings();
+    settings.decimal_mode = mode;
+    dbz::EventWriter writer(settings, &fixed_now_ns);
+    const Json value(writer.write(*row)[0].value);
+    CHECK(value.at("/after/na") == minified(array));
+    CHECK(value.at("/after/nan") == "null");
+  }
+}
+
 TEST_CASE("debezium: create, update, delete, tombstone and message as Debezium's documentation shows them",
           "[debezium][envelope]") {
   dbz::EventWriter writer(debezium_settings(), &fixed_now_ns);

@@ -233,8 +233,10 @@ void ColumnValueWriter::append_scalar(std::string& out, const PgType& type, std:
       return;
     case Kind::Numeric:
       if (text == "NaN" || text == "Infinity" || text == "-Infinity") {
-        // Debezium: NaN only in string and double modes (`NAN`, NaN); none in a Decimal.
-        if (mode_ == DecimalMode::String) sdk::append_json_string(out, text == "NaN" ? "NAN" : text);
+        // Debezium: special values only in string mode (SpecialValueDecimal's names) and double
+        // mode; a Decimal cannot hold them (Debezium fails, popyka writes null).
+        if (mode_ == DecimalMode::String)
+          sdk::append_json_string(out, text == "NaN" ? "NAN" : text == "Infinity" ? "POSITIVE_INFINITY" : "NEGATIVE_INFINITY");
         else if (mode_ == DecimalMode::Double) append_java(out, text == "NaN" ? NAN : (text.front() == '-' ? -INFINITY : INFINITY));
         else out += "null";
         return;
