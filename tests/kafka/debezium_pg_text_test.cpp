@@ -153,3 +153,17 @@ TEST_CASE("debezium: arbitrary text for any type is converted or refused with an
   }
   CHECK(refused > 0);
 }
+
+TEST_CASE("debezium: a fraction's trailing zeros dropped as BigDecimal.stripTrailingZeros() with the scale kept at 0 or more",
+          "[debezium][pg_text]") {
+  const std::pair<const char*, std::pair<const char*, int>> cases[] = {
+      {"1500.00", {"1500", 0}}, {"1.50", {"15", 1}}, {"0.00", {"0", 0}}, {"100", {"100", 0}}, {"10.1111", {"101111", 4}}};
+  for (const auto& [text, expected] : cases) {
+    INFO(text);
+    dbz::Decimal d;
+    REQUIRE(dbz::parse_decimal(text, d));
+    dbz::strip_fraction_zeros(d);
+    CHECK(d.digits == expected.first);
+    CHECK(d.scale == expected.second);
+  }
+}

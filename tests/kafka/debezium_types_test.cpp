@@ -145,6 +145,26 @@ TEST_CASE("debezium: numeric NaN and infinities as Debezium writes them in each 
   }
 }
 
+TEST_CASE("debezium: an unconstrained numeric is a VariableScaleDecimal without the fraction's trailing zeros", "[debezium][types]") {
+  // PostgresValueConverter.convertDecimal (precise mode, no typmod): stripTrailingZeros(), then a
+  // negative scale set to 0; so 1500.00 is 1500 scale 0 (not 1.5E+3), 1.50 is 15 scale 1.
+  const auto row = change_from_wal2json(
+      R"({"action":"I","xid":1,"schema":"public","table":"n","columns":[{"name":"id","type":"integer","value":1},)"
+      R"({"name":"a","type":"numeric","value":1500.00},{"name":"b","type":"numeric","value":1.50},)"
+      R"({"name":"c","type":"numeric","value":0.00},{"name":"d","type":"numeric","value":-1.50},)"
+      R"j({"name":"e","type":"numeric","value":100},{"name":"f","type":"numeric(6,2)","value":1500.00},)j"
+      R"({"name":"g","type":"numeric[]","value":"{1500.00,1.50}"}],"pk":[{"name":"id","type":"integer"}]})");
+  dbz::EventWriter writer(debezium_settings(), &fixed_now_ns);
+  const Json value(writer.write(*row)[0].value);
+  CHECK(value.at("/after/a") == R"({"scale":0,"value":"Bdw="})");  // 1500
+  CHECK(value.at("/after/b") == R"({"scale":1,"value":"Dw=="})");  // 15
+  CHECK(value.at("/after/c") == R"({"scale":0,"value":"AA=="})");  // 0
+  CHECK(value.at("/after/d") == R"({"scale":1,"value":"8Q=="})");  // -15
+  CHECK(value.at("/after/e") == R"({"scale":0,"value":"ZA=="})");  // 100: stays scale 0
+  CHECK(value.at("/after/f") == R"("Aknw")");                      // numeric(6,2): Decimal scale 2, 150000
+  CHECK(value.at("/after/g") == minified(R"([{"scale":0,"value":"Bdw="},{"scale":1,"value":"Dw=="}])"));
+}
+
 TEST_CASE("debezium: create, update, delete, tombstone and message as Debezium's documentation shows them",
           "[debezium][envelope]") {
   dbz::EventWriter writer(debezium_settings(), &fixed_now_ns);

@@ -355,6 +355,7 @@ void ColumnValueWriter::append_decimal(std::string& out, const PgType& type) {
         append_quoted_base64(out, bytes_);
         return;
       }
+      strip_fraction_zeros(decimal_);  // as Debezium: 1.50 is 15 scale 1, 1500.00 is 1500 scale 0
       out += "{\"scale\":";
       append_integer(out, decimal_.scale);
       out += ",\"value\":";

@@ -319,6 +319,13 @@ void rescale(Decimal& d, int scale) {
   for (; d.scale > scale && !d.digits.empty(); --d.scale) d.digits.pop_back();
 }
 
+void strip_fraction_zeros(Decimal& d) {
+  while (d.scale > 0 && d.digits.back() == '0') {
+    d.digits.pop_back();
+    --d.scale;
+  }
+}
+
 void unscaled_bytes(const Decimal& d, std::string& bytes) {
   // Magnitude in base 256, little-endian while building.
   bytes.clear();

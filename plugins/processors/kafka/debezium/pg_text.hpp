@@ -55,6 +55,9 @@ bool parse_decimal(std::string_view text, Decimal& out);
 bool parse_money(std::string_view text, int fraction_digits, Decimal& out);
 // Appends zeros (or drops digits) so that `d.scale == scale`.
 void rescale(Decimal& d, int scale);
+// Drops the fraction's trailing zeros: Java's BigDecimal.stripTrailingZeros() with a negative
+// scale set back to 0, as Debezium writes a VariableScaleDecimal (1500.00 -> 1500 scale 0).
+void strip_fraction_zeros(Decimal& d);
 // The unscaled value as Java's BigInteger.toByteArray(): big-endian two's complement, shortest.
 void unscaled_bytes(const Decimal& d, std::string& bytes);
 
