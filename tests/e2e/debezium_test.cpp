@@ -83,7 +83,7 @@ TEST_CASE("format: debezium end to end: snapshot rows, insert, update, delete an
       CHECK(at(got[i].value, "/source/name") == R"("dbserver1")");
       CHECK(at(got[i].value, "/source/db") == R"("postgres")");
       CHECK(at(got[i].value, "/source/table") == R"("dbz_items")");
-      CHECK(at(got[i].value, "/source/snapshot") == (i < 2 ? R"("true")" : R"("false")"));
+      CHECK(at(got[i].value, "/source/snapshot") == (i == 0 ? R"("first")" : i < 2 ? R"("true")" : R"("false")"));
     }
   }
   // Values typed as Debezium maps them: numeric(10,2) as base64 of the unscaled value (1250,
@@ -95,6 +95,11 @@ TEST_CASE("format: debezium end to end: snapshot rows, insert, update, delete an
   CHECK(at(got[3].value, "/after/name") == R"("uno")");
   CHECK(at(got[3].value, "/source/txId") != "null");
   CHECK(at(got[3].value, "/source/lsn") != "null");
+  // Debezium 2.6 on: source.ts_us from the commit time (wal2json's microseconds), ts_ns from it.
+  const std::string ts_us = at(got[3].value, "/source/ts_us");
+  CHECK(ts_us.substr(0, ts_us.size() - 3) == at(got[3].value, "/source/ts_ms"));
+  CHECK(at(got[3].value, "/source/ts_ns") == ts_us + "000");
+  CHECK(at(got[3].value, "/ts_ns") != "<missing>");
   CHECK(at(got[4].value, "/before/id") == "2");
   CHECK(at(got[4].value, "/after") == "null");
   CHECK(got[5].null_value);  // the tombstone: same key, no value

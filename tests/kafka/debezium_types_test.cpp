@@ -242,6 +242,27 @@ TEST_CASE("debezium: create, update, delete, tombstone and message as Debezium's
   CHECK_FALSE(m.has("/ts_us"));  // Debezium's message value has ts_ms only
 }
 
+TEST_CASE("debezium: snapshot rows are op r, source.snapshot first for the first and true after it", "[debezium][envelope]") {
+  // RelationalSnapshotChangeEventSource.setSnapshotMarker: the snapshot's first row is `first`.
+  // The host makes R rows at the slot's consistent point, without xid or timestamp.
+  dbz::EventWriter writer(debezium_settings(), &fixed_now_ns);
+  const char* expected[] = {"first", "true", "true"};
+  for (int id = 1; id <= 3; ++id) {
+    const auto row = change_from_wal2json(
+        R"({"action":"R","schema":"public","table":"s","columns":[{"name":"id","type":"integer","value":)" + std::to_string(id) +
+            R"(}],"pk":[{"name":"id","type":"integer"}]})",
+        22923776);
+    const Json value(writer.write(*row)[0].value);
+    CHECK(value.at("/op") == R"("r")");
+    CHECK(value.at("/source/snapshot") == "\"" + std::string(expected[id - 1]) + "\"");
+    CHECK(value.at("/source/ts_ms") == "1700000000000");  // no commit time: when it was read
+    CHECK(value.at("/source/txId") == "null");
+    CHECK(value.at("/source/lsn") == "22923776");
+  }
+  const auto insert = change_from_wal2json(kInsert, 22923816);
+  CHECK(Json(writer.write(*insert)[0].value).at("/source/snapshot") == R"("false")");
+}
+
 TEST_CASE("debezium: debezium_version 2.5 writes the envelope of Debezium 2.0 to 2.5, without ts_us and ts_ns",
           "[debezium][envelope]") {
   auto settings = debezium_settings();

@@ -161,7 +161,7 @@ void EventWriter::write_row_event(const sdk::Change& change, char op, bool parti
   if (op == 'd') out += "null";
   else append_row(out, shape, columns, identity, partial ? Missing::Unavailable : Missing::Null);
   out += ",\"source\":";
-  append_source(out, change, op == 'r', now);
+  append_source(out, change, op == 'r' ? next_snapshot_marker() : "false", now);
   out += ",\"op\":\"";
   out += op;
   out += "\",";
@@ -182,7 +182,7 @@ void EventWriter::write_truncate(const sdk::Change& change) {
   const std::int64_t now = now_ns_();
   append_envelope_start(out, shape, change);
   out += "{\"before\":null,\"after\":null,\"source\":";
-  append_source(out, change, false, now);
+  append_source(out, change, "false", now);
   out += ",\"op\":\"t\",";
   append_times(out, now);
   out += ",\"transaction\":null}";
@@ -211,7 +211,7 @@ void EventWriter::write_message(const sdk::Change& change) {
   out += "{\"op\":\"m\",\"ts_ms\":";
   append_number(out, floor_div(now, 1'000'000));
   out += ",\"source\":";
-  append_source(out, change, false, now);
+  append_source(out, change, "false", now);
   out += ",\"message\":{\"prefix\":";
   sdk::append_json_string(out, prefix);
   out += ",\"content\":\"";
@@ -284,7 +284,16 @@ void EventWriter::append_micro_times(std::string& out, std::int64_t ns) const {
   append_number(out, ns);
 }
 
-void EventWriter::append_source(std::string& out, const sdk::Change& change, bool snapshot, std::int64_t now_ns) {
+std::string_view EventWriter::next_snapshot_marker() {
+  // Debezium marks the snapshot's first row `first` and its last `last`; popyka cannot tell
+  // which R row is the last (nothing says the snapshot ended until the stream's first change),
+  // so the rest are `true`.
+  if (snapshot_started_) return "true";
+  snapshot_started_ = true;
+  return "first";
+}
+
+void EventWriter::append_source(std::string& out, const sdk::Change& change, std::string_view snapshot, std::int64_t now_ns) {
   out += source_start_;
   // The commit time (wal2json's include-timestamp, in microseconds); a snapshot row has none: the time read.
   std::optional<std::int64_t> commit_micros;
@@ -292,7 +301,9 @@ void EventWriter::append_source(std::string& out, const sdk::Change& change, boo
   if (const sdk::Value t = change.timestamp(); t.is_string()) commit_micros = parse_timestamp(text_of(t, scratch_), &infinite);
   const std::int64_t source_ns = commit_micros && infinite == 0 ? *commit_micros * 1000 : now_ns;
   append_number(out, floor_div(source_ns, 1'000'000));
-  out += snapshot ? ",\"snapshot\":\"true\"" : ",\"snapshot\":\"false\"";
+  out += ",\"snapshot\":\"";
+  out += snapshot;
+  out += '"';
   out += db_;
   // sequence: the last commit's LSN and this change's, as a JSON array of strings in a string.
   out += ",\"sequence\":\"[";

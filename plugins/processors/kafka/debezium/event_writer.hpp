@@ -63,8 +63,11 @@ class EventWriter {
   enum class Missing { Null, Unavailable };
   void append_row(std::string& out, const TableShape& shape, std::span<const sdk::Column> row, std::span<const sdk::Column> fill,
                   Missing missing);
-  // `now_ns`: when the event is written (the source's time when the change has no commit time).
-  void append_source(std::string& out, const sdk::Change& change, bool snapshot, std::int64_t now_ns);
+  // `snapshot`: source.snapshot (`false` outside the snapshot). `now_ns`: when the event is
+  // written (the source's time when the change has no commit time).
+  void append_source(std::string& out, const sdk::Change& change, std::string_view snapshot, std::int64_t now_ns);
+  // source.snapshot of the next snapshot row: `first` for the first, `true` after it.
+  std::string_view next_snapshot_marker();
   // `"ts_ms":..` and, from Debezium 2.6 on, `,"ts_us":..,"ts_ns":..`: the envelope's times.
   void append_times(std::string& out, std::int64_t ns) const;
   void append_micro_times(std::string& out, std::int64_t ns) const;
@@ -77,6 +80,7 @@ class EventWriter {
   TableShapes shapes_;
   std::array<Record, 3> records_;
   std::size_t count_ = 0;
+  bool snapshot_started_ = false;  // an R row was written
   sdk::Lsn last_commit_lsn_ = 0;  // of the last C seen (C passes the filters only without IgnoreTxFilter)
   std::vector<std::string_view> key_names_;
   std::string schema_base_, scratch_;
