@@ -339,6 +339,19 @@ TEST_CASE("debezium: schemas: true wraps key and value in JsonConverter's schema
   }
   CHECK(value.at("/payload/after/pk") == "1");
   CHECK(value.at("/payload/op") == R"("c")");
+
+  // A logical decoding message's schemas (PostgresSchemaFactory): each versioned.
+  const auto message = change_from_wal2json(kMessage, 22924100);
+  const auto m = writer.write(*message);
+  REQUIRE(m.size() == 1);
+  CHECK(Json(m[0].key).at("/schema") == minified(R"({"type":"struct","fields":[{"type":"string","optional":true,"field":"prefix"}],)"
+                                                  R"("optional":false,"name":"io.debezium.connector.postgresql.MessageKey","version":1})"));
+  const Json mv(m[0].value);
+  CHECK(mv.at("/schema/name") == R"("io.debezium.connector.postgresql.MessageValue")");
+  CHECK(mv.at("/schema/version") == "1");
+  CHECK(mv.at("/schema/fields/2/name") == R"("io.debezium.connector.postgresql.Source")");
+  CHECK(mv.at("/schema/fields/3/version") == "1");
+  CHECK(mv.at("/payload/message/content") == R"("YmFy")");
 }
 
 TEST_CASE("debezium: truncates only when skipped_operations lets them through, tombstones can be turned off",

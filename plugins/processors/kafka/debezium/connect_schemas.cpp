@@ -112,7 +112,7 @@ void append_key_schema(std::string& out, std::span<const sdk::Column> key_column
 
 std::string_view message_key_schema() {
   return R"({"type":"struct","fields":[{"type":"string","optional":true,"field":"prefix"}],"optional":false,)"
-         R"("name":"io.debezium.connector.postgresql.MessageKey"})";
+         R"("name":"io.debezium.connector.postgresql.MessageKey","version":1})";
 }
 
 std::string message_value_schema(std::string_view source_schema) {
@@ -121,8 +121,8 @@ std::string message_value_schema(std::string_view source_schema) {
   out += source_schema;
   out += R"(,{"type":"struct","fields":[{"type":"string","optional":true,"field":"prefix"},)"
          R"({"type":"bytes","optional":true,"field":"content"}],"optional":false,)"
-         R"("name":"io.debezium.connector.postgresql.Message","field":"message"}],)"
-         R"("optional":false,"name":"io.debezium.connector.postgresql.MessageValue"})";
+         R"("name":"io.debezium.connector.postgresql.Message","version":1,"field":"message"}],)"
+         R"("optional":false,"name":"io.debezium.connector.postgresql.MessageValue","version":1})";
   return out;
 }
 

@@ -31,7 +31,8 @@ void append_envelope_schema(std::string& out, std::string_view value_schema, std
 void append_key_schema(std::string& out, std::span<const sdk::Column> key_columns, std::string_view base,
                        const ColumnValueWriter& values);
 
-// Logical decoding messages: `io.debezium.connector.postgresql.MessageKey` and `MessageValue`.
+// Logical decoding messages: `io.debezium.connector.postgresql.MessageKey` and `MessageValue`
+// (version 1 each, and the `Message` block, as PostgresSchemaFactory since Debezium 2.0).
 std::string_view message_key_schema();
 std::string message_value_schema(std::string_view source_schema);
 
