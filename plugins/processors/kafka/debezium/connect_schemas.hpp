@@ -19,9 +19,6 @@ std::string schema_name_base(std::string_view prefix, std::string_view schema, s
 // decoding does not say which columns are NOT NULL).
 void append_value_schema(std::string& out, const TableShape& shape, std::span<const std::string_view> key_names,
                          std::string_view base, const ColumnValueWriter& values);
-// Debezium 2.6 on: ts_us and ts_ns beside ts_ms, in the envelope and in source.
-constexpr bool has_micro_times(DebeziumRelease release) { return release >= DebeziumRelease{2, 6}; }
-
 // io.debezium.connector.postgresql.Source, as the envelope's field `source`.
 std::string source_schema(DebeziumRelease release);
 // The envelope `<base>.Envelope`: before, after, source, op, ts_ms, (ts_us, ts_ns,) transaction.

@@ -18,6 +18,9 @@ struct DebeziumRelease {
   auto operator<=>(const DebeziumRelease&) const = default;
 };
 
+// Debezium 2.6 on: ts_us and ts_ns beside ts_ms, in the envelope and in source.
+constexpr bool has_micro_times(DebeziumRelease release) { return release >= DebeziumRelease{2, 6}; }
+
 // ProduceToKafkaProcessor's keys for `format: debezium`, named after the Debezium connector
 // properties they stand for.
 struct DebeziumSettings {
