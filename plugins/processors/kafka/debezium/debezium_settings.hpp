@@ -9,9 +9,9 @@
 namespace popyka::kafka::debezium {
 
 // A Debezium release, major.minor: which release's events to write (debezium_version). The
-// envelope changed in 2.6 (ts_us and ts_ns; the Envelope schema's version 2), 2.7 (ts_us and
-// ts_ns optional in the source schema) and 3.1 (the source schema versioned, its snapshot enum
-// listing every marker); docs/debezium-format.md has the details.
+// envelope changed in 2.6 (ts_us and ts_ns, optional in the source schema as of 2.6.2; the
+// Envelope schema's version 2) and 3.1 (the source schema versioned, its snapshot enum listing
+// every marker); docs/debezium-format.md has the details.
 struct DebeziumRelease {
   int major = 3;
   int minor = 1;
