@@ -1,17 +1,37 @@
 #pragma once
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "popyka/sdk/change.hpp"
 
 namespace popyka::decode {
+namespace pgoutput {
+class Decoder;
+}
 
-// The host's Change: fields of one parsed wal2json message, pointing into the decoder's
-// buffers. One instance is reused for every message, so the column vectors keep their
-// capacity and decoding allocates nothing once warm.
+// The host's Change: the fields of one change, pointing into its decoder's buffers, whichever
+// input it was decoded from (wal2json text, a pgoutput message, an initial snapshot's row). One
+// instance is reused for every message, so the column vectors keep their capacity and decoding
+// allocates nothing once warm.
+//
+// json() is wal2json's message: for wal2json, the text received; for a change decoded from
+// another input, the text wal2json would have sent, written by its decoder's JsonWriter on the
+// first json() call (many filters never ask for it) and kept until the change is reused.
 class DecodedChange final : public sdk::Change {
  public:
+  // Writes the wal2json message of a change its decoder did not get as wal2json text.
+  class JsonWriter {
+   public:
+    // Appends the message to `out` (empty), and sets where its `columns` and `identity`
+    // arrays' '[' are in it (left npos when absent).
+    virtual void write_json(std::string& out, std::size_t& columns_at, std::size_t& identity_at) const = 0;
+
+   protected:
+    ~JsonWriter() = default;
+  };
+
   sdk::Action action() const noexcept override { return action_; }
   std::string_view schema() const noexcept override { return schema_; }
   std::string_view table() const noexcept override { return table_; }
@@ -24,7 +44,11 @@ class DecodedChange final : public sdk::Change {
   sdk::Value message_prefix() const noexcept override { return prefix_; }
   sdk::Value message_content() const noexcept override { return content_; }
   bool transactional() const noexcept override { return transactional_; }
-  std::string_view json() const noexcept override { return json_; }
+  // noexcept as the SDK declares it: a failure to allocate the text ends the process.
+  std::string_view json() const noexcept override {
+    if (json_writer_ != nullptr) write_json();
+    return json_;
+  }
   // How many times error handlers had the current processor retry this change (the host's
   // bookkeeping, handed to error handlers in sdk::Failure::retries).
   int retries() const noexcept { return retries_; }
@@ -54,11 +78,22 @@ class DecodedChange final : public sdk::Change {
   void replace_columns(std::span<const sdk::Column> columns, std::string_view json) {
     columns_.assign(columns.begin(), columns.end());
     json_ = json;
+    json_writer_ = nullptr;
     columns_at_ = identity_at_ = std::string_view::npos;
   }
+  // Whether json() has its text (received, or written on an earlier call).
+  bool has_json_text() const noexcept { return json_writer_ == nullptr; }
 
  private:
   friend class Wal2JsonDecoder;
+  friend class pgoutput::Decoder;
+
+  void write_json() const {
+    written_.clear();
+    json_writer_->write_json(written_, columns_at_, identity_at_);
+    json_writer_ = nullptr;
+    json_ = written_;
+  }
 
   void clear() noexcept {
     action_ = {};
@@ -71,20 +106,25 @@ class DecodedChange final : public sdk::Change {
     transactional_ = false;
     retries_ = 0;
     columns_at_ = identity_at_ = std::string_view::npos;
+    json_writer_ = nullptr;
   }
 
-  std::string_view text_from(std::size_t at) const noexcept {
-    return at < json_.size() ? json_.substr(at) : std::string_view();
+  std::string_view text_from(const std::size_t& at) const noexcept {
+    const std::string_view text = json();  // first, as writing it sets `at`
+    return at < text.size() ? text.substr(at) : std::string_view();
   }
 
   sdk::Action action_{};
-  std::string_view schema_, table_, json_;
+  std::string_view schema_, table_;
+  mutable std::string_view json_;
+  mutable const JsonWriter* json_writer_ = nullptr;  // set while json_ is still to be written
+  mutable std::string written_;                      // json_ when written here; reused
   std::vector<sdk::Column> columns_, identity_, primary_key_;
   sdk::Lsn lsn_ = 0;
   sdk::Value xid_, timestamp_, prefix_, content_;
   bool transactional_ = false;
   int retries_ = 0;
-  std::size_t columns_at_ = std::string_view::npos, identity_at_ = std::string_view::npos;  // offsets in json_
+  mutable std::size_t columns_at_ = std::string_view::npos, identity_at_ = std::string_view::npos;  // offsets in json_
 };
 
 }  // namespace popyka::decode

@@ -90,11 +90,6 @@ void Pipeline::consume_padded(std::string_view json, sdk::Lsn lsn, std::size_t r
   run(decoder_.current(), json.size());
 }
 
-void Pipeline::consume_decoded(const source::DecodedRow& row, sdk::Lsn lsn) {
-  decoded_row_.assign_row(row.action, row.schema, row.table, row.columns, row.primary_key, row.json, row.columns_at, lsn);
-  run(decoded_row_, row.json.size());
-}
-
 void Pipeline::run(decode::DecodedChange& change, std::size_t bytes) {
   unchanged_toast_.apply(change);
   const std::size_t action = metrics::action_index(change.action());

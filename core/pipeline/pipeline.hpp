@@ -37,7 +37,7 @@ class Pipeline final : public source::ChangeConsumer {
 
   void consume(std::string_view json, sdk::Lsn lsn) override { consume_padded(json, lsn, 0); }
   void consume_padded(std::string_view json, sdk::Lsn lsn, std::size_t readable_after) override;
-  void consume_decoded(const source::DecodedRow& row, sdk::Lsn lsn) override;
+  void consume_decoded(decode::DecodedChange& change, std::size_t bytes) override { run(change, bytes); }
   void poll(std::chrono::milliseconds wait) override;
   sdk::Lsn checkpoint() override;
   bool has_pending() const override { return progress_.has_pending(); }
@@ -79,7 +79,6 @@ class Pipeline final : public source::ChangeConsumer {
 
   config::RuntimeSettings settings_;
   decode::Wal2JsonDecoder decoder_;
-  decode::DecodedChange decoded_row_;  // the change of consume_decoded(), reused
   UnchangedToastStep unchanged_toast_;
   decode::Wal2JsonDecoder retry_decoder_;  // for failed deliveries, decoded again between changes
   ProgressTracker progress_;

@@ -4,6 +4,7 @@
 #include <span>
 #include <string_view>
 
+#include "decode/decoded_change.hpp"
 #include "popyka/sdk/change.hpp"
 
 namespace popyka::source {
@@ -12,20 +13,10 @@ namespace popyka::source {
 // (simdjson's SIMDJSON_PADDING; the pipeline checks that they are enough).
 inline constexpr std::size_t kInPlacePadding = 64;
 
-// A row change a source took apart itself while writing its message (the initial snapshot's R
-// rows): exactly the fields decoding `json` gives, pointing into `json` or into memory that
-// lasts as long as it. Names, types, schema and table are unescaped, values are their exact JSON
-// text, as the wal2json decoder gives them.
-struct DecodedRow {
-  sdk::Action action{};
-  std::string_view schema, table;
-  std::span<const sdk::Column> columns, primary_key;
-  std::string_view json;  // the whole message
-  std::size_t columns_at = std::string_view::npos;  // where `columns`' '[' is in json
-};
-
-// Where a source (the replication stream, a replay file) hands each wal2json message. The
-// pipeline implements it. Every call comes from the source's one thread.
+// Where a source (the replication stream, a replay file, the initial snapshot) hands each change:
+// wal2json's text as received, which the consumer decodes (core/decode) where it lies, or a
+// change a decoder of core/decode made from another input (a pgoutput message, a snapshot row).
+// The pipeline implements it. Every call comes from the source's one thread.
 class ChangeConsumer {
  public:
   // One message, in stream order, with its WAL position. Throws PipelineAbort when the
@@ -38,9 +29,13 @@ class ChangeConsumer {
     (void)readable_after;
     consume(json, lsn);
   }
-  // consume() for a message the source already decoded: the consumer may take `row` as it is
-  // instead of parsing row.json again (the pipeline thread then only runs the plugins).
-  virtual void consume_decoded(const DecodedRow& row, sdk::Lsn lsn) { consume(row.json, lsn); }
+  // A change decoded already, at change.lsn(), from `bytes` bytes of input: the consumer takes it
+  // as it is (the pipeline may fill it in: unchanged_toast) while the call lasts. By default its
+  // wal2json text goes to consume().
+  virtual void consume_decoded(decode::DecodedChange& change, std::size_t bytes) {
+    (void)bytes;
+    consume(change.json(), change.lsn());
+  }
   // Lets asynchronous processors report completions, waiting up to `wait` for one.
   virtual void poll(std::chrono::milliseconds wait) = 0;
   // Flushes every processor and returns the highest LSN up to which every consumed message is

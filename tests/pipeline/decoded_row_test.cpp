@@ -5,7 +5,6 @@
 #include "pipeline_fixture.hpp"
 #include "source/replication/snapshot/row_format.hpp"
 
-using popyka::source::DecodedRow;
 using popyka::source::replication::RowFormat;
 using popyka::source::replication::SnapshotColumn;
 using popyka::source::replication::ValueSpan;
@@ -50,9 +49,11 @@ struct Rows {
     const std::size_t begin = row == 0 ? 0 : ends[row - 1];
     return std::string_view(text).substr(begin, ends[row] - begin);
   }
-  DecodedRow decoded(std::size_t row) const {
-    return formats[row]->decoded(json(row), std::span(columns).subspan(first_column[row], formats[row]->column_count()));
+  popyka::decode::DecodedChange& decoded(std::size_t row, popyka::sdk::Lsn lsn) {
+    formats[row]->decode(json(row), std::span(columns).subspan(first_column[row], formats[row]->column_count()), lsn, change);
+    return change;
   }
+  popyka::decode::DecodedChange change;
 };
 
 }  // namespace
@@ -75,7 +76,7 @@ TEST_CASE("a row handed on decoded reaches filters and processors exactly as its
   auto from_decoded = as_decoded.make(kProcessors, kFilters);
   for (std::size_t row = 0; row < rows.ends.size(); ++row) {
     from_text->consume(rows.json(row), 100 + row);
-    from_decoded->consume_decoded(rows.decoded(row), 100 + row);
+    from_decoded->consume_decoded(rows.decoded(row, 100 + row), rows.json(row).size());
   }
   const auto lines = as_decoded.output();
   CHECK(lines == as_text.output());
@@ -94,7 +95,9 @@ TEST_CASE("a row handed on decoded is taken as given: its text is not parsed aga
   const sdk::Column pk[] = {{"id", "bigint", {}}};
   PipelineFixture fx;
   auto pipeline = fx.make("[{class: test.processors.Record, config: {file: '${OUT}', fields: true}}]");
-  pipeline->consume_decoded(DecodedRow{sdk::Action::Read, "public", "t", columns, pk, json, json.find('[')}, 7);
+  popyka::decode::DecodedChange change;
+  change.assign_row(sdk::Action::Read, "public", "t", columns, pk, json, json.find('['), 7);
+  pipeline->consume_decoded(change, json.size());
   const auto lines = fx.output();
   REQUIRE(lines.size() == 1);
   CHECK(lines[0] == "record 0/7 " + json + " R public.t [id bigint=99,] pk[id bigint,]");

@@ -4,13 +4,15 @@
 #include <random>
 
 #include "source/replication/heartbeat/heartbeat.hpp"
-#include "source/replication/output_plugin/wal2json_format.hpp"
 #include "source/replication/slot/replication_slot.hpp"
 #include "source/replication/snapshot/copy_text.hpp"
 #include "source/replication/snapshot/row_format.hpp"
-#include "decoded_row_check.hpp"
+#include "decode/wal2json_decoder.hpp"
+#include "decode/wal2json_format.hpp"
+#include "decoded_change_check.hpp"
 
 using namespace popyka::source::replication;
+using namespace popyka::decode;
 
 namespace {
 std::string value(std::uint32_t oid, std::optional<std::string_view> text) {
@@ -152,11 +154,12 @@ TEST_CASE("an R message handed on decoded gives what the decoder makes of its te
   std::vector<popyka::sdk::Column> decoded;
   format.append_columns(text, values, decoded);
   REQUIRE(decoded.size() == values.size());
-  popyka::test::DecodedRowCheck check;
+  popyka::test::DecodedChangeCheck check;
+  popyka::decode::DecodedChange message;
   std::size_t begin = 0;
   for (std::size_t row = 0; row < rows.size(); ++row) {
     const auto json = std::string_view(text).substr(begin, ends[row] - begin);
-    const auto message = format.decoded(json, std::span(decoded).subspan(row * columns.size(), columns.size()));
+    format.decode(json, std::span(decoded).subspan(row * columns.size(), columns.size()), 5, message);
     INFO(json);
     CHECK(check.difference(message) == "");
     begin = ends[row];
@@ -176,6 +179,11 @@ TEST_CASE("heartbeat messages are recognised by action and prefix only") {
   CHECK(is_heartbeat(R"({"action":"M","xid":null,"timestamp":null,"transactional":false,"prefix":"popyka.heartbeat","content":"x"})"));
   CHECK_FALSE(is_heartbeat(R"({"action":"M","transactional":false,"prefix":"other","content":"\"prefix\":\"popyka.heartbeat\","})"));
   CHECK_FALSE(is_heartbeat(R"({"action":"I","schema":"public","table":"t","columns":[{"name":"prefix","type":"text","value":"popyka.heartbeat"}]})"));
+  // The same of decoded changes (pgoutput's).
+  Wal2JsonDecoder decoder;
+  CHECK(is_heartbeat(decoder.decode(R"({"action":"M","xid":null,"transactional":false,"prefix":"popyka.heartbeat","content":"x"})", 1)));
+  CHECK_FALSE(is_heartbeat(decoder.decode(R"({"action":"M","transactional":false,"prefix":"popyka.heartbeats","content":"x"})", 1)));
+  CHECK_FALSE(is_heartbeat(decoder.decode(R"({"action":"I","schema":"public","table":"t","columns":[{"name":"prefix","type":"text","value":"popyka.heartbeat"}]})", 1)));
 }
 
 TEST_CASE("the snapshot marker's name fits PostgreSQL's 63 characters and differs per slot") {

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "background_stream.hpp"
-#include "decoded_row_check.hpp"
+#include "decoded_change_check.hpp"
 #include "wait_until.hpp"
 #include "decode/wal2json_decoder.hpp"
 #include "popyka/sdk/change.hpp"
@@ -38,13 +38,14 @@ config::DatabaseSpec snapshot_spec(const PostgresCluster& cluster, std::string s
 // decoder's reading of its text.
 class DecodedRowsConsumer : public RecordingConsumer {
  public:
-  void consume_decoded(const source::DecodedRow& row, sdk::Lsn lsn) override {
+  void consume_decoded(decode::DecodedChange& change, std::size_t) override {
     {
       std::lock_guard lock(mutex_);
       ++decoded_;
-      if (auto difference = check_.difference(row); !difference.empty()) differences_.push_back(difference + " in " + std::string(row.json));
+      if (auto difference = check_.difference(change); !difference.empty())
+        differences_.push_back(difference + " in " + std::string(change.json()));
     }
-    consume(row.json, lsn);
+    consume(change.json(), change.lsn());
   }
   std::size_t decoded() const {
     std::lock_guard lock(mutex_);
@@ -57,7 +58,7 @@ class DecodedRowsConsumer : public RecordingConsumer {
 
  private:
   mutable std::mutex mutex_;
-  DecodedRowCheck check_;
+  DecodedChangeCheck check_;
   std::size_t decoded_ = 0;
   std::vector<std::string> differences_;
 };

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <variant>
 
 #include "config/pipeline_config.hpp"
 #include "source/replication/output_plugin/output_plugin.hpp"
@@ -24,8 +25,10 @@ TEST_CASE("wal2json, the default: the host's options, and each payload is the me
   const std::string payload = R"({"action":"B"})";
   const auto messages = plugin->messages(payload, 42);
   REQUIRE(messages.size() == 1);
-  CHECK(messages[0].data() == payload.data());  // a view of the payload, not a copy
-  CHECK(messages[0].size() == payload.size());
+  const auto* text = std::get_if<std::string_view>(&messages[0]);  // wal2json's text, for the consumer to decode
+  REQUIRE(text != nullptr);
+  CHECK(text->data() == payload.data());  // a view of the payload, not a copy
+  CHECK(text->size() == payload.size());
 
   database.wal2json_options = {{"format-version", "1"}};
   CHECK_THROWS_AS(make_output_plugin(database), source::ReplicationError);

@@ -7,6 +7,8 @@
 
 #include <cstdlib>
 #include <memory>
+#include <utility>
+#include <variant>
 
 #include "metrics/metrics_registry.hpp"
 #include "runtime/logging.hpp"
@@ -273,7 +275,12 @@ void ReplicationSession::handle(std::string_view copy_data, std::size_t readable
     if (messages.empty()) position_.on_data(data->data_start);
     // wal2json's message is the end of the payload: what may be read past it may be past that.
     const char* end = copy_data.data() + copy_data.size();
-    for (std::string_view json : messages) deliver(json, data->data_start, json.data() + json.size() == end ? readable_after : 0, consumer);
+    std::size_t payload_bytes = data->payload.size();  // counted with the payload's first change
+    for (const PluginMessage& message : messages) {
+      const auto* json = std::get_if<std::string_view>(&message);
+      deliver(message, data->data_start, json && json->data() + json->size() == end ? readable_after : 0,
+              std::exchange(payload_bytes, 0), consumer);
+    }
   } else {
     const auto& keepalive = std::get<PrimaryKeepalive>(message);
     position_.on_keepalive(keepalive.wal_end);
@@ -282,14 +289,18 @@ void ReplicationSession::handle(std::string_view copy_data, std::size_t readable
   }
 }
 
-void ReplicationSession::deliver(std::string_view json, sdk::Lsn lsn, std::size_t readable_after, ChangeConsumer& consumer) {
-  if (is_heartbeat(json)) {
+void ReplicationSession::deliver(const PluginMessage& message, sdk::Lsn lsn, std::size_t readable_after, std::size_t bytes,
+                                 ChangeConsumer& consumer) {
+  const auto* json = std::get_if<std::string_view>(&message);
+  decode::DecodedChange* change = json != nullptr ? nullptr : std::get<decode::DecodedChange*>(message);
+  if (json != nullptr ? is_heartbeat(*json) : is_heartbeat(*change)) {
     // Never reaches the pipeline and is done at once: as confirmable as a keepalive at its LSN.
     position_.on_keepalive(lsn);
     return;
   }
   position_.on_data(lsn);
-  consumer.consume_padded(json, lsn, readable_after);
+  if (json != nullptr) consumer.consume_padded(*json, lsn, readable_after);
+  else consumer.consume_decoded(*change, bytes);
 }
 
 void ReplicationSession::wait_for_input(ChangeConsumer& consumer) {

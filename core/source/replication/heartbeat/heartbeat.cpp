@@ -18,6 +18,11 @@ bool is_heartbeat(std::string_view message) noexcept {
   return message.starts_with(action) && message.find(prefix) != std::string_view::npos;
 }
 
+bool is_heartbeat(const sdk::Change& change) noexcept {
+  static const std::string prefix = fmt::format(R"("{}")", heartbeat_prefix);
+  return change.action() == sdk::Action::Message && change.message_prefix().json() == prefix;
+}
+
 Heartbeat::Heartbeat(const config::DatabaseSpec& database)
     : connect_url_(database.heartbeat_connect_url.empty() ? database.connect_url : database.heartbeat_connect_url),
       url_key_(database.heartbeat_connect_url.empty() ? "database.connect_url" : "database.heartbeat_connect_url"),

@@ -3,8 +3,10 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "config/pipeline_config.hpp"
+#include "decode/decoded_change.hpp"
 #include "popyka/sdk/change.hpp"
 #include "source/replication/output_plugin/start_replication_command.hpp"
 #include "source/replication/transport/replication_connection.hpp"
@@ -15,7 +17,11 @@ namespace popyka::source::replication {
 inline constexpr std::string_view wal2json_plugin = "wal2json";
 inline constexpr std::string_view pgoutput_plugin = "pgoutput";
 
-// How one output plugin's stream becomes the wal2json v2 messages the pipeline reads: the name
+// One message of a payload for the consumer: wal2json's text, which the consumer decodes where it
+// lies, or a change a decoder of core/decode made from the payload.
+using PluginMessage = std::variant<std::string_view, decode::DecodedChange*>;
+
+// How one output plugin's stream becomes what the pipeline reads: the name
 // the slot is created with, what must exist before the slot, START_REPLICATION's options, and
 // each XLogData payload's messages. Chosen once (make_output_plugin()); one per session, since a
 // plugin may keep what the stream told it on this connection (pgoutput's relations).
@@ -31,10 +37,10 @@ class OutputPlugin {
   virtual void prepare(ReplicationConnection& connection, std::string_view slot_plugin) = 0;
   // START_REPLICATION's options for a server of `server_version` (PQserverVersion).
   virtual PluginOptions start_options(int server_version) const = 0;
-  // The wal2json v2 messages of one XLogData payload starting at `lsn`: none (a message that
-  // only describes, e.g. pgoutput's Relation), one, or more. Valid until the next call. Throws
+  // The messages of one XLogData payload starting at `lsn`: none (a message that only
+  // describes, e.g. pgoutput's Relation), one, or more. Valid until the next call. Throws
   // ReplicationError for a payload it cannot read, what the catalog throws.
-  virtual std::span<const std::string_view> messages(std::string_view payload, sdk::Lsn lsn) = 0;
+  virtual std::span<const PluginMessage> messages(std::string_view payload, sdk::Lsn lsn) = 0;
 };
 
 // The plugin database.output_plugin names. Throws ReplicationError for options it refuses (so

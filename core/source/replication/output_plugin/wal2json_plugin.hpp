@@ -10,8 +10,8 @@ namespace popyka::source::replication {
 // user asks for a format-version other than 2, the only one the decoder reads.
 PluginOptions wal2json_options(const PluginOptions& user_options);
 
-// wal2json (format-version 2): its messages are already what the pipeline reads, passed on
-// without a copy.
+// wal2json (format-version 2): its messages are passed on as they are, without a copy, for the
+// consumer to decode where they lie.
 class Wal2jsonPlugin final : public OutputPlugin {
  public:
   // Throws ReplicationError (see wal2json_options()).
@@ -20,14 +20,14 @@ class Wal2jsonPlugin final : public OutputPlugin {
   std::string_view name() const noexcept override { return wal2json_plugin; }
   void prepare(ReplicationConnection&, std::string_view) override {}
   PluginOptions start_options(int) const override { return options_; }
-  std::span<const std::string_view> messages(std::string_view payload, sdk::Lsn) override {
+  std::span<const PluginMessage> messages(std::string_view payload, sdk::Lsn) override {
     message_[0] = payload;
     return message_;
   }
 
  private:
   PluginOptions options_;
-  std::array<std::string_view, 1> message_;
+  std::array<PluginMessage, 1> message_;
 };
 
 }  // namespace popyka::source::replication

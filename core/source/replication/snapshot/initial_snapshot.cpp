@@ -98,8 +98,12 @@ class SnapshotRun {
     std::size_t begin = 0;
     for (std::size_t row = 0; row < batch.ends.size(); ++row) {
       const std::string_view json = std::string_view(batch.messages).substr(begin, batch.ends[row] - begin);
-      if (columns.empty()) consumer_.consume(json, snapshot_.consistent_point);
-      else consumer_.consume_decoded(format.decoded(json, columns.subspan(row * width, width)), snapshot_.consistent_point);
+      if (columns.empty()) {
+        consumer_.consume(json, snapshot_.consistent_point);
+      } else {
+        format.decode(json, columns.subspan(row * width, width), snapshot_.consistent_point, row_);
+        consumer_.consume_decoded(row_, json.size());
+      }
       begin = batch.ends[row];
     }
     table.progress->rows.add(static_cast<std::int64_t>(batch.ends.size()));
@@ -116,6 +120,7 @@ class SnapshotRun {
 
   const InitialSnapshot& snapshot_;
   ChangeConsumer& consumer_;
+  decode::DecodedChange row_;  // the row at hand, reused
   const SnapshotPlan& plan_;
   std::vector<Table> tables_;
   std::uint64_t rows_ = 0;

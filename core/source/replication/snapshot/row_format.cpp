@@ -7,22 +7,6 @@
 #include "source/replication/snapshot/copy_text.hpp"
 
 namespace popyka::source::replication {
-namespace {
-
-// The text of the JSON string `written` as the decoder reads it; false when the decoder would
-// refuse it (only escape_json()'s output is sure to be read, so anything else is refused here).
-bool read_back(std::string_view written, std::string& out) {
-  try {
-    out = sdk::decode_json_string(written);
-  } catch (const sdk::TypeError&) {
-    return false;
-  }
-  std::string again;
-  append_json_string(again, out);
-  return again == written;
-}
-
-}  // namespace
 
 RowFormat::RowFormat(std::string_view schema, std::string_view table, const std::vector<SnapshotColumn>& columns,
                      bool include_pk) {
@@ -30,23 +14,23 @@ RowFormat::RowFormat(std::string_view schema, std::string_view table, const std:
   decoded->schema = schema;
   decoded->table = table;
   prefix_ = R"({"action":"R","schema":)";
-  append_json_string(prefix_, schema);
+  decode::append_json_string(prefix_, schema);
   prefix_ += R"(,"table":)";
-  append_json_string(prefix_, table);
+  decode::append_json_string(prefix_, table);
   prefix_ += R"(,"columns":[)";
   std::vector<std::string> written_types;  // each column's type as JSON, for the pk array too
   for (const SnapshotColumn& column : columns) {
     std::string head = column_heads_.empty() ? "{\"name\":" : ",{\"name\":";
-    append_json_string(head, column.name);
+    decode::append_json_string(head, column.name);
     head += ",\"type\":";
     std::string& type = written_types.emplace_back();
-    append_wal2json_type(type, column.type);
+    decode::append_wal2json_type(type, column.type);
     head += type;
     head += ",\"value\":";
     column_heads_.push_back(std::move(head));
-    kinds_.push_back(wal2json_value_kind(column.type_oid));
+    kinds_.push_back(decode::wal2json_value_kind(column.type_oid));
     decoded->names.push_back(column.name);
-    decoded->decodable = read_back(type, decoded->types.emplace_back()) && decoded->decodable;
+    decoded->decodable = decode::read_back_json_string(type, decoded->types.emplace_back()) && decoded->decodable;
   }
   suffix_ = "]";
   if (include_pk) {
@@ -57,7 +41,7 @@ RowFormat::RowFormat(std::string_view schema, std::string_view table, const std:
       if (!first) suffix_ += ',';
       first = false;
       suffix_ += R"({"name":)";
-      append_json_string(suffix_, columns[i].name);
+      decode::append_json_string(suffix_, columns[i].name);
       suffix_ += R"(,"type":)";
       suffix_ += written_types[i];
       suffix_ += '}';
@@ -81,10 +65,10 @@ void RowFormat::append(std::string& out, std::string_view copy_row, std::string&
     if (fields.next_is_null()) {
       fields.skip_null();
       out += "null";
-    } else if (kinds_[column] == Wal2JsonValue::string) {
+    } else if (kinds_[column] == decode::Wal2JsonValue::string) {
       fields.append_next_as_json_string(out);  // most columns: one pass over the field
     } else {
-      append_wal2json_value(out, kinds_[column], fields.next_text(scratch));
+      decode::append_wal2json_value(out, kinds_[column], fields.next_text(scratch));
     }
     values.push_back({value_at, out.size() - value_at});
     out += '}';
@@ -105,8 +89,10 @@ void RowFormat::append_columns(std::string_view text, std::span<const ValueSpan>
   }
 }
 
-DecodedRow RowFormat::decoded(std::string_view json, std::span<const sdk::Column> columns) const {
-  return {sdk::Action::Read, decoded_->schema, decoded_->table, columns, decoded_->primary_key, json, prefix_.size() - 1};
+void RowFormat::decode(std::string_view json, std::span<const sdk::Column> columns, sdk::Lsn lsn,
+                       decode::DecodedChange& change) const {
+  change.assign_row(sdk::Action::Read, decoded_->schema, decoded_->table, columns, decoded_->primary_key, json, prefix_.size() - 1,
+                    lsn);
 }
 
 }  // namespace popyka::source::replication

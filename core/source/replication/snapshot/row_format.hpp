@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "popyka/sdk/change.hpp"
-#include "source/change_consumer.hpp"
-#include "source/replication/output_plugin/wal2json_format.hpp"
+#include "decode/decoded_change.hpp"
+#include "decode/wal2json_format.hpp"
 
 namespace popyka::source::replication {
 
@@ -27,7 +27,7 @@ struct ValueSpan {
 // One table's R message, formatted as wal2json 2.5 formats an insert:
 // {"action":"R","schema":..,"table":..,"columns":[{"name":..,"type":..,"value":..}],"pk":[..]}.
 // Everything but the values is the same on every row and written once, here; so are the
-// decoded names and types, which let a message be handed on decoded (DecodedRow).
+// decoded names and types, which let a message be handed on decoded (decode()).
 class RowFormat {
  public:
   // `include_pk`: the `pk` array (wal2json's include-pk).
@@ -45,9 +45,10 @@ class RowFormat {
   // Appends to `out` the columns of the messages appended with `values` (column_count() a
   // message), their values views into `text` (what the messages were appended to).
   void append_columns(std::string_view text, std::span<const ValueSpan> values, std::vector<sdk::Column>& out) const;
-  // The message `json` decoded, with the columns append_columns() gave for it. Views into `json`,
-  // `columns` and this format.
-  DecodedRow decoded(std::string_view json, std::span<const sdk::Column> columns) const;
+  // Makes `change` the message `json` (one of this format's, at `lsn`) decoded, with the columns
+  // append_columns() gave for it: what decoding `json` gives, without parsing it. Views into
+  // `json`, `columns` and this format.
+  void decode(std::string_view json, std::span<const sdk::Column> columns, sdk::Lsn lsn, decode::DecodedChange& change) const;
 
  private:
   // What the decoder makes of the constant parts; on the heap, so the views stay put when the
@@ -61,7 +62,7 @@ class RowFormat {
 
   std::string prefix_;                     // up to the first column
   std::vector<std::string> column_heads_;  // `{"name":..,"type":..,"value":` of each column
-  std::vector<Wal2JsonValue> kinds_;
+  std::vector<decode::Wal2JsonValue> kinds_;
   std::string suffix_;                     // `]`, pk, `}`
   std::shared_ptr<const Decoded> decoded_;
 };

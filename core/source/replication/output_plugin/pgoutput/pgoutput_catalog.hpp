@@ -2,10 +2,13 @@
 #include <memory>
 #include <string>
 
-#include "source/replication/output_plugin/pgoutput/pgoutput_decoder.hpp"
+#include "decode/pgoutput_decoder.hpp"
 #include "source/replication/transport/replication_connection.hpp"
 
 namespace popyka::source::replication::pgoutput {
+
+using decode::pgoutput::Catalog;
+using decode::pgoutput::RelationColumn;
 
 // The decoder's questions answered on an ordinary connection of its own to the slot's database
 // (the replication connection is busy streaming): format_type() of each column (and, where the

@@ -51,7 +51,7 @@ void PgoutputPlugin::prepare(ReplicationConnection& connection, std::string_view
   if (slot_plugin.empty() || slot_plugin == pgoutput_plugin) ensure_publication(connection, publication_);
   std::string time_zone(connection.execute("SHOW TimeZone").value(0, 0));
   catalog_ = std::make_unique<DatabaseCatalog>(connect_url_, std::move(time_zone));
-  decoder_ = std::make_unique<Decoder>(*catalog_);
+  decoder_ = std::make_unique<decode::pgoutput::Decoder>(*catalog_);
 }
 
 PluginOptions PgoutputPlugin::start_options(int server_version) const {
@@ -61,11 +61,11 @@ PluginOptions PgoutputPlugin::start_options(int server_version) const {
   return options;
 }
 
-std::span<const std::string_view> PgoutputPlugin::messages(std::string_view payload, sdk::Lsn lsn) {
-  std::span<const std::string> decoded;
+std::span<const PluginMessage> PgoutputPlugin::messages(std::string_view payload, sdk::Lsn lsn) {
+  std::span<decode::DecodedChange* const> decoded;
   try {
-    decoded = decoder_->decode(payload);
-  } catch (const DecodeError& e) {
+    decoded = decoder_->decode(payload, lsn);
+  } catch (const decode::pgoutput::DecodeError& e) {
     throw ReplicationError(fmt::format("cannot decode pgoutput's message at {}: {}", sdk::format_lsn(lsn), e.what()));
   }
   messages_.assign(decoded.begin(), decoded.end());

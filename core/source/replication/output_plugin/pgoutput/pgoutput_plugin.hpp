@@ -6,12 +6,12 @@
 
 #include "source/replication/output_plugin/output_plugin.hpp"
 #include "source/replication/output_plugin/pgoutput/pgoutput_catalog.hpp"
-#include "source/replication/output_plugin/pgoutput/pgoutput_decoder.hpp"
+#include "decode/pgoutput_decoder.hpp"
 
 namespace popyka::source::replication::pgoutput {
 
 // pgoutput, built into PostgreSQL: the publication before the slot, and its binary messages
-// decoded into wal2json v2 ones (README.md). The publication is used as it is, or created FOR
+// decoded into changes by core/decode's pgoutput decoder (README.md). The publication is used as it is, or created FOR
 // ALL TABLES; when the role may not create it, a one-line ReplicationError giving the SQL to run.
 // START_REPLICATION: protocol version 1 (PostgreSQL 10+), the publication, and from PostgreSQL 14
 // on `messages`.
@@ -25,14 +25,14 @@ class PgoutputPlugin final : public OutputPlugin {
   // walsender's TimeZone, in which wal2json prints commit times and so does the decoder.
   void prepare(ReplicationConnection& connection, std::string_view slot_plugin) override;
   PluginOptions start_options(int server_version) const override;
-  std::span<const std::string_view> messages(std::string_view payload, sdk::Lsn lsn) override;
+  std::span<const PluginMessage> messages(std::string_view payload, sdk::Lsn lsn) override;
 
  private:
   std::string connect_url_;
   std::string publication_;
   std::unique_ptr<DatabaseCatalog> catalog_;  // from prepare() on
-  std::unique_ptr<Decoder> decoder_;
-  std::vector<std::string_view> messages_;
+  std::unique_ptr<decode::pgoutput::Decoder> decoder_;
+  std::vector<PluginMessage> messages_;
 };
 
 }  // namespace popyka::source::replication::pgoutput

@@ -1,4 +1,4 @@
-#include "source/replication/output_plugin/pgoutput/pgoutput_decoder.hpp"
+#include "decode/pgoutput_decoder.hpp"
 
 #include <fmt/format.h>
 
@@ -8,9 +8,7 @@
 #include <cstring>
 #include <optional>
 
-#include "source/replication/output_plugin/wal2json_format.hpp"
-
-namespace popyka::source::replication::pgoutput {
+namespace popyka::decode::pgoutput {
 namespace {
 
 // Seconds from 1970-01-01 to PostgreSQL's epoch, 2000-01-01.
@@ -58,26 +56,77 @@ class Decoder::Reader {
   std::size_t position_ = 0;
 };
 
-std::string& Decoder::next_message() {
-  if (count_ == messages_.size()) messages_.emplace_back();
-  std::string& message = messages_[count_++];
-  message.clear();
-  return message;
+// One change of a message and, for a row or truncate change, what writes its json() when asked:
+// the relation's parts written once, around the values, which are JSON already.
+class Decoder::Output final : public DecodedChange::JsonWriter {
+ public:
+  DecodedChange change;
+  // B, C and M: the whole message, written at once (small, and read by most who read them);
+  // I, U and D: the values' JSON, back to back.
+  std::string text;
+  const std::string* transaction = nullptr;  // the decoder's, as JSON: ,"xid":..,"timestamp":..
+  const Relation* relation = nullptr;
+  std::vector<const std::string*> heads;  // of columns() then identity(), in order
+  bool with_columns = false, with_identity = false, with_pk = false;
+
+  void write_json(std::string& out, std::size_t& columns_at, std::size_t& identity_at) const override {
+    out += R"({"action":")";
+    out += static_cast<char>(change.action());
+    out += '"';
+    out += *transaction;
+    out += relation->schema_and_table;
+    std::size_t head = 0;
+    if (with_columns) columns_at = append_array(out, "columns", change.columns(), head);
+    if (with_identity) identity_at = append_array(out, "identity", change.identity(), head);
+    if (with_pk) out += relation->primary_key;
+    out += '}';
+  }
+
+ private:
+  // Where the array's '[' went.
+  std::size_t append_array(std::string& out, std::string_view field, std::span<const sdk::Column> columns,
+                           std::size_t& head) const {
+    out += ",\"";
+    out += field;
+    out += "\":";
+    const std::size_t at = out.size();
+    out += '[';
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (i > 0) out += ',';
+      out += *heads[head++];
+      out += columns[i].value.json();
+      out += '}';
+    }
+    out += ']';
+    return at;
+  }
+};
+
+Decoder::Decoder(Catalog& catalog) : catalog_(catalog) {}
+Decoder::~Decoder() = default;
+
+Decoder::Output& Decoder::next_output(sdk::Action action) {
+  if (changes_.size() == outputs_.size()) outputs_.push_back(std::make_unique<Output>());
+  Output& output = *outputs_[changes_.size()];
+  output.change.clear();
+  output.change.action_ = action;
+  output.change.lsn_ = lsn_;
+  output.text.clear();
+  output.heads.clear();
+  output.relation = nullptr;
+  output.with_columns = output.with_identity = output.with_pk = false;
+  changes_.push_back(&output.change);
+  return output;
 }
 
-std::span<const std::string> Decoder::decode(std::string_view message) {
-  count_ = 0;
+std::span<DecodedChange* const> Decoder::decode(std::string_view message, sdk::Lsn lsn) {
+  changes_.clear();
+  lsn_ = lsn;
   if (message.empty()) throw DecodeError("pgoutput message: empty");
   Reader in(message.substr(1));
   switch (message[0]) {
     case 'B': on_begin(in); break;
-    case 'C': {
-      std::string& out = next_message();
-      out += R"({"action":"C")";
-      out += transaction_;
-      out += '}';
-      break;
-    }
+    case 'C': on_commit(); break;
     case 'R': on_relation(in); break;
     case 'I': case 'U': case 'D': on_change(message[0], in); break;
     case 'T': on_truncate(in); break;
@@ -88,7 +137,12 @@ std::span<const std::string> Decoder::decode(std::string_view message) {
       throw DecodeError(fmt::format("pgoutput message: unknown type '{}' (0x{:02x})", std::isprint(static_cast<unsigned char>(message[0])) ? message[0] : '?',
                                     static_cast<unsigned char>(message[0])));
   }
-  return {messages_.data(), count_};
+  return changes_;
+}
+
+void Decoder::set_transaction(DecodedChange& change) const {
+  change.xid_ = sdk::Value(xid_);
+  change.timestamp_ = sdk::Value(timestamp_);
 }
 
 void Decoder::on_begin(Reader& in) {
@@ -102,11 +156,24 @@ void Decoder::on_begin(Reader& in) {
     if (utc_offsets_.size() > 1024) utc_offsets_.clear();
     offset = utc_offsets_.emplace(bucket, catalog_.utc_offset(bucket * offset_bucket_s)).first;
   }
-  transaction_ = fmt::format(R"(,"xid":{},"timestamp":"{}")", xid, format_commit_time(commit_us, offset->second));
-  std::string& out = next_message();
-  out += R"({"action":"B")";
-  out += transaction_;
-  out += '}';
+  xid_ = fmt::format("{}", xid);
+  timestamp_ = fmt::format("\"{}\"", format_commit_time(commit_us, offset->second));
+  transaction_ = fmt::format(R"(,"xid":{},"timestamp":{})", xid_, timestamp_);
+  Output& out = next_output(sdk::Action::Begin);
+  out.text += R"({"action":"B")";
+  out.text += transaction_;
+  out.text += '}';
+  out.change.json_ = out.text;
+  set_transaction(out.change);
+}
+
+void Decoder::on_commit() {
+  Output& out = next_output(sdk::Action::Commit);
+  out.text += R"({"action":"C")";
+  out.text += transaction_;
+  out.text += '}';
+  out.change.json_ = out.text;
+  set_transaction(out.change);
 }
 
 void Decoder::on_type(Reader& in) {
@@ -141,6 +208,8 @@ void Decoder::on_relation(Reader& in) {
                                   described.size()));
 
   Relation relation;
+  relation.schema = schema;
+  relation.table = table;
   relation.schema_and_table = R"(,"schema":)";
   append_json_string(relation.schema_and_table, schema);
   relation.schema_and_table += R"(,"table":)";
@@ -149,30 +218,36 @@ void Decoder::on_relation(Reader& in) {
   bool first_key = true;
   for (std::size_t i = 0; i < described.size(); ++i) {
     Column column;
+    column.name = described[i].name;
+    std::string type;
+    append_wal2json_type(type, description.type_names[i]);
+    relation.decodable = read_back_json_string(type, column.type) && relation.decodable;
     column.head = R"({"name":)";
     append_json_string(column.head, described[i].name);
     column.head += R"(,"type":)";
-    append_wal2json_type(column.head, description.type_names[i]);
+    column.head += type;
     column.head += R"(,"value":)";
-    column.type_oid = described[i].type_oid;
+    column.kind = wal2json_value_kind(described[i].type_oid);
     column.replica_identity = described[i].replica_identity;
-    relation.columns.push_back(std::move(column));
     // wal2json lists the key's columns in the table's column order.
-    const bool in_primary_key =
+    column.in_primary_key =
         identity_is_primary_key ? described[i].replica_identity
                                 : std::find(description.primary_key.begin(), description.primary_key.end(),
                                             described[i].name) != description.primary_key.end();
-    if (in_primary_key) {
+    if (column.in_primary_key) {
       relation.primary_key += first_key ? R"({"name":)" : R"(,{"name":)";
       first_key = false;
       append_json_string(relation.primary_key, described[i].name);
       relation.primary_key += R"(,"type":)";
-      append_wal2json_type(relation.primary_key, description.type_names[i]);
+      relation.primary_key += type;
       relation.primary_key += '}';
     }
+    relation.columns.push_back(std::move(column));
   }
   relation.primary_key += ']';
-  relations_.insert_or_assign(oid, std::move(relation));
+  Relation& stored = relations_.insert_or_assign(oid, std::move(relation)).first->second;
+  for (const Column& column : stored.columns)  // views into where the names now live
+    if (column.in_primary_key) stored.key_columns.push_back({column.name, column.type, {}});
 }
 
 const Decoder::Relation& Decoder::relation(std::uint32_t oid) const {
@@ -203,36 +278,38 @@ void Decoder::read_tuple(Reader& in, const Relation& relation, std::vector<Value
   }
 }
 
-void Decoder::start_change(std::string& out, char action, const Relation& relation) const {
-  out += R"({"action":")";
-  out += action;
-  out += '"';
-  out += transaction_;
-  out += relation.schema_and_table;
-}
-
-void Decoder::append_columns(std::string& out, std::string_view field, const Relation& relation,
-                             const std::vector<Value>& values, bool key_only) const {
-  out += ",\"";
-  out += field;
-  out += "\":[";
-  bool first = true;
+void Decoder::add_columns(Output& output, const Relation& relation, const std::vector<Value>& values, bool key_only,
+                          std::vector<sdk::Column>& out) {
   for (std::size_t i = 0; i < values.size(); ++i) {
     const Column& column = relation.columns[i];
     // Unchanged TOAST: wal2json skips the column ("does not need to be output").
     if (values[i].kind == 'u' || (key_only && !column.replica_identity)) continue;
-    if (!first) out += ',';
-    first = false;
-    out += column.head;
-    append_wal2json_value(out, column.type_oid,
-                          values[i].kind == 'n' ? std::nullopt : std::optional<std::string_view>(values[i].text));
-    out += '}';
+    const std::size_t at = output.text.size();
+    if (values[i].kind == 'n') output.text += "null";
+    else append_wal2json_value(output.text, column.kind, values[i].text);
+    value_spans_.push_back({at, output.text.size() - at});
+    out.push_back({column.name, column.type, {}});
+    output.heads.push_back(&column.head);
   }
-  out += ']';
+}
+
+void Decoder::point_values(Output& output) {
+  const std::string_view text = output.text;
+  std::size_t next = 0;
+  for (auto* row : {&output.change.columns_, &output.change.identity_})
+    for (sdk::Column& column : *row) {
+      const ValueSpan span = value_spans_[next++];
+      column.value = sdk::Value(text.substr(span.offset, span.size));
+    }
 }
 
 void Decoder::on_change(char action, Reader& in) {
   const Relation& rel = relation(static_cast<std::uint32_t>(in.i32()));
+  // What wal2json's decoder would refuse to read, had it been sent as its text.
+  if (!rel.decodable)
+    throw DecodeError(fmt::format("relation {}.{}: a column's type name is not JSON that reads back (a quoted type name "
+                                  "with a '\"' in it, which wal2json writes as it is); rename the type",
+                                  rel.schema, rel.table));
   char tuple_kind = static_cast<char>(in.u8());
   // 'K': the old key (replica identity columns, the others null); 'O': the whole old row
   // (REPLICA IDENTITY FULL). An update sends one only when the key changed or with FULL.
@@ -249,19 +326,29 @@ void Decoder::on_change(char action, Reader& in) {
     throw DecodeError("pgoutput message: a delete without its old key");
   }
 
-  std::string& out = next_message();
-  start_change(out, action, rel);
-  if (action != 'D') append_columns(out, "columns", rel, new_tuple_, false);
+  Output& out = next_output(static_cast<sdk::Action>(action));
+  DecodedChange& change = out.change;
+  set_transaction(change);
+  change.schema_ = rel.schema;
+  change.table_ = rel.table;
+  change.primary_key_.assign(rel.key_columns.begin(), rel.key_columns.end());
+  value_spans_.clear();
+  if (action != 'D') add_columns(out, rel, new_tuple_, false, change.columns_);
   if (action != 'I') {
     // As wal2json: the old row's identity when the server sent one, else the new row's.
     if (old_kind != 0) {
-      append_columns(out, "identity", rel, old_tuple_, old_kind == 'K');
+      add_columns(out, rel, old_tuple_, old_kind == 'K', change.identity_);
     } else {
-      append_columns(out, "identity", rel, new_tuple_, true);
+      add_columns(out, rel, new_tuple_, true, change.identity_);
     }
   }
-  out += rel.primary_key;
-  out += '}';
+  point_values(out);
+  out.relation = &rel;
+  out.transaction = &transaction_;
+  out.with_columns = action != 'D';
+  out.with_identity = action != 'I';
+  out.with_pk = true;
+  change.json_writer_ = &out;
 }
 
 void Decoder::on_truncate(Reader& in) {
@@ -269,9 +356,13 @@ void Decoder::on_truncate(Reader& in) {
   in.u8();  // CASCADE / RESTART IDENTITY: wal2json does not show them
   for (std::int32_t i = 0; i < count; ++i) {
     const Relation& rel = relation(static_cast<std::uint32_t>(in.i32()));
-    std::string& out = next_message();
-    start_change(out, 'T', rel);
-    out += '}';
+    Output& out = next_output(sdk::Action::Truncate);
+    set_transaction(out.change);
+    out.change.schema_ = rel.schema;
+    out.change.table_ = rel.table;
+    out.relation = &rel;
+    out.transaction = &transaction_;
+    out.change.json_writer_ = &out;
   }
 }
 
@@ -284,14 +375,29 @@ void Decoder::on_message(Reader& in) {
   std::string_view content = in.bytes(static_cast<std::size_t>(size));
   // wal2json copies the content into a C string: it ends at the first NUL byte.
   content = content.substr(0, std::min(content.size(), content.find('\0')));
-  std::string& out = next_message();
-  out += R"({"action":"M")";
-  out += transactional ? std::string_view(transaction_) : std::string_view(R"(,"xid":null,"timestamp":null)");
-  out += transactional ? R"(,"transactional":true,"prefix":)" : R"(,"transactional":false,"prefix":)";
-  append_json_string(out, prefix);
-  out += R"(,"content":)";
-  append_json_string(out, content);
-  out += '}';
+  Output& out = next_output(sdk::Action::Message);
+  std::string& text = out.text;
+  text += R"({"action":"M")";
+  text += transactional ? std::string_view(transaction_) : std::string_view(R"(,"xid":null,"timestamp":null)");
+  text += transactional ? R"(,"transactional":true,"prefix":)" : R"(,"transactional":false,"prefix":)";
+  const std::size_t prefix_at = text.size();
+  append_json_string(text, prefix);
+  const std::size_t prefix_end = text.size();
+  text += R"(,"content":)";
+  const std::size_t content_at = text.size();
+  append_json_string(text, content);
+  const std::size_t content_end = text.size();
+  text += '}';
+  DecodedChange& change = out.change;
+  change.json_ = text;
+  if (transactional) {
+    set_transaction(change);
+  } else {
+    change.xid_ = change.timestamp_ = sdk::Value("null");
+  }
+  change.transactional_ = transactional;
+  change.prefix_ = sdk::Value(change.json_.substr(prefix_at, prefix_end - prefix_at));
+  change.content_ = sdk::Value(change.json_.substr(content_at, content_end - content_at));
 }
 
 std::string format_commit_time(std::int64_t postgres_us, std::int32_t utc_offset) {
@@ -327,4 +433,4 @@ std::string format_commit_time(std::int64_t postgres_us, std::int32_t utc_offset
   return text;
 }
 
-}  // namespace popyka::source::replication::pgoutput
+}  // namespace popyka::decode::pgoutput

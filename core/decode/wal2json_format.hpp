@@ -6,13 +6,17 @@
 
 #include "popyka/sdk/json.hpp"
 
-namespace popyka::source::replication {
+namespace popyka::decode {
 
 // wal2json 2.5's formatting of names, types and values (pg_decode_write_value), for the messages
 // popyka writes itself in wal2json v2: the initial snapshot's R rows and pgoutput's changes.
 
 // Strings: the SDK's append_json_string (PostgreSQL's escape_json(), as wal2json).
 using sdk::append_json_string;
+// The text of the JSON string `written` as the wal2json decoder reads it (names and types are
+// unescaped); false when the decoder would refuse it (only escape_json()'s output is sure to be
+// read, so anything else is refused here).
+bool read_back_json_string(std::string_view written, std::string& out);
 // A format_type() name as wal2json writes it: as it is when already a quoted identifier (not an
 // array), else as a JSON string.
 void append_wal2json_type(std::string& out, std::string_view type_name);
@@ -30,4 +34,4 @@ inline void append_wal2json_value(std::string& out, std::uint32_t type_oid, std:
   else out += "null";
 }
 
-}  // namespace popyka::source::replication
+}  // namespace popyka::decode

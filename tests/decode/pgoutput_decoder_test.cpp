@@ -1,5 +1,7 @@
-// pgoutput's binary messages into wal2json v2 text, without a server: messages built byte by
-// byte as PostgreSQL 15's proto.c writes them, a fake catalog.
+// pgoutput's binary messages into changes, and the wal2json v2 text they write, without a server:
+// messages built byte by byte as PostgreSQL 15's proto.c writes them, a fake catalog. Every change
+// is checked field by field, before its text is written, against the wal2json decoder's reading
+// of that text.
 #include <catch2/catch.hpp>
 
 #include <cstdint>
@@ -8,9 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "source/replication/output_plugin/pgoutput/pgoutput_decoder.hpp"
+#include "decode/pgoutput_decoder.hpp"
+#include "decoded_change_check.hpp"
 
-using namespace popyka::source::replication::pgoutput;
+using namespace popyka::decode::pgoutput;
+using popyka::decode::DecodedChange;
 
 namespace {
 
@@ -74,9 +78,22 @@ class Message {
 // 2024-01-02 03:04:05.5 UTC in microseconds since 2000-01-01.
 constexpr std::int64_t commit_us = (1704164645LL - 946684800LL) * 1000000LL + 500000;
 
+constexpr popyka::sdk::Lsn lsn = 0x16B374D848;
+
+std::span<DecodedChange* const> decode_raw(Decoder& decoder, std::string_view message) { return decoder.decode(message, lsn); }
+
+// The json() of each change, once each change's fields were found to be what decoding it gives.
 std::vector<std::string> decode(Decoder& decoder, const Message& message) {
-  auto span = decoder.decode(message.bytes());
-  return {span.begin(), span.end()};
+  static popyka::test::DecodedChangeCheck check;
+  std::vector<std::string> texts;
+  for (const DecodedChange* change : decode_raw(decoder, message.bytes())) {
+    CHECK(change->lsn() == lsn);
+    const std::string difference = check.difference(*change);
+    INFO(change->json());
+    CHECK(difference == "");
+    texts.emplace_back(change->json());
+  }
+  return texts;
 }
 
 Message relation_t() {
@@ -178,9 +195,9 @@ TEST_CASE("pgoutput: REPLICA IDENTITY FULL, no key, truncate, messages, types an
   CHECK(decode(decoder, Message('M').u8(1).i64(9).str("pfx").i32(static_cast<std::int32_t>(content.size())).raw(content)) ==
         std::vector<std::string>{
             R"({"action":"M","xid":7,"timestamp":"2024-01-02 04:04:05.5+01","transactional":true,"prefix":"pfx","content":"with"})"});
-  auto out = decoder.decode(Message('M').u8(0).i64(9).str("p\"x").i32(3).raw("a\tb").bytes());
+  auto out = decode_raw(decoder, Message('M').u8(0).i64(9).str("p\"x").i32(3).raw("a\tb").bytes());
   REQUIRE(out.size() == 1);
-  CHECK(out[0] == R"({"action":"M","xid":null,"timestamp":null,"transactional":false,"prefix":"p\"x","content":"a\tb"})");
+  CHECK(out[0]->json() == R"({"action":"M","xid":null,"timestamp":null,"transactional":false,"prefix":"p\"x","content":"a\tb"})");
 }
 
 TEST_CASE("pgoutput: a new Relation message replaces the cached one (ALTER TABLE mid-stream)") {
@@ -201,7 +218,7 @@ TEST_CASE("pgoutput: a new Relation message replaces the cached one (ALTER TABLE
       R"({"name":"id","type":"bigint","value":5},{"name":"extra","type":"text","value":"e"}],)"
       R"("pk":[{"name":"id","type":"bigint"}]})"});
   // A tuple of the old shape no longer fits.
-  CHECK_THROWS_AS(decoder.decode(Message('I').i32(9).u8('N').i16(1).text("5").bytes()), DecodeError);
+  CHECK_THROWS_AS(decode_raw(decoder, Message('I').i32(9).u8('N').i16(1).text("5").bytes()), DecodeError);
 }
 
 TEST_CASE("pgoutput: pk is the Relation message's key under the default replica identity, the catalog's otherwise") {
@@ -251,17 +268,70 @@ TEST_CASE("pgoutput: a type dropped since the change is named by its Type messag
 TEST_CASE("pgoutput: malformed messages are DecodeErrors") {
   FakeCatalog catalog;
   Decoder decoder(catalog);
-  CHECK_THROWS_WITH(decoder.decode(""), Catch::Contains("empty"));
-  CHECK_THROWS_WITH(decoder.decode("Z"), Catch::Contains("unknown type 'Z'"));
-  CHECK_THROWS_WITH(decoder.decode(Message('B').i64(0).bytes()), Catch::Contains("truncated"));
-  CHECK_THROWS_WITH(decoder.decode(Message('I').i32(77).u8('N').i16(0).bytes()), Catch::Contains("relation 77 was never described"));
-  CHECK_THROWS_WITH(decoder.decode(Message('R').i32(1).str("s").bytes()), Catch::Contains("unterminated string"));
+  CHECK_THROWS_WITH(decode_raw(decoder, ""), Catch::Contains("empty"));
+  CHECK_THROWS_WITH(decode_raw(decoder, "Z"), Catch::Contains("unknown type 'Z'"));
+  CHECK_THROWS_WITH(decode_raw(decoder, Message('B').i64(0).bytes()), Catch::Contains("truncated"));
+  CHECK_THROWS_WITH(decode_raw(decoder, Message('I').i32(77).u8('N').i16(0).bytes()), Catch::Contains("relation 77 was never described"));
+  CHECK_THROWS_WITH(decode_raw(decoder, Message('R').i32(1).str("s").bytes()), Catch::Contains("unterminated string"));
   Message rel('R');
   rel.i32(1).str("s").str("t").u8('d').i16(1).u8(0).str("c").i32(25).i32(-1);
-  decoder.decode(rel.bytes());
-  CHECK_THROWS_WITH(decoder.decode(Message('I').i32(1).u8('N').i16(1).u8('b').i32(1).u8(0).bytes()), Catch::Contains("unknown column kind 'b'"));
-  CHECK_THROWS_WITH(decoder.decode(Message('D').i32(1).u8('N').i16(1).null().bytes()), Catch::Contains("old key"));
+  decode_raw(decoder, rel.bytes());
+  CHECK_THROWS_WITH(decode_raw(decoder, Message('I').i32(1).u8('N').i16(1).u8('b').i32(1).u8(0).bytes()), Catch::Contains("unknown column kind 'b'"));
+  CHECK_THROWS_WITH(decode_raw(decoder, Message('D').i32(1).u8('N').i16(1).null().bytes()), Catch::Contains("old key"));
   // Every prefix of a valid message fails cleanly.
   const std::string valid = Message('I').i32(1).u8('N').i16(1).text("hello").bytes();
-  for (std::size_t size = 1; size < valid.size(); ++size) CHECK_THROWS_AS(decoder.decode(valid.substr(0, size)), DecodeError);
+  for (std::size_t size = 1; size < valid.size(); ++size) CHECK_THROWS_AS(decode_raw(decoder, valid.substr(0, size)), DecodeError);
+}
+
+TEST_CASE("pgoutput: a row change's fields are there before its text, which is written once, when asked for") {
+  FakeCatalog catalog;
+  catalog.primary_keys[16400] = {"id"};
+  Decoder decoder(catalog);
+  decode(decoder, Message('B').i64(0x1000).i64(commit_us).i32(732));
+  decode(decoder, relation_t());
+  auto changes = decode_raw(decoder, Message('I').i32(16400).u8('N').i16(4).text("1").text("a\"b").null().text("f").bytes());
+  REQUIRE(changes.size() == 1);
+  const DecodedChange& change = *changes[0];
+  CHECK_FALSE(change.has_json_text());
+  CHECK(change.action() == popyka::sdk::Action::Insert);
+  CHECK(change.schema() == "public");
+  CHECK(change.table() == "t");
+  CHECK(change.xid().json() == "732");
+  CHECK(change.timestamp().json() == "\"2024-01-02 03:04:05.5+00\"");
+  REQUIRE(change.columns().size() == 4);
+  CHECK(change.columns()[1].name == "name");
+  CHECK(change.columns()[1].type == "text");
+  CHECK(change.columns()[1].value.json() == R"("a\"b")");
+  CHECK(change.columns()[2].value.is_null());
+  CHECK(change.columns()[3].value.json() == "false");
+  REQUIRE(change.primary_key().size() == 1);
+  CHECK(change.primary_key()[0].name == "id");
+  CHECK(change.find_column("id")->value.as_int64() == 1);
+  CHECK_FALSE(change.has_json_text());  // none of that wrote it
+
+  const std::string_view json = change.json();
+  CHECK(change.has_json_text());
+  CHECK(change.json().data() == json.data());  // written once
+  CHECK(change.columns_text().starts_with(R"([{"name":"id","type":"integer","value":1},)"));
+  CHECK(json.ends_with(R"("pk":[{"name":"id","type":"integer"}]})"));
+  // The next message reuses the change (and its text's buffer).
+  changes = decode_raw(decoder, Message('I').i32(16400).u8('N').i16(4).text("2").null().null().null().bytes());
+  CHECK_FALSE(changes[0]->has_json_text());
+  CHECK(changes[0]->json().find(R"("value":2})") != std::string_view::npos);
+}
+
+TEST_CASE("pgoutput: a row of a type whose name wal2json writes as unreadable JSON is a DecodeError naming the table") {
+  FakeCatalog catalog;
+  Decoder decoder(catalog);
+  decode(decoder, Message('B').i64(0).i64(commit_us).i32(1));
+  // format_type() of a type named My"Type: "My""Type", written as it is (as wal2json does), not JSON.
+  decode(decoder, Message('Y').i32(70003).str("\"My\"\"").str("Type\""));
+  catalog.dropped_types = {70003};
+  Message rel('R');
+  rel.i32(8).str("public").str("odd").u8('d').i16(1).u8(1).str("c").i32(70003).i32(-1);
+  decode(decoder, rel);
+  CHECK_THROWS_WITH(decode_raw(decoder, Message('I').i32(8).u8('N').i16(1).text("x").bytes()),
+                    Catch::Contains("relation public.odd") && Catch::Contains("rename the type"));
+  // A truncate names no types: fine.
+  CHECK(decode(decoder, Message('T').i32(1).u8(0).i32(8)).size() == 1);
 }

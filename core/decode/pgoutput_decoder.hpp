@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -7,7 +8,10 @@
 #include <unordered_map>
 #include <vector>
 
-namespace popyka::source::replication::pgoutput {
+#include "decode/decoded_change.hpp"
+#include "decode/wal2json_format.hpp"
+
+namespace popyka::decode::pgoutput {
 
 // A message that is not pgoutput's logical replication protocol (version 1, plus the logical
 // decoding messages of PostgreSQL 14+), or one about a relation no Relation message described.
@@ -54,9 +58,10 @@ class Catalog {
   ~Catalog() = default;
 };
 
-// Turns pgoutput's binary messages into wal2json format-version 2 messages, as wal2json 2.5
-// writes them with the options popyka-host sets (include-xids, include-timestamp, include-pk):
-// same actions, fields, type names and value formatting, so the pipeline reads them unchanged.
+// Turns pgoutput's binary messages into the changes wal2json 2.5 would have sent with the options
+// popyka-host sets (include-xids, include-timestamp, include-pk): same actions, fields, type
+// names and value formatting. The values are written as wal2json writes them (the change's
+// Values are JSON text); the whole message, json(), only when asked for (DecodedChange).
 // Relation metadata is cached by relation OID and replaced by each new Relation message. `pk` is
 // the Relation message's replica identity columns under the default replica identity (the
 // primary key as of the change, like wal2json's); the catalog's primary key otherwise.
@@ -65,32 +70,42 @@ class Catalog {
 // wal2json leaves them out; with REPLICA IDENTITY FULL the old tuple carries every value.
 class Decoder {
  public:
-  explicit Decoder(Catalog& catalog) : catalog_(catalog) {}
+  explicit Decoder(Catalog& catalog);
+  ~Decoder();
+  Decoder(const Decoder&) = delete;
+  Decoder& operator=(const Decoder&) = delete;
 
-  // The wal2json messages for one pgoutput message: none (Relation, Type, Origin), one, or one
+  // The changes of one pgoutput message at `lsn`: none (Relation, Type, Origin), one, or one
   // per table (Truncate). Valid until the next decode(). Throws DecodeError; what the catalog
   // throws.
-  std::span<const std::string> decode(std::string_view message);
+  std::span<DecodedChange* const> decode(std::string_view message, sdk::Lsn lsn);
 
  private:
   struct Column {
-    std::string head;  // {"name":..,"type":..,"value":   (no leading comma)
-    std::uint32_t type_oid;
+    std::string name, type;  // as the wal2json decoder reads them from `head`
+    std::string head;        // {"name":..,"type":..,"value":   (no leading comma)
+    Wal2JsonValue kind;
     bool replica_identity;
+    bool in_primary_key;
   };
   struct Relation {
+    std::string schema, table;
     std::string schema_and_table;  // ,"schema":..,"table":..
     std::string primary_key;       // ,"pk":[...]
     std::vector<Column> columns;
+    std::vector<sdk::Column> key_columns;  // primary_key(): views into `columns`
+    bool decodable = true;  // false: a type name written as JSON wal2json's decoder refuses
   };
   struct Value {
     char kind;  // 'n' null, 'u' unchanged TOAST, 't' text
     std::string_view text;
   };
   class Reader;
+  class Output;
 
-  std::string& next_message();
+  Output& next_output(sdk::Action action);
   void on_begin(Reader& in);
+  void on_commit();
   void on_relation(Reader& in);
   void on_type(Reader& in);
   void on_change(char action, Reader& in);
@@ -98,23 +113,31 @@ class Decoder {
   void on_message(Reader& in);
   const Relation& relation(std::uint32_t oid) const;
   void read_tuple(Reader& in, const Relation& relation, std::vector<Value>& out);
-  void start_change(std::string& out, char action, const Relation& relation) const;
-  // `key_only`: only the replica identity's columns.
-  void append_columns(std::string& out, std::string_view field, const Relation& relation,
-                      const std::vector<Value>& values, bool key_only) const;
+  void set_transaction(DecodedChange& change) const;
+  // Appends the values of `values` (the replica identity's only when `key_only`) to `output` and
+  // their columns to `out`, their values still to be pointed at (point_values()).
+  void add_columns(Output& output, const Relation& relation, const std::vector<Value>& values, bool key_only,
+                   std::vector<sdk::Column>& out);
+  void point_values(Output& output);
 
   Catalog& catalog_;
   std::unordered_map<std::uint32_t, Relation> relations_;
   std::unordered_map<std::uint32_t, SentTypeName> sent_types_;  // from Type messages, by type OID
-  std::string transaction_;  // ,"xid":..,"timestamp":".." of the open transaction
+  std::string xid_, timestamp_;  // of the open transaction, as JSON
+  std::string transaction_;      // ,"xid":..,"timestamp":".."
   std::unordered_map<std::int64_t, std::int32_t> utc_offsets_;  // by 15-minute bucket
   std::vector<Value> new_tuple_, old_tuple_;
-  std::vector<std::string> messages_;  // reused: strings keep their capacity
-  std::size_t count_ = 0;
+  std::vector<std::unique_ptr<Output>> outputs_;  // reused: they keep their capacity
+  std::vector<DecodedChange*> changes_;
+  struct ValueSpan {
+    std::size_t offset, size;
+  };
+  std::vector<ValueSpan> value_spans_;  // of the change at hand, in add_columns() order
+  sdk::Lsn lsn_ = 0;
 };
 
 // A commit time (microseconds since 2000-01-01 UTC) as timestamptz_to_str() prints it in a zone
 // `utc_offset` seconds east of UTC: `2024-01-02 03:04:05.5+00`.
 std::string format_commit_time(std::int64_t postgres_us, std::int32_t utc_offset);
 
-}  // namespace popyka::source::replication::pgoutput
+}  // namespace popyka::decode::pgoutput

@@ -1,9 +1,9 @@
-#include "source/replication/output_plugin/wal2json_format.hpp"
+#include "decode/wal2json_format.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-namespace popyka::source::replication {
+namespace popyka::decode {
 namespace {
 
 // PostgreSQL's type oids that wal2json prints other than as strings (pg_type.dat).
@@ -30,6 +30,17 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
 bool is_number_char(char c) { return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == 'e' || c == 'E' || c == '.'; }
 
 }  // namespace
+
+bool read_back_json_string(std::string_view written, std::string& out) {
+  try {
+    out = sdk::decode_json_string(written);
+  } catch (const sdk::TypeError&) {
+    return false;
+  }
+  std::string again;
+  append_json_string(again, out);
+  return again == written;
+}
 
 void append_wal2json_type(std::string& out, std::string_view type_name) {
   if (!type_name.empty() && type_name.front() == '"' && type_name.back() != ']') {
@@ -72,4 +83,4 @@ void append_wal2json_value(std::string& out, Wal2JsonValue kind, std::string_vie
   }
 }
 
-}  // namespace popyka::source::replication
+}  // namespace popyka::decode
