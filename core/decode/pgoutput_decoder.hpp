@@ -129,9 +129,6 @@ class Decoder {
   std::vector<Value> new_tuple_, old_tuple_;
   std::vector<std::unique_ptr<Output>> outputs_;  // reused: they keep their capacity
   std::vector<DecodedChange*> changes_;
-  struct ValueSpan {
-    std::size_t offset, size;
-  };
   std::vector<ValueSpan> value_spans_;  // of the change at hand, in add_columns() order
   sdk::Lsn lsn_ = 0;
 };

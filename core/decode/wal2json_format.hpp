@@ -21,6 +21,11 @@ bool read_back_json_string(std::string_view written, std::string& out);
 // array), else as a JSON string.
 void append_wal2json_type(std::string& out, std::string_view type_name);
 
+// Where a value went in the text it was appended to.
+struct ValueSpan {
+  std::size_t offset, size;
+};
+
 // How wal2json writes the values of a type: int2/4/8, oid, float4/8 and numeric as JSON numbers
 // (NaN and ±Infinity as null), bool as true/false, bytea's hex without its \x, everything else
 // as a JSON string (append_json_string).

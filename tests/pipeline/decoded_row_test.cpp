@@ -3,11 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include "pipeline_fixture.hpp"
-#include "source/replication/snapshot/row_format.hpp"
+#include "decode/row_format.hpp"
 
-using popyka::source::replication::RowFormat;
-using popyka::source::replication::SnapshotColumn;
-using popyka::source::replication::ValueSpan;
+using popyka::decode::RowFormat;
+using popyka::decode::SnapshotColumn;
+using popyka::decode::ValueSpan;
 using popyka::test::PipelineFixture;
 namespace sdk = popyka::sdk;
 

@@ -92,7 +92,7 @@ class SnapshotRun {
       table.progress->state.set(metrics::SnapshotTable::reading);
       table.started = Clock::now();
     }
-    const RowFormat& format = plan.format;
+    const decode::RowFormat& format = plan.format;
     const std::span<const sdk::Column> columns = batch.columns;
     const std::size_t width = format.column_count();
     std::size_t begin = 0;

@@ -64,7 +64,7 @@ std::vector<CatalogTable> list_tables(ReplicationConnection& connection, const c
 }
 
 // The columns, and SELECT's list of them.
-std::vector<SnapshotColumn> columns_of(ReplicationConnection& connection, const CatalogTable& table,
+std::vector<decode::SnapshotColumn> columns_of(ReplicationConnection& connection, const CatalogTable& table,
                                        std::string& select_list) {
   auto result = connection.execute(fmt::format(
       "SELECT a.attname, quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), a.atttypid, "
@@ -72,7 +72,7 @@ std::vector<SnapshotColumn> columns_of(ReplicationConnection& connection, const 
       "AND a.attnum = ANY (i.indkey)) "
       "FROM pg_attribute a WHERE a.attrelid = {} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
       table.oid));
-  std::vector<SnapshotColumn> columns;
+  std::vector<decode::SnapshotColumn> columns;
   for (int row = 0; row < result.rows(); ++row) {
     columns.push_back({std::string(result.value(row, 0)), std::string(result.value(row, 2)),
                        static_cast<std::uint32_t>(std::stoul(std::string(result.value(row, 3)))),
@@ -105,7 +105,7 @@ SnapshotPlan plan_snapshot(ReplicationConnection& connection, const config::Data
     // ONLY: an inheritance child is a table of its own in this list (and in wal2json's output).
     plan.tables.push_back({table.schema + "." + table.name,
                            fmt::format("SELECT {} FROM ONLY {}", select_list, table.quoted), table.estimated_rows,
-                           RowFormat(table.schema, table.name, columns, pk)});
+                           decode::RowFormat(table.schema, table.name, columns, pk)});
     if (!can_split || table.pages < 2 * min_range_pages) {
       plan.ranges.push_back({index});
       continue;

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "config/pipeline_config.hpp"
-#include "source/replication/snapshot/row_format.hpp"
+#include "decode/row_format.hpp"
 #include "source/replication/transport/replication_connection.hpp"
 
 namespace popyka::source::replication {
@@ -18,7 +18,7 @@ struct SnapshotTablePlan {
   std::string name;       // schema.table, as logged and in the metrics
   std::string select;     // SELECT <columns> FROM ONLY <table>
   double estimated_rows;  // pg_class.reltuples; < 0 when never analyzed
-  RowFormat format;
+  decode::RowFormat format;
 };
 
 // Pages [first_page, end_page) of a table; end_page 0: to the end of the table (rows the snapshot

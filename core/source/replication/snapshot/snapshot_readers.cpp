@@ -14,7 +14,7 @@ namespace {
 
 // Gives `batch` its decoded columns, from where append() put each value, once its messages
 // are all written (and so stay where they are).
-void decode_columns(RowBatch& batch, const RowFormat& format, std::span<const ValueSpan> values) {
+void decode_columns(RowBatch& batch, const decode::RowFormat& format, std::span<const decode::ValueSpan> values) {
   if (!format.decodable() || !simdjson::validate_utf8(batch.messages.data(), batch.messages.size())) return;
   batch.columns.reserve(values.size());
   format.append_columns(batch.messages, values, batch.columns);
@@ -111,7 +111,7 @@ void SnapshotReaders::read_range(SnapshotConnection& connection, const SnapshotR
   const SnapshotTablePlan& table = plan_.tables[range.table];
   auto batch = empty_batch(range.table);
   std::string scratch;
-  std::vector<ValueSpan> values;
+  std::vector<decode::ValueSpan> values;
   auto push = [&](bool range_done) {
     decode_columns(*batch, table.format, values);
     values.clear();

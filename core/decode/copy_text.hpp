@@ -2,7 +2,7 @@
 #include <string>
 #include <string_view>
 
-namespace popyka::source::replication {
+namespace popyka::decode {
 
 // The fields of one row of `COPY ... TO STDOUT` in text format (the row without its newline):
 // tab-separated, `\N` for NULL, backslash escapes for \, tab, newline and the other control
@@ -35,4 +35,4 @@ class CopyTextFields {
   bool done_ = false;
 };
 
-}  // namespace popyka::source::replication
+}  // namespace popyka::decode

@@ -1,8 +1,8 @@
-#include "source/replication/snapshot/copy_text.hpp"
+#include "decode/copy_text.hpp"
 
 #include "popyka/sdk/json.hpp"
 
-namespace popyka::source::replication {
+namespace popyka::decode {
 namespace {
 
 // COPY's text escapes; any other escaped character stands for itself (as COPY FROM reads it).
@@ -73,4 +73,4 @@ void CopyTextFields::append_next_as_json_string(std::string& out) {
   skip(static_cast<std::size_t>(at - rest_.data()));
 }
 
-}  // namespace popyka::source::replication
+}  // namespace popyka::decode

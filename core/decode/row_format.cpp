@@ -1,12 +1,12 @@
-#include "source/replication/snapshot/row_format.hpp"
+#include "decode/row_format.hpp"
 
 #include <fmt/format.h>
 
 #include <stdexcept>
 
-#include "source/replication/snapshot/copy_text.hpp"
+#include "decode/copy_text.hpp"
 
-namespace popyka::source::replication {
+namespace popyka::decode {
 
 RowFormat::RowFormat(std::string_view schema, std::string_view table, const std::vector<SnapshotColumn>& columns,
                      bool include_pk) {
@@ -14,23 +14,23 @@ RowFormat::RowFormat(std::string_view schema, std::string_view table, const std:
   decoded->schema = schema;
   decoded->table = table;
   prefix_ = R"({"action":"R","schema":)";
-  decode::append_json_string(prefix_, schema);
+  append_json_string(prefix_, schema);
   prefix_ += R"(,"table":)";
-  decode::append_json_string(prefix_, table);
+  append_json_string(prefix_, table);
   prefix_ += R"(,"columns":[)";
   std::vector<std::string> written_types;  // each column's type as JSON, for the pk array too
   for (const SnapshotColumn& column : columns) {
     std::string head = column_heads_.empty() ? "{\"name\":" : ",{\"name\":";
-    decode::append_json_string(head, column.name);
+    append_json_string(head, column.name);
     head += ",\"type\":";
     std::string& type = written_types.emplace_back();
-    decode::append_wal2json_type(type, column.type);
+    append_wal2json_type(type, column.type);
     head += type;
     head += ",\"value\":";
     column_heads_.push_back(std::move(head));
-    kinds_.push_back(decode::wal2json_value_kind(column.type_oid));
+    kinds_.push_back(wal2json_value_kind(column.type_oid));
     decoded->names.push_back(column.name);
-    decoded->decodable = decode::read_back_json_string(type, decoded->types.emplace_back()) && decoded->decodable;
+    decoded->decodable = read_back_json_string(type, decoded->types.emplace_back()) && decoded->decodable;
   }
   suffix_ = "]";
   if (include_pk) {
@@ -41,7 +41,7 @@ RowFormat::RowFormat(std::string_view schema, std::string_view table, const std:
       if (!first) suffix_ += ',';
       first = false;
       suffix_ += R"({"name":)";
-      decode::append_json_string(suffix_, columns[i].name);
+      append_json_string(suffix_, columns[i].name);
       suffix_ += R"(,"type":)";
       suffix_ += written_types[i];
       suffix_ += '}';
@@ -65,10 +65,10 @@ void RowFormat::append(std::string& out, std::string_view copy_row, std::string&
     if (fields.next_is_null()) {
       fields.skip_null();
       out += "null";
-    } else if (kinds_[column] == decode::Wal2JsonValue::string) {
+    } else if (kinds_[column] == Wal2JsonValue::string) {
       fields.append_next_as_json_string(out);  // most columns: one pass over the field
     } else {
-      decode::append_wal2json_value(out, kinds_[column], fields.next_text(scratch));
+      append_wal2json_value(out, kinds_[column], fields.next_text(scratch));
     }
     values.push_back({value_at, out.size() - value_at});
     out += '}';
@@ -90,9 +90,9 @@ void RowFormat::append_columns(std::string_view text, std::span<const ValueSpan>
 }
 
 void RowFormat::decode(std::string_view json, std::span<const sdk::Column> columns, sdk::Lsn lsn,
-                       decode::DecodedChange& change) const {
+                       DecodedChange& change) const {
   change.assign_row(sdk::Action::Read, decoded_->schema, decoded_->table, columns, decoded_->primary_key, json, prefix_.size() - 1,
                     lsn);
 }
 
-}  // namespace popyka::source::replication
+}  // namespace popyka::decode

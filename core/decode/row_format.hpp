@@ -10,18 +10,13 @@
 #include "decode/decoded_change.hpp"
 #include "decode/wal2json_format.hpp"
 
-namespace popyka::source::replication {
+namespace popyka::decode {
 
 struct SnapshotColumn {
   std::string name;
   std::string type;  // format_type(atttypid, atttypmod)
   std::uint32_t type_oid;
   bool in_pk;
-};
-
-// Where one column's value is in the text the message was appended to.
-struct ValueSpan {
-  std::size_t offset, size;
 };
 
 // One table's R message, formatted as wal2json 2.5 formats an insert:
@@ -48,7 +43,7 @@ class RowFormat {
   // Makes `change` the message `json` (one of this format's, at `lsn`) decoded, with the columns
   // append_columns() gave for it: what decoding `json` gives, without parsing it. Views into
   // `json`, `columns` and this format.
-  void decode(std::string_view json, std::span<const sdk::Column> columns, sdk::Lsn lsn, decode::DecodedChange& change) const;
+  void decode(std::string_view json, std::span<const sdk::Column> columns, sdk::Lsn lsn, DecodedChange& change) const;
 
  private:
   // What the decoder makes of the constant parts; on the heap, so the views stay put when the
@@ -62,9 +57,9 @@ class RowFormat {
 
   std::string prefix_;                     // up to the first column
   std::vector<std::string> column_heads_;  // `{"name":..,"type":..,"value":` of each column
-  std::vector<decode::Wal2JsonValue> kinds_;
+  std::vector<Wal2JsonValue> kinds_;
   std::string suffix_;                     // `]`, pk, `}`
   std::shared_ptr<const Decoded> decoded_;
 };
 
-}  // namespace popyka::source::replication
+}  // namespace popyka::decode

@@ -1,17 +1,14 @@
-// wal2json's value formatting for R rows, without a server.
+// The initial snapshot's rows (COPY text -> wal2json's R messages and their decoded changes), and
+// wal2json's value and type formatting they share with the pgoutput decoder, without a server.
 #include <catch2/catch.hpp>
 
 #include <random>
 
-#include "source/replication/heartbeat/heartbeat.hpp"
-#include "source/replication/slot/replication_slot.hpp"
-#include "source/replication/snapshot/copy_text.hpp"
-#include "source/replication/snapshot/row_format.hpp"
-#include "decode/wal2json_decoder.hpp"
+#include "decode/copy_text.hpp"
+#include "decode/row_format.hpp"
 #include "decode/wal2json_format.hpp"
 #include "decoded_change_check.hpp"
 
-using namespace popyka::source::replication;
 using namespace popyka::decode;
 
 namespace {
@@ -173,24 +170,4 @@ TEST_CASE("R type names are written as wal2json writes format_type()") {
   CHECK(type("character varying(10)") == "\"character varying(10)\"");
   CHECK(type("\"MyEnum\"") == "\"MyEnum\"");
   CHECK(type("\"MyEnum\"[]") == "\"\\\"MyEnum\\\"[]\"");
-}
-
-TEST_CASE("heartbeat messages are recognised by action and prefix only") {
-  CHECK(is_heartbeat(R"({"action":"M","xid":null,"timestamp":null,"transactional":false,"prefix":"popyka.heartbeat","content":"x"})"));
-  CHECK_FALSE(is_heartbeat(R"({"action":"M","transactional":false,"prefix":"other","content":"\"prefix\":\"popyka.heartbeat\","})"));
-  CHECK_FALSE(is_heartbeat(R"({"action":"I","schema":"public","table":"t","columns":[{"name":"prefix","type":"text","value":"popyka.heartbeat"}]})"));
-  // The same of decoded changes (pgoutput's).
-  Wal2JsonDecoder decoder;
-  CHECK(is_heartbeat(decoder.decode(R"({"action":"M","xid":null,"transactional":false,"prefix":"popyka.heartbeat","content":"x"})", 1)));
-  CHECK_FALSE(is_heartbeat(decoder.decode(R"({"action":"M","transactional":false,"prefix":"popyka.heartbeats","content":"x"})", 1)));
-  CHECK_FALSE(is_heartbeat(decoder.decode(R"({"action":"I","schema":"public","table":"t","columns":[{"name":"prefix","type":"text","value":"popyka.heartbeat"}]})", 1)));
-}
-
-TEST_CASE("the snapshot marker's name fits PostgreSQL's 63 characters and differs per slot") {
-  CHECK(ReplicationSlot::snapshot_marker_name("popyka") == "popyka_snapshot_pending");
-  const std::string a(63, 'a');
-  const std::string b = std::string(62, 'a') + "b";
-  CHECK(ReplicationSlot::snapshot_marker_name(a).size() <= 63);
-  CHECK(ReplicationSlot::snapshot_marker_name(a).ends_with("_snapshot_pending"));
-  CHECK(ReplicationSlot::snapshot_marker_name(a) != ReplicationSlot::snapshot_marker_name(b));
 }
