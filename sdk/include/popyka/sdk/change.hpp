@@ -80,7 +80,10 @@ class POPYKA_SDK_VISIBLE Change {
   virtual Value message_prefix() const noexcept = 0;
   virtual Value message_content() const noexcept = 0;
   virtual bool transactional() const noexcept = 0;
-  // The whole message as received, byte for byte (an update's unchanged TOAST filled in, with unchanged_toast: from_identity).
+  // The whole message as wal2json (format-version 2) writes it, byte for byte: with wal2json the
+  // text received; with pgoutput, and for the initial snapshot's rows, the text wal2json would have
+  // sent, written by the host on the first call (a filter that never calls it never pays for it).
+  // With unchanged_toast: from_identity, an update's unchanged TOASTed values filled in.
   virtual std::string_view json() const noexcept = 0;
 
   // The value of a column of `columns()` (or, when absent there, of `identity()`) by name.
