@@ -126,7 +126,7 @@ std::span<DecodedChange* const> Decoder::decode(std::string_view message, sdk::L
   Reader in(message.substr(1));
   switch (message[0]) {
     case 'B': on_begin(in); break;
-    case 'C': on_commit(); break;
+    case 'C': on_transaction_edge(sdk::Action::Commit); break;
     case 'R': on_relation(in); break;
     case 'I': case 'U': case 'D': on_change(message[0], in); break;
     case 'T': on_truncate(in); break;
@@ -159,17 +159,14 @@ void Decoder::on_begin(Reader& in) {
   xid_ = fmt::format("{}", xid);
   timestamp_ = fmt::format("\"{}\"", format_commit_time(commit_us, offset->second));
   transaction_ = fmt::format(R"(,"xid":{},"timestamp":{})", xid_, timestamp_);
-  Output& out = next_output(sdk::Action::Begin);
-  out.text += R"({"action":"B")";
-  out.text += transaction_;
-  out.text += '}';
-  out.change.json_ = out.text;
-  set_transaction(out.change);
+  on_transaction_edge(sdk::Action::Begin);
 }
 
-void Decoder::on_commit() {
-  Output& out = next_output(sdk::Action::Commit);
-  out.text += R"({"action":"C")";
+void Decoder::on_transaction_edge(sdk::Action action) {
+  Output& out = next_output(action);
+  out.text += R"({"action":")";
+  out.text += static_cast<char>(action);
+  out.text += '"';
   out.text += transaction_;
   out.text += '}';
   out.change.json_ = out.text;

@@ -105,7 +105,8 @@ class Decoder {
 
   Output& next_output(sdk::Action action);
   void on_begin(Reader& in);
-  void on_commit();
+  // B (after on_begin() read it) and C: `{"action":..,"xid":..,"timestamp":..}`.
+  void on_transaction_edge(sdk::Action action);
   void on_relation(Reader& in);
   void on_type(Reader& in);
   void on_change(char action, Reader& in);

@@ -2,14 +2,14 @@
 # Builds the libFuzzer targets with clang (-fsanitize=fuzzer,address,undefined) and runs each for
 # the given number of seconds over its checked-in corpus (tests/fuzz/corpus/<target>/).
 #   tests/fuzz/run.sh TARGET|all SECONDS
-# Targets: fuzz_wal2json_decoder fuzz_replication_protocol fuzz_config fuzz_replay.
+# Targets: fuzz_wal2json_decoder fuzz_pgoutput_decoder fuzz_replication_protocol fuzz_config fuzz_replay.
 # New inputs go to $POPYKA_FUZZ_BUILD_DIR/corpus/<target> (default build dir: build-fuzz), crashes
 # to $POPYKA_FUZZ_BUILD_DIR/artifacts/<target>/ (reproduce: build-fuzz/bin/<target> FILE). A
 # finding gets a regression test in tests/decode, tests/source or tests/config, and its input goes into the corpus.
 # Exits non-zero when a target found something. POPYKA_FUZZ_JOBS=N runs N processes per target.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-all_targets=(fuzz_wal2json_decoder fuzz_replication_protocol fuzz_config fuzz_replay)
+all_targets=(fuzz_wal2json_decoder fuzz_pgoutput_decoder fuzz_replication_protocol fuzz_config fuzz_replay)
 if [ $# -ne 2 ] || ! [[ "$2" =~ ^[0-9]+$ ]]; then
   echo "usage: $0 TARGET|all SECONDS (targets: ${all_targets[*]})" >&2
   exit 2

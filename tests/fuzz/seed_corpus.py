@@ -105,3 +105,40 @@ processors:
       producer_config: {"sasl.password": "${PASSWORD:-hunter2}", "security.protocol": SASL_SSL, "ssl.key.password": x}
 """)
 write("fuzz_config", "database: {connect_url: $POPYKA_DB_DSN, slot_name: s}\nfilters: ~\nprocessors: [{class: p, config: {n: 1e3, b: yes, l: [1, {a: b}]}}]\n")
+
+
+# pgoutput (protocol version 1): a transaction's messages, framed as above, as PostgreSQL 15's
+# proto.c writes them.
+def cstr(text):
+    return text.encode() + b"\0"
+
+
+def tuple_data(*values):
+    out = struct.pack(">h", len(values))
+    for value in values:
+        if value is None:
+            out += b"n"
+        elif value == "<unchanged>":
+            out += b"u"
+        else:
+            out += b"t" + struct.pack(">i", len(value.encode())) + value.encode()
+    return out
+
+
+relation = (b"R" + struct.pack(">i", 16400) + cstr("public") + cstr("t") + b"d" + struct.pack(">h", 3)
+            + b"\1" + cstr("id") + struct.pack(">ii", 24, -1) + b"\0" + cstr("note") + struct.pack(">ii", 25, -1)
+            + b"\0" + cstr("ok") + struct.pack(">ii", 27, -1))
+pgoutput = [
+    b"B" + struct.pack(">qqi", 0x1000, 757000000000000, 732),
+    relation,
+    b"I" + struct.pack(">i", 16400) + b"N" + tuple_data("1", "a \"q\"\n", "t"),
+    b"U" + struct.pack(">i", 16400) + b"O" + tuple_data("1", "old", "t") + b"N" + tuple_data("2", "<unchanged>", None),
+    b"D" + struct.pack(">i", 16400) + b"K" + tuple_data("2", None, None),
+    b"T" + struct.pack(">ib", 1, 0) + struct.pack(">i", 16400),
+    b"Y" + struct.pack(">i", 70001) + cstr("app") + cstr("mood"),
+    b"M" + b"\1" + struct.pack(">q", 0x1100) + cstr("pfx") + struct.pack(">i", 3) + b"a\0b",
+    b"C" + b"\0" + struct.pack(">qqq", 0x1100, 0x1200, 757000000000000),
+]
+write("fuzz_pgoutput_decoder", b"".join(frame(m) for m in pgoutput))
+for message in pgoutput[2:5]:
+    write("fuzz_pgoutput_decoder", frame(pgoutput[0]) + frame(relation) + frame(message))
