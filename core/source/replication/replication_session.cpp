@@ -3,9 +3,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <malloc.h>
-
-#include <cstdlib>
 #include <memory>
 
 #include "metrics/metrics_registry.hpp"
@@ -34,24 +31,6 @@ constexpr auto pending_poll_slice = milliseconds(20);
 struct PqFree {
   void operator()(char* buffer) const { PQfreemem(buffer); }
 };
-
-// A message at least this large is worth growing libpq's buffer for: see readable_after().
-constexpr std::size_t grow_for_padding_from = 1 << 20;
-
-// How many bytes past the end of libpq's `size`-byte message buffer may be read: the slack
-// malloc() left after it (libpq mallocs each message, and PQfreemem() is free()), or, for a large
-// message without enough, kInPlacePadding after growing it with realloc(), which moves a large
-// block's pages rather than copying them. With them the pipeline reads a wal2json message in
-// place instead of copying it.
-std::size_t readable_after(std::unique_ptr<char, PqFree>& buffer, std::size_t size) {
-  const std::size_t slack = malloc_usable_size(buffer.get()) - size;
-  if (slack >= kInPlacePadding || size < grow_for_padding_from) return slack;
-  char* grown = static_cast<char*>(std::realloc(buffer.get(), size + kInPlacePadding));
-  if (grown == nullptr) return slack;
-  (void)buffer.release();  // realloc() freed or kept it: `grown` is the block now
-  buffer.reset(grown);
-  return malloc_usable_size(grown) - size;
-}
 
 milliseconds until(Clock::time_point deadline) {
   return std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(deadline - Clock::now()));
@@ -250,8 +229,9 @@ void ReplicationSession::receive_available(ChangeConsumer& consumer) {
     }
     if (size < 0) connection_.throw_lost("the replication stream broke");
     std::unique_ptr<char, PqFree> buffer(raw);
-    const std::size_t padding = readable_after(buffer, static_cast<std::size_t>(size));
-    handle(std::string_view(buffer.get(), static_cast<std::size_t>(size)), padding, consumer);
+    // Nothing past libpq's buffer is known readable (its size is libpq's business): the pipeline
+    // copies the message into its own padded buffer.
+    handle(std::string_view(buffer.get(), static_cast<std::size_t>(size)), /*readable_after=*/0, consumer);
     if (reply_requested_) answer_keepalive(consumer);
     if (Clock::now() >= next_status_) confirm_done(consumer);
   }
