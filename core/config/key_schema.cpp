@@ -32,7 +32,8 @@ std::string bound_text(double bound) { return fmt::format("{:g}", bound); }
 void check_number(const sdk::Config& value, const KeyType& type, double number) {
   const bool below = type.min && (type.above_min ? !(number > *type.min) : !(number >= *type.min));
   const bool above = type.max && !(number <= *type.max);
-  if (!std::isfinite(number) || below || above) value.fail(fmt::format("must be {}, found '{}'", type_name(type).insert(0, "a number of "), value.as_string()));
+  if (!std::isfinite(number) || below || above)
+    value.fail(fmt::format("must be a number of {}, found '{}'", type_name(type), value.as_string()));  // "seconds > 0"
 }
 
 [[noreturn]] void unknown_key(const sdk::Config& mapping, const std::string& key, std::span<const Key> keys, KeyOwner owner) {

@@ -72,7 +72,7 @@ TEST_CASE("the defaults popyka-host's schema declares are DatabaseSpec's", "[hos
   CHECK(read.unchanged_toast == constructed.unchanged_toast);
 }
 
-TEST_CASE("--describe prints popyka-host's sections, or the one named", "[host_schema]") {
+TEST_CASE("popyka-host --describe prints its sections, or the one named", "[host_schema]") {
   std::ostringstream all, database;
   describe_host_keys(all);
   describe_host_keys(database, "database");
