@@ -17,7 +17,7 @@ configure_file(cmake/PopykaPlugin.cmake "${PROJECT_BINARY_DIR}/PopykaPlugin.cmak
 
 if(POPYKA_INSTALL)
   install(TARGETS popyka_sdk EXPORT PopykaTargets)
-  install(DIRECTORY sdk/include/popyka "${PROJECT_BINARY_DIR}/sdk/include/popyka" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+  install(DIRECTORY sdk/include/popyka DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
   install(EXPORT PopykaTargets NAMESPACE Popyka:: DESTINATION "${POPYKA_CMAKE_INSTALL_DIR}")
   install(FILES
     "${PROJECT_BINARY_DIR}/PopykaConfig.cmake"

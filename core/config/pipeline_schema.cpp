@@ -1,53 +1,32 @@
 #include "config/pipeline_schema.hpp"
 
 #include <algorithm>
-#include <array>
-#include <cmath>
-#include <cstdint>
-#include <span>
+#include <initializer_list>
 #include <string_view>
 #include <utility>
 
 #include <fmt/format.h>
 
 #include "config/config_error.hpp"
+#include "config/host_schema.hpp"
 #include "config/slot_name.hpp"
 
 namespace popyka::config {
 namespace {
 
-using Keys = std::span<const std::string_view>;
-
-constexpr std::array<std::string_view, 4> kTopLevelKeys = {"database", "filters", "processors", "metrics"};
-constexpr std::array<std::string_view, 3> kRequiredTopLevelKeys = {"database", "filters", "processors"};
-constexpr std::array<std::string_view, 1> kMetricsKeys = {"listen"};
-constexpr std::array<std::string_view, 18> kDatabaseKeys = {
-    "connect_url",     "slot_name", "wal2json_options", "status_interval_s",    "reconnect_initial_s",
-    "reconnect_max_s", "snapshot",  "snapshot_tables",  "snapshot_parallelism", "heartbeat_interval_s",
-    "output_plugin",   "publication", "slot_busy_wait_s", "standby",            "application_name",
-    "unchanged_toast", "heartbeat_connect_url", "failover"};
-// Each reader is a connection of its own: a bound well below any server's max_connections.
-constexpr std::int64_t kMaxSnapshotParallelism = 64;
-constexpr std::array<std::string_view, 2> kComponentKeys = {"class", "config"};
-constexpr std::array<std::string_view, 5> kProcessorKeys = {"class", "config", "filters", "error_handlers", "timeout_s"};
-
-std::string join(Keys keys) { return fmt::format("{}", fmt::join(keys, ", ")); }
-
 // Each check below throws sdk::ConfigError `<yaml path>: <what>`; read_pipeline adds the source.
+// The keys' types, ranges and defaults are checked by apply_keys (host_schema.cpp); what is
+// left here is what a type cannot say: a name's rule, and keys that only go with others.
 
-// `node` must be a mapping whose keys are all among `keys`: a misspelt key fails loudly
-// instead of being ignored.
-void check_mapping(const sdk::Config& node, Keys keys) {
-  if (!node.is_map()) node.fail("expected a mapping with the keys " + join(keys));
-  for (const auto& [key, value] : node.entries())
-    if (std::find(keys.begin(), keys.end(), key) == keys.end())
-      value.fail("unknown key (expected one of: " + join(keys) + ")");
-}
-
-// An optional key: absent and `key:` with no value both mean "not given".
+// A key the user wrote with a value, in the mapping as written (not its defaults).
 const sdk::Config* find_given(const sdk::Config& map, std::string_view key) {
   const sdk::Config* value = map.find(key);
   return value && !value->is_null() ? value : nullptr;
+}
+
+// `key`, given without the other key's value it only goes with: fails naming both.
+void only_with(const sdk::Config& written, std::string_view key, bool condition, std::string_view what) {
+  if (const sdk::Config* value = find_given(written, key); value && !condition) value->fail(fmt::format("only means something with {}", what));
 }
 
 // Checked here so a typo fails before connecting.
@@ -55,21 +34,6 @@ std::string read_slot_name(const sdk::Config& node) {
   const std::string& name = node.as_string();
   if (!is_valid_slot_name(name)) node.fail("must be " + std::string(slot_name_rule) + ", found '" + name + "'");
   return name;
-}
-
-// One of two words, each meaning a value of `Enum`; absent: the first.
-template <class Enum>
-Enum read_choice(const sdk::Config* node, std::pair<std::string_view, Enum> first, std::pair<std::string_view, Enum> second) {
-  if (!node) return first.second;
-  const std::string& word = node->as_string();
-  if (word == first.first) return first.second;
-  if (word == second.first) return second.second;
-  node->fail(fmt::format("must be {} or {}, found '{}'", first.first, second.first, word));
-}
-
-DatabaseSpec::OutputPlugin read_output_plugin(const sdk::Config* node) {
-  using enum DatabaseSpec::OutputPlugin;
-  return read_choice<DatabaseSpec::OutputPlugin>(node, {"wal2json", wal2json}, {"pgoutput", pgoutput});
 }
 
 // A lower-case PostgreSQL identifier that needs no quoting: it goes into CREATE PUBLICATION and
@@ -86,29 +50,10 @@ std::string read_publication(const sdk::Config& node) {
   return name;
 }
 
-void read_seconds(const sdk::Config& database, std::string_view key, double& seconds) {
-  const sdk::Config* node = find_given(database, key);
-  if (!node) return;
-  const double value = node->as_double();
-  if (!std::isfinite(value) || value <= 0) node->fail("must be a number of seconds > 0, found '" + node->as_string() + "'");
-  seconds = value;
-}
-
-DatabaseSpec::Snapshot read_snapshot(const sdk::Config* node) {
-  using enum DatabaseSpec::Snapshot;
-  return read_choice<DatabaseSpec::Snapshot>(node, {"never", never}, {"initial", initial});
-}
-
-DatabaseSpec::UnchangedToast read_unchanged_toast(const sdk::Config* node) {
-  using enum DatabaseSpec::UnchangedToast;
-  return read_choice<DatabaseSpec::UnchangedToast>(node, {"omit", omit}, {"from_identity", from_identity});
-}
-
 // `schema.table` each: split at the first dot, both parts non-empty, no repeats.
 std::vector<std::string> read_snapshot_tables(const sdk::Config* list) {
   std::vector<std::string> tables;
   if (!list) return tables;
-  if (!list->is_list()) list->fail("expected a list of schema.table names");
   for (const sdk::Config& item : list->items()) {
     const std::string& name = item.as_string();
     const auto dot = name.find('.');
@@ -123,7 +68,6 @@ std::vector<std::string> read_snapshot_tables(const sdk::Config* list) {
 std::vector<std::pair<std::string, std::string>> read_wal2json_options(const sdk::Config* options) {
   std::vector<std::pair<std::string, std::string>> out;
   if (!options) return out;
-  if (!options->is_map()) options->fail("expected a mapping of wal2json option names to values");
   for (const auto& [name, value] : options->entries()) {
     if (!value.is_scalar()) value.fail("expected a single value (wal2json options are strings, numbers or booleans)");
     out.emplace_back(name, value.as_string());
@@ -131,99 +75,93 @@ std::vector<std::pair<std::string, std::string>> read_wal2json_options(const sdk
   return out;
 }
 
-// A number of seconds >= 0, where 0 means "off".
-double seconds_or_off(const sdk::Config& node) {
-  const double value = node.as_double();
-  if (!std::isfinite(value) || value < 0) node.fail("must be a number of seconds >= 0 (0: off), found '" + node.as_string() + "'");
-  return value;
+// One of the key's words (checked by its type), as the enum value at the same place.
+template <class Enum>
+Enum read_choice(const sdk::Config& node, std::initializer_list<std::pair<std::string_view, Enum>> words) {
+  for (const auto& [word, value] : words)
+    if (node.as_string() == word) return value;
+  node.fail("unexpected value '" + node.as_string() + "'");  // its type lets no other word through
 }
 
-int read_snapshot_parallelism(const sdk::Config* node) {
-  if (!node) return default_snapshot_parallelism();
-  const std::int64_t value = node->as_int64();
-  if (value < 1 || value > kMaxSnapshotParallelism)
-    node->fail(fmt::format("must be a whole number from 1 to {} (connections reading the snapshot), found '{}'",
-                           kMaxSnapshotParallelism, node->as_string()));
-  return static_cast<int>(value);
-}
-
-DatabaseSpec read_database(const sdk::Config& database) {
-  check_mapping(database, kDatabaseKeys);
+DatabaseSpec read_database(const sdk::Config& written) {
+  const sdk::Config database = apply_keys(written, host_schema().database.keys);
+  using enum DatabaseSpec::Snapshot;
+  using enum DatabaseSpec::OutputPlugin;
+  using enum DatabaseSpec::UnchangedToast;
   DatabaseSpec spec;
   // An empty connect_url is valid: libpq then takes everything from PGHOST, PGUSER, ...
   spec.connect_url = database.at("connect_url").as_string();
   spec.slot_name = read_slot_name(database.at("slot_name"));
-  spec.wal2json_options = read_wal2json_options(find_given(database, "wal2json_options"));
-  read_seconds(database, "status_interval_s", spec.status_interval_s);
-  read_seconds(database, "reconnect_initial_s", spec.reconnect_initial_s);
-  read_seconds(database, "reconnect_max_s", spec.reconnect_max_s);
-  spec.snapshot = read_snapshot(find_given(database, "snapshot"));
-  spec.snapshot_tables = read_snapshot_tables(find_given(database, "snapshot_tables"));
-  if (!spec.snapshot_tables.empty() && spec.snapshot != DatabaseSpec::Snapshot::initial)
-    database.at("snapshot_tables").fail("only means something with snapshot: initial");
-  const sdk::Config* parallelism = find_given(database, "snapshot_parallelism");
-  if (parallelism && spec.snapshot != DatabaseSpec::Snapshot::initial)
-    parallelism->fail("only means something with snapshot: initial");
-  spec.snapshot_parallelism = read_snapshot_parallelism(parallelism);
-  if (const sdk::Config* heartbeat = find_given(database, "heartbeat_interval_s")) spec.heartbeat_interval_s = seconds_or_off(*heartbeat);
-  if (const sdk::Config* url = find_given(database, "heartbeat_connect_url")) {
-    if (spec.heartbeat_interval_s <= 0) url->fail("only means something with heartbeat_interval_s > 0");
-    spec.heartbeat_connect_url = url->as_nonblank_string();
-  }
-  spec.output_plugin = read_output_plugin(find_given(database, "output_plugin"));
-  if (const sdk::Config* publication = find_given(database, "publication")) {
-    if (spec.output_plugin != DatabaseSpec::OutputPlugin::pgoutput)
-      publication->fail("only means something with output_plugin: pgoutput");
-    spec.publication = read_publication(*publication);
-  }
-  if (const sdk::Config* wait = find_given(database, "slot_busy_wait_s")) spec.slot_busy_wait_s = seconds_or_off(*wait);
-  if (const sdk::Config* standby = find_given(database, "standby")) spec.standby = standby->as_bool();
-  if (const sdk::Config* failover = find_given(database, "failover")) spec.failover = failover->as_bool();
-  if (const sdk::Config* name = find_given(database, "application_name")) spec.application_name = name->as_nonblank_string();
-  spec.unchanged_toast = read_unchanged_toast(find_given(database, "unchanged_toast"));
-  if (spec.output_plugin == DatabaseSpec::OutputPlugin::pgoutput && !spec.wal2json_options.empty())
-    database.at("wal2json_options").fail("only means something with output_plugin: wal2json (the default)");
+  spec.wal2json_options = read_wal2json_options(database.find("wal2json_options"));
+  spec.status_interval_s = database.at("status_interval_s").as_double();
+  spec.reconnect_initial_s = database.at("reconnect_initial_s").as_double();
+  spec.reconnect_max_s = database.at("reconnect_max_s").as_double();
+  spec.snapshot = read_choice<DatabaseSpec::Snapshot>(database.at("snapshot"), {{"never", never}, {"initial", initial}});
+  spec.snapshot_tables = read_snapshot_tables(database.find("snapshot_tables"));
+  if (const sdk::Config* parallelism = database.find("snapshot_parallelism"))
+    spec.snapshot_parallelism = static_cast<int>(parallelism->as_int64());
+  else
+    spec.snapshot_parallelism = default_snapshot_parallelism();
+  spec.heartbeat_interval_s = database.at("heartbeat_interval_s").as_double();
+  if (const sdk::Config* url = database.find("heartbeat_connect_url")) spec.heartbeat_connect_url = url->as_string();
+  spec.output_plugin = read_choice<DatabaseSpec::OutputPlugin>(database.at("output_plugin"), {{"wal2json", wal2json}, {"pgoutput", pgoutput}});
+  spec.publication = read_publication(database.at("publication"));
+  spec.slot_busy_wait_s = database.at("slot_busy_wait_s").as_double();
+  spec.standby = database.at("standby").as_bool();
+  spec.failover = database.at("failover").as_bool();
+  spec.application_name = database.at("application_name").as_string();
+  spec.unchanged_toast = read_choice<DatabaseSpec::UnchangedToast>(database.at("unchanged_toast"), {{"omit", omit}, {"from_identity", from_identity}});
+
+  only_with(written, "snapshot_tables", spec.snapshot == initial, "snapshot: initial");
+  only_with(written, "snapshot_parallelism", spec.snapshot == initial, "snapshot: initial");
+  only_with(written, "heartbeat_connect_url", spec.heartbeat_interval_s > 0, "heartbeat_interval_s > 0");
+  only_with(written, "publication", spec.output_plugin == pgoutput, "output_plugin: pgoutput");
+  only_with(written, "wal2json_options", spec.output_plugin == wal2json || spec.wal2json_options.empty(),
+            "output_plugin: wal2json (the default)");
   if (spec.reconnect_max_s < spec.reconnect_initial_s)
-    database.fail(fmt::format("reconnect_max_s ({}) must not be less than reconnect_initial_s ({})", spec.reconnect_max_s,
-                              spec.reconnect_initial_s));
+    written.fail(fmt::format("reconnect_max_s ({}) must not be less than reconnect_initial_s ({})", spec.reconnect_max_s,
+                             spec.reconnect_initial_s));
   return spec;
 }
 
-ComponentSpec read_component(const sdk::Config& entry, Keys keys) {
-  check_mapping(entry, keys);
+ComponentSpec read_component(const sdk::Config& entry, const sdk::Config& checked) {
   ComponentSpec spec;
   spec.path = entry.path();
-  spec.class_name = entry.at("class").as_nonblank_string();
-  if (const sdk::Config* config = find_given(entry, "config")) {
-    if (!config->is_map()) config->fail("expected a mapping");
-    spec.config = *config;
-  } else {
-    spec.config = sdk::Config::map(entry.child_path("config"), {});
-  }
+  spec.class_name = checked.at("class").as_string();
+  const sdk::Config* config = checked.find("config");
+  spec.config = config ? *config : sdk::Config::map(entry.child_path("config"), {});
   return spec;
 }
 
 std::vector<ComponentSpec> read_components(const sdk::Config* list) {
   std::vector<ComponentSpec> specs;
   if (!list) return specs;
-  for (const sdk::Config& entry : list->items()) specs.push_back(read_component(entry, kComponentKeys));
+  for (const sdk::Config& entry : list->items())
+    specs.push_back(read_component(entry, apply_keys(entry, host_schema().component.keys)));
   return specs;
 }
 
 ProcessorSpec read_processor(const sdk::Config& entry) {
-  ComponentSpec component = read_component(entry, kProcessorKeys);
-  ProcessorSpec spec{std::move(component), read_components(find_given(entry, "filters")),
-                     read_components(find_given(entry, "error_handlers")), std::nullopt};
-  if (const sdk::Config* timeout = find_given(entry, "timeout_s")) spec.timeout_s = seconds_or_off(*timeout);
+  const sdk::Config checked = apply_keys(entry, host_schema().processor.keys);
+  ProcessorSpec spec{read_component(entry, checked), read_components(checked.find("filters")),
+                     read_components(checked.find("error_handlers")), std::nullopt};
+  if (const sdk::Config* timeout = checked.find("timeout_s")) spec.timeout_s = timeout->as_double();
   return spec;
 }
 
-PipelineConfig read_checked(const sdk::Config& root, const std::string& source) {
-  if (root.is_null())
-    throw ConfigFileError(source + ": the file is empty (expected the keys " + join(kRequiredTopLevelKeys) + ")");
-  if (!root.is_map())
-    throw ConfigFileError(source + ": expected a mapping with the keys " + join(kRequiredTopLevelKeys) + " at the top level");
-  check_mapping(root, kTopLevelKeys);
+std::string required_top_level_keys() {
+  std::string names;
+  for (const Key& key : host_schema().top_level.keys)
+    if (key.required) names += (names.empty() ? "" : ", ") + key.name;
+  return names;
+}
+
+PipelineConfig read_checked(const sdk::Config& written, const std::string& source) {
+  if (written.is_null())
+    throw ConfigFileError(source + ": the file is empty (expected the keys " + required_top_level_keys() + ")");
+  if (!written.is_map())
+    throw ConfigFileError(source + ": expected a mapping with the keys " + required_top_level_keys() + " at the top level");
+  const sdk::Config root = apply_keys(written, host_schema().top_level.keys);
 
   PipelineConfig config;
   config.source = source;
@@ -233,10 +171,8 @@ PipelineConfig read_checked(const sdk::Config& root, const std::string& source) 
   const sdk::Config& processors = root.at("processors");
   for (const sdk::Config& entry : processors.items()) config.processors.push_back(read_processor(entry));
   if (config.processors.empty()) processors.fail("must not be empty (popyka refuses to run without any processor)");
-  if (const sdk::Config* metrics = find_given(root, "metrics")) {
-    check_mapping(*metrics, kMetricsKeys);
-    config.metrics_listen = metrics->at("listen").as_nonblank_string();
-  }
+  if (const sdk::Config* metrics = root.find("metrics"))
+    config.metrics_listen = apply_keys(*metrics, host_schema().metrics.keys).at("listen").as_string();
   return config;
 }
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "config/config_loader.hpp"
+#include "config/host_schema.hpp"
 #include "config/runtime_settings.hpp"
 #include "config/secrets.hpp"
 #include "host/pipeline_report.hpp"
@@ -30,7 +31,7 @@ using namespace popyka;
 struct Options {
   bool check_only = false;  // --check-config
   bool list_plugins = false;
-  std::string describe;  // --describe CLASS
+  std::optional<std::string> describe;  // --describe [CLASS or SECTION]
   bool drop_slot = false;
   std::string replay_file;
 };
@@ -59,8 +60,10 @@ int run(const Options& options) {
     host::print_plugins(std::cout, registry);
     return 0;
   }
-  if (!options.describe.empty()) {
-    host::describe_class(std::cout, registry, options.describe);
+  if (options.describe) {
+    // A section of popyka-host's own config (none: every one), else a plugin class.
+    if (config::is_host_section(*options.describe)) config::describe_host_keys(std::cout, *options.describe);
+    else host::describe_class(std::cout, registry, *options.describe);
     return 0;
   }
   const config::PipelineConfig config = config::load_pipeline_config(env);
@@ -113,14 +116,19 @@ int main(int argc, char** argv) {
   Options options;
   app.add_flag("--check-config", options.check_only, "Load the config and plugins, print the pipeline, exit without connecting");
   app.add_flag("--list-plugins", options.list_plugins, "List every class the plugins provide: kind, name, file");
-  app.add_option("--describe", options.describe, "Print a class's config keys (type, required or default, help) and exit")
-      ->type_name("CLASS");
+  std::string describe;
+  CLI::Option* describe_option = app.add_option("--describe", describe,
+                 "Print the config keys (type, required or default, help) of a plugin class, or of popyka-host's own "
+                 "config (no value: all of it; database, metrics, filters, processors: one section) and exit")
+      ->expected(0, 1)
+      ->type_name("[CLASS]");
   app.add_option("--replay", options.replay_file, "Run wal2json v2 JSON lines from FILE (- for stdin) through the pipeline, no database")
       ->type_name("FILE");
   app.add_flag("--drop-slot", options.drop_slot, "Drop the configured replication slot and exit");
   app.set_version_flag("--version", std::string("popyka-host ") + POPYKA_VERSION_STRING + " (SDK ABI " +
                                         std::to_string(popyka::sdk::kAbiVersion) + ")");
   CLI11_PARSE(app, argc, argv);
+  if (describe_option->count() > 0) options.describe = describe;
   popyka::pipeline::install_terminate_report();
   int exit_code = 0;
   try {

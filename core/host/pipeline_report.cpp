@@ -2,7 +2,6 @@
 
 #include <fmt/ostream.h>
 
-#include <span>
 #include <string>
 #include <string_view>
 
@@ -59,10 +58,7 @@ void describe_class(std::ostream& out, const plugin_loading::PluginRegistry& reg
     return;
   }
   fmt::print(out, "config:\n");
-  for (const sdk::ConfigKey& key : std::span(keys.keys, keys.count)) {
-    const std::string presence = key.required ? "required" : key.default_value ? fmt::format("default: {}", key.default_value) : "optional";
-    fmt::print(out, "  {:<22} {:<7} {:<22} {}\n", key.name, plugin_loading::type_name(key.type), presence, key.help ? key.help : "");
-  }
+  config::describe_keys(out, plugin_loading::declared_keys(keys));
 }
 
 void print_plugins(std::ostream& out, const plugin_loading::PluginRegistry& registry) {

@@ -1,17 +1,19 @@
 #pragma once
 #include <optional>
 #include <string>
-#include <string_view>
+#include <vector>
 
+#include "config/key_schema.hpp"
 #include "plugin_loading/plugin_registry.hpp"
 
 namespace popyka::plugin_loading {
 
 // A class's declared config keys (sdk::ConfigKeys, as Fluent Bit's config_map), applied by the
-// host so a plugin reads typed values and never re-validates.
+// host so a plugin reads typed values and never re-validates. Checked, completed and described
+// by the same code as popyka-host's own keys (config/key_schema.hpp).
 
-// "string", "int", "double", "bool", "list", "map"; empty for a value this host does not know.
-std::string_view type_name(sdk::ConfigType type);
+// The class's keys in the host's terms; empty for a class that declares none or any_keys().
+std::vector<config::Key> declared_keys(const sdk::ConfigKeys& keys);
 
 // What is wrong with a class's declaration, or nothing: an unknown type, a key without a name, a
 // key declared twice, a default on a required, list or map key, a default its type does not

@@ -9,7 +9,7 @@
 #
 #   tests/abi/check_abi.sh CXX INCLUDE_DIR...            the gate
 #   tests/abi/check_abi.sh --update CXX INCLUDE_DIR...   record the baseline anew
-# (the SDK's headers: sdk/include and the build tree's sdk/include, where version.hpp is made)
+# (the SDK's headers: sdk/include)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 update=0

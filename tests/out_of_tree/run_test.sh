@@ -25,7 +25,7 @@ cmake -S "$source_dir" -B "$work/sdk-build" -DPOPYKA_BUILD_HOST=OFF "${hidden[@]
 cmake --install "$work/sdk-build" --prefix "$work/sdk" >/dev/null
 others=$(cd "$work/sdk" && find . -type f | grep -v -e '^\./include/popyka/' -e '^\./lib[^/]*/cmake/Popyka/' || true)
 [ -z "$others" ] || fail "an SDK-only install holds more than the SDK: $others"
-[ -f "$work/sdk/include/popyka/sdk/version.hpp" ] || fail "the generated version.hpp is not installed"
+[ -f "$work/sdk/include/popyka/sdk/version.hpp" ] || fail "version.hpp is not installed"
 
 # 2. The plugin against the SDK-only install.
 cmake -S "$source_dir/tests/out_of_tree/plugin" -B "$work/plugin" -DCMAKE_PREFIX_PATH="$work/sdk" >/dev/null

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#if defined(__GLIBC__)
 #include <malloc.h>
+#endif
 
 #include <cstdlib>
 #include <memory>
@@ -37,15 +39,22 @@ struct PqFree {
   void operator()(char* buffer) const { PQfreemem(buffer); }
 };
 
-// A message at least this large is worth growing libpq's buffer for: see readable_after().
+// A message at least this large is worth growing libpq's buffer for: see
+// padding_that_spares_a_copy().
 constexpr std::size_t grow_for_padding_from = 1 << 20;
 
-// How many bytes past the end of libpq's `size`-byte message buffer may be read: the slack
-// malloc() left after it (libpq mallocs each message, and PQfreemem() is free()), or, for a large
-// message without enough, kInPlacePadding after growing it with realloc(), which moves a large
-// block's pages rather than copying them. With them the pipeline reads a wal2json message in
-// place instead of copying it.
-std::size_t readable_after(std::unique_ptr<char, PqFree>& buffer, std::size_t size) {
+// How many bytes past the end of libpq's `size`-byte message buffer may be read, so that the
+// pipeline reads the message in place instead of copying it into a padded buffer of its own.
+// WHY: for a huge message that copy is one more message of peak memory, and the pipeline's
+// padded buffer then stays that large. bench/huge, Release: a 100 MiB text value to
+// LogChangeProcessor peaks at 615 MiB with this and 715 without, and keeps 216 MiB against 316
+// after (bench/README.md, "Huge values"); bench/end_to_end finds no difference in speed.
+// HOW: the slack malloc() left after the block (libpq mallocs each message, and PQfreemem() is
+// free() outside Windows), or, for a large message without enough, kInPlacePadding after growing
+// it with realloc(), which moves a large block's pages rather than copying them. Both need
+// glibc's malloc_usable_size(); elsewhere nothing is readable past the message and it is copied.
+std::size_t padding_that_spares_a_copy(std::unique_ptr<char, PqFree>& buffer, std::size_t size) {
+#if defined(__GLIBC__) && !defined(_WIN32)
   const std::size_t slack = malloc_usable_size(buffer.get()) - size;
   if (slack >= kInPlacePadding || size < grow_for_padding_from) return slack;
   char* grown = static_cast<char*>(std::realloc(buffer.get(), size + kInPlacePadding));
@@ -53,6 +62,11 @@ std::size_t readable_after(std::unique_ptr<char, PqFree>& buffer, std::size_t si
   (void)buffer.release();  // realloc() freed or kept it: `grown` is the block now
   buffer.reset(grown);
   return malloc_usable_size(grown) - size;
+#else
+  (void)buffer;
+  (void)size;
+  return 0;
+#endif
 }
 
 milliseconds until(Clock::time_point deadline) {
@@ -252,7 +266,7 @@ void ReplicationSession::receive_available(ChangeConsumer& consumer) {
     }
     if (size < 0) connection_.throw_lost("the replication stream broke");
     std::unique_ptr<char, PqFree> buffer(raw);
-    const std::size_t padding = readable_after(buffer, static_cast<std::size_t>(size));
+    const std::size_t padding = padding_that_spares_a_copy(buffer, static_cast<std::size_t>(size));
     handle(std::string_view(buffer.get(), static_cast<std::size_t>(size)), padding, consumer);
     if (reply_requested_) answer_keepalive(consumer);
     if (Clock::now() >= next_status_) confirm_done(consumer);

@@ -20,7 +20,10 @@ inline namespace v1 {
 // OWNERSHIP: the host owns the tree handed to setup(); it lives as long as the component, so a
 // component may keep references into it. A Config is also a plain value: copying one copies
 // the whole subtree (strings and children), and the copy owns it.
-// THREADING: immutable after setup() begins; read it from any thread.
+// THREADING: the host hands it to setup() on the pipeline thread (component.hpp) and never
+// changes it afterwards. Reading is const and shares no mutable state, so threads a component
+// starts itself may read the parts it keeps, as long as the component lives.
+// Keys and other string_view arguments need only be valid during the call.
 // Before setup() the host has checked it against the class's ConfigKeys: declared types hold,
 // required keys are there, defaults are filled in (see plugin.hpp).
 class Config {

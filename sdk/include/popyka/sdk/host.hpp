@@ -18,6 +18,8 @@ using Ticket = std::uint64_t;
 // OWNERSHIP: the host's; it outlives every component.
 // THREADING: call it only on the pipeline thread, from inside a call the host made into your
 // component (setup, filter, process, poll, flush, handle_error).
+// LIFETIME of what you pass: every string_view (a log line, a failure's text) need only be
+// valid during the call; the host copies what it keeps before returning.
 class POPYKA_SDK_VISIBLE Host {
  public:
   // Writes one line to the host's log, prefixed with your component's class name.
@@ -47,6 +49,7 @@ class POPYKA_SDK_VISIBLE Host {
 // Host it hands out. Call it through fail_permanently().
 class POPYKA_SDK_VISIBLE PermanentFailures {
  public:
+  // As Host::failed(): `error` need only be valid during the call.
   virtual void failed_permanently(Ticket ticket, std::string_view error) noexcept = 0;
 
  protected:
