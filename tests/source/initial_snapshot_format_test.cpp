@@ -3,7 +3,7 @@
 
 #include <random>
 
-#include "source/replication/heartbeat/heartbeat.hpp"
+#include "source/replication/host_messages.hpp"
 #include "source/replication/output_plugin/wal2json_format.hpp"
 #include "source/replication/slot/replication_slot.hpp"
 #include "source/replication/snapshot/copy_text.hpp"
@@ -172,10 +172,14 @@ TEST_CASE("R type names are written as wal2json writes format_type()") {
   CHECK(type("\"MyEnum\"[]") == "\"\\\"MyEnum\\\"[]\"");
 }
 
-TEST_CASE("heartbeat messages are recognised by action and prefix only") {
-  CHECK(is_heartbeat(R"({"action":"M","xid":null,"timestamp":null,"transactional":false,"prefix":"popyka.heartbeat","content":"x"})"));
-  CHECK_FALSE(is_heartbeat(R"({"action":"M","transactional":false,"prefix":"other","content":"\"prefix\":\"popyka.heartbeat\","})"));
-  CHECK_FALSE(is_heartbeat(R"({"action":"I","schema":"public","table":"t","columns":[{"name":"prefix","type":"text","value":"popyka.heartbeat"}]})"));
+TEST_CASE("the host's own messages are recognised by action and a prefix in popyka. only") {
+  CHECK(is_host_message(R"({"action":"M","xid":null,"timestamp":null,"transactional":false,"prefix":"popyka.heartbeat","content":"x"})"));
+  CHECK(is_host_message(R"({"action":"M","xid":731,"timestamp":"2026-11-30 11:08:13.3041+01","transactional":true,"prefix":"popyka.signal","content":""})"));
+  CHECK_FALSE(is_host_message(R"({"action":"M","transactional":false,"prefix":"popyka","content":"x"})"));
+  CHECK_FALSE(is_host_message(R"({"action":"M","transactional":false,"prefix":"app.popyka.x","content":"x"})"));
+  CHECK_FALSE(is_host_message(R"({"action":"M","transactional":false,"prefix":"other","content":"\"prefix\":\"popyka.heartbeat\","})"));
+  CHECK_FALSE(is_host_message(R"({"action":"M","transactional":false,"prefix":"o\",\"prefix\":\"popyka.x","content":""})"));
+  CHECK_FALSE(is_host_message(R"({"action":"I","schema":"public","table":"t","columns":[{"name":"prefix","type":"text","value":"popyka.heartbeat"}]})"));
 }
 
 TEST_CASE("the snapshot marker's name fits PostgreSQL's 63 characters and differs per slot") {

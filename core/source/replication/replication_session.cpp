@@ -12,7 +12,7 @@
 #include "runtime/logging.hpp"
 #include "runtime/stop_signal.hpp"
 #include "source/drain.hpp"
-#include "source/replication/heartbeat/heartbeat.hpp"
+#include "source/replication/host_messages.hpp"
 #include "source/replication/slot/replication_slot.hpp"
 #include "source/replication/snapshot/initial_snapshot.hpp"
 #include "source/replication/transport/replication_protocol.hpp"
@@ -283,8 +283,9 @@ void ReplicationSession::handle(std::string_view copy_data, std::size_t readable
 }
 
 void ReplicationSession::deliver(std::string_view json, sdk::Lsn lsn, std::size_t readable_after, ChangeConsumer& consumer) {
-  if (is_heartbeat(json)) {
-    // Never reaches the pipeline and is done at once: as confirmable as a keepalive at its LSN.
+  if (is_host_message(json)) {
+    // A heartbeat (or another of the host's own messages) never reaches the pipeline and is done
+    // at once: as confirmable as a keepalive at its LSN.
     position_.on_keepalive(lsn);
     return;
   }

@@ -46,7 +46,7 @@ class ReplicationSession {
   void receive_available(ChangeConsumer& consumer);
   // `readable_after`: bytes past the end of `copy_data` that may be read (see consume_padded()).
   void handle(std::string_view copy_data, std::size_t readable_after, ChangeConsumer& consumer);
-  // One wal2json message at `lsn`: to the consumer, or dropped when it is a heartbeat.
+  // One wal2json message at `lsn`: to the consumer, or dropped when it is one of the host's own (host_messages.hpp).
   void deliver(std::string_view json, sdk::Lsn lsn, std::size_t readable_after, ChangeConsumer& consumer);
   void wait_for_input(ChangeConsumer& consumer);
   // The periodic status: asks the consumer what is done (which flushes its processors) and

@@ -1,0 +1,14 @@
+#pragma once
+#include <string_view>
+
+namespace popyka::source::replication {
+
+// Logical decoding messages whose prefix starts with `popyka.` are the host's own (heartbeats,
+// and signals and watermarks to come): the source drops them before the pipeline, so no filter
+// or processor ever sees one. Users pick any other prefix.
+inline constexpr std::string_view host_message_namespace = "popyka.";
+
+// True for a wal2json v2 message (action M) whose prefix is in host_message_namespace.
+bool is_host_message(std::string_view wal2json_message) noexcept;
+
+}  // namespace popyka::source::replication
