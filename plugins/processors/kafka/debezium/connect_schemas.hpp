@@ -29,8 +29,14 @@ void append_key_schema(std::string& out, std::span<const sdk::Column> key_column
                        const ColumnValueWriter& values);
 
 // Logical decoding messages: `io.debezium.connector.postgresql.MessageKey` and `MessageValue`
-// (version 1 each, and the `Message` block, as PostgresSchemaFactory since Debezium 2.0).
+// (version 1 each, and the `Message` block, as PostgresSchemaFactory since Debezium 2.0; the
+// `transaction` block after `source` from 3.0).
 std::string_view message_key_schema();
-std::string message_value_schema(std::string_view source_schema);
+std::string message_value_schema(std::string_view source_schema, DebeziumRelease release);
+
+// The transaction topic's key and value: `io.debezium.connector.common.TransactionMetadataKey`
+// and `TransactionMetadataValue` (version 1 each, SchemaFactory since Debezium 2.0).
+std::string_view transaction_key_schema();
+std::string_view transaction_value_schema();
 
 }  // namespace popyka::kafka::debezium
