@@ -7,8 +7,6 @@
 
 #include <csignal>
 
-#include <simdjson.h>
-
 #include "e2e_support.hpp"
 #include "mock_kafka_process.hpp"
 
@@ -17,14 +15,6 @@ using namespace popyka::test::e2e;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::string at(const std::string& json, std::string_view pointer) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root = parser.parse(json);
-  simdjson::dom::element e;
-  if (root.at_pointer(pointer).get(e) != simdjson::SUCCESS) return "<missing>";
-  return simdjson::minify(e);
-}
 
 // popyka-host with one Debezium processor (`extra` added to its config, `processor_filters` as
 // its own filters) and `global_filters`, until `sql` is confirmed; stops it.
@@ -71,11 +61,11 @@ TEST_CASE("format: debezium end to end: the logical decoding messages asked for 
   const auto got = consume(kafka.bootstrap_servers(), "dbserver1.message", 2);
   REQUIRE(got.size() == 2);
   CHECK(*got[0].key == R"({"prefix":"app"})");
-  CHECK(at(got[0].value, "/op") == R"("m")");
-  CHECK(at(got[0].value, "/message") == R"({"prefix":"app","content":"aW4gYSB0cmFuc2FjdGlvbg=="})");
-  CHECK(at(got[0].value, "/source/txId") != "null");  // transactional
+  CHECK(json_at(got[0].value, "/op") == R"("m")");
+  CHECK(json_at(got[0].value, "/message") == R"({"prefix":"app","content":"aW4gYSB0cmFuc2FjdGlvbg=="})");
+  CHECK(json_at(got[0].value, "/source/txId") != "null");  // transactional
   CHECK(*got[1].key == R"({"prefix":"app2"})");
-  CHECK(at(got[1].value, "/source/txId") == "null");
+  CHECK(json_at(got[1].value, "/source/txId") == "null");
 }
 
 TEST_CASE("format: debezium end to end with transaction_metadata: BEGIN and END with the counts of the events sent, after filters") {
@@ -93,31 +83,31 @@ TEST_CASE("format: debezium end to end with transaction_metadata: BEGIN and END 
   const auto b = consume(kafka.bootstrap_servers(), "dbserver1.public.dbz_tx_b", 1);
   REQUIRE(a.size() == 3);
   REQUIRE(b.size() == 1);
-  const std::string txid = txid_of(at(a[0].value, "/transaction/id"));
+  const std::string txid = txid_of(json_at(a[0].value, "/transaction/id"));
   const std::string a_orders[][2] = {{"1", "1"}, {"3", "2"}, {"4", "3"}};  // total_order, data_collection_order
   for (std::size_t i = 0; i < a.size(); ++i) {
     INFO(a[i].value);
-    CHECK(txid_of(at(a[i].value, "/transaction/id")) == txid);
-    CHECK(at(a[i].value, "/transaction/id") == "\"" + txid + ":" + at(a[i].value, "/source/lsn") + "\"");
-    CHECK(at(a[i].value, "/transaction/total_order") == a_orders[i][0]);
-    CHECK(at(a[i].value, "/transaction/data_collection_order") == a_orders[i][1]);
+    CHECK(txid_of(json_at(a[i].value, "/transaction/id")) == txid);
+    CHECK(json_at(a[i].value, "/transaction/id") == "\"" + txid + ":" + json_at(a[i].value, "/source/lsn") + "\"");
+    CHECK(json_at(a[i].value, "/transaction/total_order") == a_orders[i][0]);
+    CHECK(json_at(a[i].value, "/transaction/data_collection_order") == a_orders[i][1]);
   }
-  CHECK(at(b[0].value, "/transaction/total_order") == "2");
-  CHECK(at(b[0].value, "/transaction/data_collection_order") == "1");
+  CHECK(json_at(b[0].value, "/transaction/total_order") == "2");
+  CHECK(json_at(b[0].value, "/transaction/data_collection_order") == "1");
 
   // Other tests' transactions on the same server come too (empty ones here): this one's pair.
   const auto events = all_messages(kafka.bootstrap_servers(), "dbserver1.transaction", 2);
   std::vector<Record> ours;
   for (const Record& r : events)
-    if (txid_of(at(r.value, "/id")) == txid) ours.push_back(r);
+    if (txid_of(json_at(r.value, "/id")) == txid) ours.push_back(r);
   REQUIRE(ours.size() == 2);
-  CHECK(at(ours[0].value, "/status") == R"("BEGIN")");
-  CHECK(at(ours[0].value, "/event_count") == "null");
-  CHECK(*ours[0].key == "{\"id\":" + at(ours[0].value, "/id") + "}");
-  CHECK(at(ours[1].value, "/status") == R"("END")");
-  CHECK(at(ours[1].value, "/event_count") == "4");
-  CHECK(at(ours[1].value, "/data_collections") ==
+  CHECK(json_at(ours[0].value, "/status") == R"("BEGIN")");
+  CHECK(json_at(ours[0].value, "/event_count") == "null");
+  CHECK(*ours[0].key == "{\"id\":" + json_at(ours[0].value, "/id") + "}");
+  CHECK(json_at(ours[1].value, "/status") == R"("END")");
+  CHECK(json_at(ours[1].value, "/event_count") == "4");
+  CHECK(json_at(ours[1].value, "/data_collections") ==
         R"([{"data_collection":"public.dbz_tx_a","event_count":3},{"data_collection":"public.dbz_tx_b","event_count":1}])");
-  CHECK(*ours[1].key == "{\"id\":" + at(ours[1].value, "/id") + "}");
-  CHECK(at(ours[1].value, "/ts_ms") == at(a[0].value, "/source/ts_ms"));  // the commit time
+  CHECK(*ours[1].key == "{\"id\":" + json_at(ours[1].value, "/id") + "}");
+  CHECK(json_at(ours[1].value, "/ts_ms") == json_at(a[0].value, "/source/ts_ms"));  // the commit time
 }

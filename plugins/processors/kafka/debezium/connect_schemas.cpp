@@ -46,6 +46,12 @@ void append_field(std::string& out, std::string_view name) {
 
 }  // namespace
 
+void open_schema_wrapper(std::string& out, std::string_view schema) {
+  out += "{\"schema\":";
+  out += schema;
+  out += ",\"payload\":";
+}
+
 std::string schema_name_base(std::string_view prefix, std::string_view schema, std::string_view table) {
   std::string base(prefix);
   base.append(1, '.').append(schema).append(1, '.').append(table);

@@ -12,6 +12,9 @@
 
 namespace popyka::kafka::debezium {
 
+// JsonConverter's `{"schema":<schema>,"payload":` (the caller closes it after the payload).
+void open_schema_wrapper(std::string& out, std::string_view schema);
+
 // `<prefix>.<schema>.<table>` (Debezium's default schema.name.adjustment.mode=none keeps names as they are).
 std::string schema_name_base(std::string_view prefix, std::string_view schema, std::string_view table);
 

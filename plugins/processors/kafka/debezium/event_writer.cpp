@@ -19,13 +19,6 @@ constexpr std::string_view kSourceVersion = "popyka-" POPYKA_VERSION_STRING;
 void append_number(std::string& out, std::int64_t v) { append_integer(out, v); }
 void append_number(std::string& out, sdk::Lsn v) { append_integer(out, static_cast<std::int64_t>(v)); }
 
-// JsonConverter's `{"schema":...,"payload":` (closed after the payload).
-void open_schema_wrapper(std::string& out, std::string_view schema) {
-  out += "{\"schema\":";
-  out += schema;
-  out += ",\"payload\":";
-}
-
 // `"\"123\""`, or null: an LSN as a JSON string inside the sequence string.
 void append_sequence_lsn(std::string& out, sdk::Lsn lsn) {
   if (lsn == 0) {

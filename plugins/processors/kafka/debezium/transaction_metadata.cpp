@@ -40,22 +40,14 @@ void TransactionMetadata::write_event(Record& record, std::string_view status, s
   record.destination = Destination::Transaction;
   record.has_key = record.has_value = true;
   std::string& key = record.key;
-  if (schemas_) {
-    key += "{\"schema\":";
-    key += transaction_key_schema();
-    key += ",\"payload\":";
-  }
+  if (schemas_) open_schema_wrapper(key, transaction_key_schema());
   key += "{\"id\":";
   append_id(key, lsn);
   key += '}';
   if (schemas_) key += '}';
 
   std::string& out = record.value;
-  if (schemas_) {
-    out += "{\"schema\":";
-    out += transaction_value_schema();
-    out += ",\"payload\":";
-  }
+  if (schemas_) open_schema_wrapper(out, transaction_value_schema());
   out += "{\"status\":\"";
   out += status;
   out += "\",\"id\":";
