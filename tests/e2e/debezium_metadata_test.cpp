@@ -51,7 +51,8 @@ std::string txid_of(const std::string& id) { return id.substr(1, id.find(':') - 
 
 }  // namespace
 
-TEST_CASE("format: debezium end to end: the logical decoding messages asked for reach <prefix>.message, the host's never") {
+TEST_CASE("format: debezium end to end: the logical decoding messages asked for reach <prefix>.message, the host's never",
+          "[matrix]") {
   MockKafkaProcess kafka({"--topic", "dbserver1.message:1"});
   run_host("e2e_dbz_messages", kafka, "      message_prefix_exclude_list: \"skip.*\"\n", "", "",
            {"SELECT pg_logical_emit_message(true, 'app', 'in a transaction')",
@@ -68,7 +69,8 @@ TEST_CASE("format: debezium end to end: the logical decoding messages asked for 
   CHECK(json_at(got[1].value, "/source/txId") == "null");
 }
 
-TEST_CASE("format: debezium end to end with transaction_metadata: BEGIN and END with the counts of the events sent, after filters") {
+TEST_CASE("format: debezium end to end with transaction_metadata: BEGIN and END with the counts of the events sent, after filters",
+          "[matrix]") {
   auto& cluster = PostgresCluster::shared();
   for (const char* t : {"dbz_tx_a", "dbz_tx_b", "dbz_tx_ignored", "dbz_tx_private"})
     cluster.exec(std::string("CREATE TABLE ") + t + "(id int PRIMARY KEY, v text)");

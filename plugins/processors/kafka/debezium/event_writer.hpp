@@ -67,15 +67,16 @@ class EventWriter {
   void append_times(std::string& out, std::int64_t ns) const;
   void append_micro_times(std::string& out, std::int64_t ns) const;
   void append_envelope_start(std::string& out, TableShape& shape, const sdk::Change& change);
-  // With transaction_metadata, before an event of a transaction: BEGIN when it is not the one in
-  // progress (its B was filtered out), after the END of the one before (whose C was).
+  // With transaction_metadata, for a B or before an event: the BEGIN of its transaction when that
+  // is not the one in progress (or it is its B, sent again), after the END of the one in progress
+  // when that is another (whose C a filter dropped).
   void enter_transaction(const sdk::Change& change);
   // `,"transaction":` and the event's block, counted, or null outside a transaction.
   void append_transaction(std::string& out, const sdk::Change& change);
   // The commit time of `change` in nanoseconds; `now_ns` for a change without one.
   std::int64_t commit_ns(const sdk::Change& change, std::int64_t now_ns);
   std::int64_t commit_ms(const sdk::Change& change);  // the same in milliseconds, now when it has none
-  bool in_transaction(const sdk::Change& change) const;
+  bool in_transaction(const sdk::Change& change) const;  // has an xid, and is not a non-transactional message
   void close_value(std::string& out) const;
 
   DebeziumSettings settings_;
