@@ -35,7 +35,7 @@ std::vector<Key> database_keys() {
                    "processors still called on one thread, memory bounded (core/source/replication/README.md)"),
       optional_key("heartbeat_interval_s", seconds_or_off(), "0",
                    "a `popyka.heartbeat` logical message this often, so the slot moves on while only other databases are "
-                   "written to; never reaches processors"),
+                   "written to; never reaches processors: every logical decoding message whose prefix starts with `popyka.` is the host's own and is dropped before the filters"),
       optional_key("output_plugin", one_of({"wal2json", "pgoutput"}), "wal2json",
                    "`pgoutput` is built into PostgreSQL, no extension to install; decoded into the same wal2json v2 "
                    "changes, differences in core/source/replication/output_plugin/pgoutput/README.md"),

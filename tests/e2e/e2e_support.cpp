@@ -12,6 +12,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <simdjson.h>
+
 namespace popyka::test::e2e {
 
 Lsn parse_lsn(std::string_view text) {
@@ -235,6 +237,14 @@ std::vector<Record> all_messages(const std::string& bootstrap, const std::string
     count = message_count(bootstrap, topic);
   }
   return consume(bootstrap, topic, count, std::chrono::seconds(30));
+}
+
+std::string json_at(const std::string& json, std::string_view pointer) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root = parser.parse(json);
+  simdjson::dom::element e;
+  if (root.at_pointer(pointer).get(e) != simdjson::SUCCESS) return "<missing>";
+  return simdjson::minify(e);
 }
 
 std::vector<RowChange> row_changes(const std::vector<Record>& records) {

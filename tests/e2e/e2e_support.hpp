@@ -129,6 +129,8 @@ std::optional<RowChange> parse_row_change(std::string_view json);
 // Every message of `topic` (waits until it holds at least `at_least`); Record as consume().
 std::vector<Record> all_messages(const std::string& bootstrap, const std::string& topic, std::size_t at_least,
                                  std::chrono::milliseconds timeout = std::chrono::seconds(60));
+// The value at a JSON pointer (`/payload/op`) of `json`, minified; "<missing>" when absent.
+std::string json_at(const std::string& json, std::string_view pointer);
 // Row changes from Kafka records (LSN from the `lsn` header).
 std::vector<RowChange> row_changes(const std::vector<Record>& records);
 // Row changes LogChangeProcessor logged (POPYKA_COMPACT_DUMP=1: one JSON a line).

@@ -57,6 +57,12 @@ kafka::debezium::DebeziumSettings debezium_settings() {
   return s;
 }
 
+sdk::Config config_of(const std::vector<std::pair<std::string, std::string>>& keys) {
+  std::vector<sdk::Config::Entry> entries;
+  for (const auto& [name, value] : keys) entries.emplace_back(name, sdk::Config::scalar("config." + name, value));
+  return sdk::Config::map("config", std::move(entries));
+}
+
 std::int64_t fixed_now_ns() { return 1700000000000123456; }
 
 Json::Json(std::string_view text) : text_(text), parser_(std::make_unique<simdjson::dom::parser>()) {

@@ -19,6 +19,9 @@ std::unique_ptr<TestChange> change_from_wal2json(std::string_view json, sdk::Lsn
 // The settings the tests start from: topic_prefix `dbserver1`, database_name `inventory`.
 kafka::debezium::DebeziumSettings debezium_settings();
 
+// The `config:` of a processor with only these keys (values as written in YAML), as the plugin reads it.
+sdk::Config config_of(const std::vector<std::pair<std::string, std::string>>& keys);
+
 // A fixed clock, so that ts_ms, ts_us and ts_ns are known: 1700000000000123456 ns.
 std::int64_t fixed_now_ns();
 

@@ -167,7 +167,9 @@ TEST_CASE("debezium: an unconstrained numeric is a VariableScaleDecimal without 
 
 TEST_CASE("debezium: create, update, delete, tombstone and message as Debezium's documentation shows them",
           "[debezium][envelope]") {
-  dbz::EventWriter writer(debezium_settings(), &fixed_now_ns);
+  auto settings = debezium_settings();
+  settings.messages = dbz::MessagePrefixFilter::from(config_of({{"message_prefix_include_list", "foo"}}));
+  dbz::EventWriter writer(settings, &fixed_now_ns);
   const auto commit = change_from_wal2json(kCommit, 22923776);
   CHECK(writer.write(*commit).empty());  // B and C make no event; C's LSN is the sequence's first
 
@@ -240,6 +242,14 @@ TEST_CASE("debezium: create, update, delete, tombstone and message as Debezium's
   CHECK(m.at("/source/ts_us") == "1796033293304449");
   CHECK_FALSE(m.has("/before"));
   CHECK_FALSE(m.has("/ts_us"));  // Debezium's message value has ts_ms only
+  CHECK(m.at("/transaction") == "null");  // Debezium 3.0 on: after source, null without transaction metadata
+  const std::string_view message_members[] = {"op", "ts_ms", "source", "transaction", "message"};
+  std::size_t from = 0;
+  for (const std::string_view member : message_members) {
+    const auto found = records[0].value.find("\"" + std::string(member) + "\":", from);
+    CHECK(found != std::string::npos);
+    from = found;
+  }
 }
 
 TEST_CASE("debezium: snapshot rows are op r, source.snapshot first for the first and true after it", "[debezium][envelope]") {
@@ -289,6 +299,7 @@ TEST_CASE("debezium: debezium_version 2.5 writes the envelope of Debezium 2.0 to
 TEST_CASE("debezium: schemas: true wraps key and value in JsonConverter's schema and payload", "[debezium][schemas]") {
   auto settings = debezium_settings();
   settings.schemas = true;
+  settings.messages = dbz::MessagePrefixFilter::from(config_of({{"message_prefix_exclude_list", "bar"}}));
   dbz::EventWriter writer(settings, &fixed_now_ns);
   const auto insert = change_from_wal2json(kInsert, 22923816);
   const auto records = writer.write(*insert);
@@ -350,7 +361,10 @@ TEST_CASE("debezium: schemas: true wraps key and value in JsonConverter's schema
   CHECK(mv.at("/schema/name") == R"("io.debezium.connector.postgresql.MessageValue")");
   CHECK(mv.at("/schema/version") == "1");
   CHECK(mv.at("/schema/fields/2/name") == R"("io.debezium.connector.postgresql.Source")");
-  CHECK(mv.at("/schema/fields/3/version") == "1");
+  CHECK(mv.at("/schema/fields/3/name") == R"("event.block")");  // transaction, Debezium 3.0 on
+  CHECK(mv.at("/schema/fields/3/field") == R"("transaction")");
+  CHECK(mv.at("/schema/fields/4/name") == R"("io.debezium.connector.postgresql.Message")");
+  CHECK(mv.at("/schema/fields/4/version") == "1");
   CHECK(mv.at("/payload/message/content") == R"("YmFy")");
 }
 

@@ -108,3 +108,28 @@ TEST_CASE("format: debezium needs topic_prefix and database_name, and its keys a
   CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, {{"topic", "t"}, {"schemas", "true"}})),
                     Catch::StartsWith("processors[0].config.schemas: applies only with format: debezium"));
 }
+
+TEST_CASE("format: debezium's message and transaction keys are checked, and its topics default to Debezium's names",
+          "[kafka][config]") {
+  const Pairs debezium = {{"topic", "dbserver1.{schema}.{table}"}, {"format", "debezium"}, {"topic_prefix", "dbserver1"},
+                          {"database_name", "inventory"}};
+  // `dbserver1..` would be no topic: messages go to dbserver1.message without topic_without_table.
+  CHECK_NOTHROW(setup_with(kafka_config(kNowhere, debezium)));
+  Pairs all = debezium;
+  all.insert(all.end(), {{"message_prefix_include_list", "app.*"}, {"transaction_metadata", "true"}, {"transaction_topic", "tx"}});
+  CHECK_NOTHROW(setup_with(kafka_config(kNowhere, all)));
+  Pairs both = debezium;
+  both.insert(both.end(), {{"message_prefix_include_list", "a"}, {"message_prefix_exclude_list", "b"}});
+  CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, both)),
+                    Catch::StartsWith("processors[0].config.message_prefix_exclude_list: cannot be set with message_prefix_include_list"));
+  Pairs topic_alone = debezium;
+  topic_alone.emplace_back("transaction_topic", "tx");
+  CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, topic_alone)),
+                    Catch::StartsWith("processors[0].config.transaction_topic: only means something with transaction_metadata: true"));
+  Pairs bad_topic = debezium;
+  bad_topic.insert(bad_topic.end(), {{"transaction_metadata", "true"}, {"transaction_topic", "tx topic"}});
+  CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, bad_topic)),
+                    Catch::StartsWith("processors[0].config.transaction_topic: 'tx topic' is not a valid Kafka topic name"));
+  CHECK_THROWS_WITH(setup_with(kafka_config(kNowhere, {{"topic", "t"}, {"transaction_metadata", "true"}})),
+                    Catch::StartsWith("processors[0].config.transaction_metadata: applies only with format: debezium"));
+}

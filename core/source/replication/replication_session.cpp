@@ -16,7 +16,7 @@
 #include "runtime/logging.hpp"
 #include "runtime/stop_signal.hpp"
 #include "source/drain.hpp"
-#include "source/replication/heartbeat/heartbeat.hpp"
+#include "source/replication/host_messages.hpp"
 #include "source/replication/slot/replication_slot.hpp"
 #include "source/replication/snapshot/initial_snapshot.hpp"
 #include "source/replication/transport/replication_protocol.hpp"
@@ -307,8 +307,9 @@ void ReplicationSession::deliver(const PluginMessage& message, sdk::Lsn lsn, std
                                  ChangeConsumer& consumer) {
   const auto* json = std::get_if<std::string_view>(&message);
   decode::DecodedChange* change = json != nullptr ? nullptr : std::get<decode::DecodedChange*>(message);
-  if (json != nullptr ? is_heartbeat(*json) : is_heartbeat(*change)) {
-    // Never reaches the pipeline and is done at once: as confirmable as a keepalive at its LSN.
+  if (json != nullptr ? is_host_message(*json) : is_host_message(*change)) {
+    // A heartbeat (or another of the host's own messages) never reaches the pipeline and is done
+    // at once: as confirmable as a keepalive at its LSN.
     position_.on_keepalive(lsn);
     return;
   }

@@ -46,9 +46,8 @@ class ReplicationSession {
   void receive_available(ChangeConsumer& consumer);
   // `readable_after`: bytes past the end of `copy_data` that may be read (see consume_padded()).
   void handle(std::string_view copy_data, std::size_t readable_after, ChangeConsumer& consumer);
-  // One wal2json message at `lsn`: to the consumer, or dropped when it is a heartbeat.
   // One message of a payload to the consumer (`bytes`: the payload's, for a decoded change), or
-  // dropped if it is a heartbeat.
+  // dropped when it is one of the host's own (host_messages.hpp).
   void deliver(const PluginMessage& message, sdk::Lsn lsn, std::size_t readable_after, std::size_t bytes, ChangeConsumer& consumer);
   void wait_for_input(ChangeConsumer& consumer);
   // The periodic status: asks the consumer what is done (which flushes its processors) and

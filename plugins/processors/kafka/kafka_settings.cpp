@@ -1,5 +1,7 @@
 #include "kafka_settings.hpp"
 
+#include <popyka/sdk/errors.hpp>
+
 #include "topic_name.hpp"
 
 namespace popyka::kafka {
@@ -39,6 +41,11 @@ KafkaSettings parse_settings(const sdk::Config& config) {
   if (const sdk::Config* f = config.find("format")) s.format = parse_format(*f);
   if (s.format == Format::Debezium) {
     s.debezium = debezium::parse_debezium_settings(config);
+    // Debezium's topic for logical decoding messages, the only changes without a table it sends.
+    if (!s.topic_without_table) s.topic_without_table = s.debezium->topic_prefix + ".message";
+    if (!is_legal_topic(s.debezium->transaction_topic))
+      throw sdk::ConfigError(config.child_path(config.find("transaction_topic") ? "transaction_topic" : "topic_prefix") + ": '" +
+                             s.debezium->transaction_topic + "' is not a valid Kafka topic name for the transaction topic");
   } else {
     for (const char* name : debezium::kDebeziumKeyNames)
       if (const sdk::Config* extra = config.find(name)) extra->fail("applies only with format: debezium; remove it or set format: debezium");

@@ -46,7 +46,8 @@ inline constexpr sdk::ConfigKey kKafkaConfigKeys[] = {
     sdk::required_key("producer_config", sdk::ConfigType::Map, "librdkafka properties, as is; bootstrap.servers and client.id are required"),
     sdk::optional_key("key", sdk::ConfigType::String, "primary_key", "primary_key: the row's primary-key values as a JSON object; none: no key"),
     sdk::optional_key("topic_without_table", sdk::ConfigType::String, nullptr,
-                      "topic for changes without a table (B, C, M); default: topic with {schema} and {table} empty"),
+                      "topic for changes without a table (B, C, M); default: topic with {schema} and {table} empty "
+                      "(format: debezium: <topic_prefix>.message, where its logical decoding messages go)"),
     sdk::optional_key("format", sdk::ConfigType::String, "wal2json",
                       "wal2json: each change's wal2json JSON as is; debezium: Debezium's PostgreSQL event envelope"),
     // The keys below apply only with format: debezium, which refuses them otherwise, so their
@@ -65,6 +66,17 @@ inline constexpr sdk::ConfigKey kKafkaConfigKeys[] = {
     sdk::optional_key("debezium_version", sdk::ConfigType::String, nullptr,
                       "format: debezium: the Debezium release whose events to write, as major.minor (2.0 on; e.g. 2.5: "
                       "no ts_us/ts_ns); default 3.1, today's shape"),
+    sdk::optional_key("message_prefix_include_list", sdk::ConfigType::String, nullptr,
+                      "format: debezium: send the logical decoding messages (op m) whose prefix matches one of these "
+                      "regular expressions (comma-separated, whole prefix, case-insensitive); default: no messages"),
+    sdk::optional_key("message_prefix_exclude_list", sdk::ConfigType::String, nullptr,
+                      "format: debezium: send every logical decoding message (op m) but those whose prefix matches one of "
+                      "these regular expressions; not with message_prefix_include_list"),
+    sdk::optional_key("transaction_metadata", sdk::ConfigType::Bool, nullptr,
+                      "format: debezium: true adds each event's transaction block and sends BEGIN and END events to the "
+                      "transaction topic (Debezium's provide.transaction.metadata); default false"),
+    sdk::optional_key("transaction_topic", sdk::ConfigType::String, nullptr,
+                      "format: debezium, transaction_metadata: true: the transaction topic; default <topic_prefix>.transaction"),
 };
 
 // Throws sdk::ConfigError naming the offending key.

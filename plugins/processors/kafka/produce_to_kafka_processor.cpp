@@ -54,6 +54,7 @@ void ProduceToKafkaProcessor::setup(const sdk::Config& config, sdk::Host& host) 
   producer_ = make_producer(std::move(conf), settings);
   limits_ = SizeLimits::of(producer_.get());
   topics_.emplace(producer_.get(), TopicName(settings.topic, settings.topic_without_table));
+  if (settings.debezium && settings.debezium->transaction_metadata) transaction_topic_ = topics_->named(settings.debezium->transaction_topic);
   rd_kafka_set_log_queue(producer_.get(), nullptr);  // logs to the main queue, served by rd_kafka_poll()
 }
 
@@ -72,12 +73,16 @@ void ProduceToKafkaProcessor::process(const sdk::Change& change) {
 
 void ProduceToKafkaProcessor::process_debezium(const sdk::Change& change) {
   const std::span<const debezium::Record> records = debezium_->write(change);
-  if (records.empty()) return;  // B, C, a skipped operation: nothing to send, done
+  if (records.empty()) return;  // B and C (without transaction_metadata), a skipped operation or message: done
   const sdk::Ticket ticket = host_->defer();
   if (records.size() > 1) groups_.expect(ticket, records.size());
-  rd_kafka_topic_t* topic = topics_->for_change(change.schema(), change.table());
+  // The change's topic is looked up only for a record that goes there: B and C have none.
+  rd_kafka_topic_t* change_topic = nullptr;
   for (std::size_t i = 0; i < records.size(); ++i) {
     const debezium::Record& r = records[i];
+    if (r.destination == debezium::Destination::Change && change_topic == nullptr)
+      change_topic = topics_->for_change(change.schema(), change.table());
+    rd_kafka_topic_t* topic = r.destination == debezium::Destination::Transaction ? transaction_topic_ : change_topic;
     Message message;
     if (r.has_key && key_mode_ == KeyMode::PrimaryKey) message.key = r.key;
     if (r.has_value) message.value = r.value;

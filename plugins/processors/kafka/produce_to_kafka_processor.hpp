@@ -63,6 +63,7 @@ class ProduceToKafkaProcessor : public sdk::Processor {
   std::string key_buffer_;              // each message's key, written by message_key()
   KeyMode key_mode_ = KeyMode::PrimaryKey;
   std::optional<debezium::EventWriter> debezium_;  // format: debezium
+  rd_kafka_topic_t* transaction_topic_ = nullptr;  // its BEGIN and END events, with transaction_metadata
   DeliveryGroups groups_;
   ProducerPtr producer_;
   SizeLimits limits_;

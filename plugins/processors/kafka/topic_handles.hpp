@@ -22,6 +22,8 @@ class TopicHandles {
   // The handle for a change of `schema`.`table`; nullptr when librdkafka refuses the name
   // (rd_kafka_last_error() says why).
   rd_kafka_topic_t* for_change(std::string_view schema, std::string_view table);
+  // The handle for the topic `name`; nullptr as above.
+  rd_kafka_topic_t* named(std::string_view name);
 
  private:
   struct Destroy {

@@ -10,19 +10,6 @@
 
 namespace popyka::source::replication {
 
-bool is_heartbeat(std::string_view message) noexcept {
-  // wal2json v2 writes "action" first and the prefix as an escaped JSON string, so this text
-  // cannot occur inside another field's value.
-  static constexpr std::string_view action = R"({"action":"M",)";
-  static const std::string prefix = fmt::format(R"("prefix":"{}",)", heartbeat_prefix);
-  return message.starts_with(action) && message.find(prefix) != std::string_view::npos;
-}
-
-bool is_heartbeat(const sdk::Change& change) noexcept {
-  static const std::string prefix = fmt::format(R"("{}")", heartbeat_prefix);
-  return change.action() == sdk::Action::Message && change.message_prefix().json() == prefix;
-}
-
 Heartbeat::Heartbeat(const config::DatabaseSpec& database)
     : connect_url_(database.heartbeat_connect_url.empty() ? database.connect_url : database.heartbeat_connect_url),
       url_key_(database.heartbeat_connect_url.empty() ? "database.connect_url" : "database.heartbeat_connect_url"),

@@ -7,17 +7,12 @@
 #include <thread>
 
 #include "config/pipeline_config.hpp"
-#include "popyka/sdk/change.hpp"
 
 namespace popyka::source::replication {
 
-// The prefix of popyka's heartbeat messages. The source drops them before the pipeline.
+// The prefix of popyka's heartbeat messages, in the host's namespace: the source drops them
+// before the pipeline (host_messages.hpp).
 inline constexpr std::string_view heartbeat_prefix = "popyka.heartbeat";
-
-// True for a wal2json v2 message (action M) whose prefix is heartbeat_prefix.
-bool is_heartbeat(std::string_view wal2json_message) noexcept;
-// The same of a decoded change.
-bool is_heartbeat(const sdk::Change& change) noexcept;
 
 // With database.heartbeat_interval_s > 0: a thread of its own that, every interval, runs
 // `SELECT pg_logical_emit_message(false, 'popyka.heartbeat', <now>)` on an ordinary connection of

@@ -31,7 +31,7 @@ constexpr std::string_view kSourceSchemaTail =
     R"({"type":"int64","optional":true,"field":"xmin"}],"optional":false,)"
     R"("name":"io.debezium.connector.postgresql.Source")";
 
-// Debezium's transaction block (null unless provide.transaction.metadata, which popyka does not offer).
+// Debezium's transaction block (null unless transaction_metadata, Debezium's provide.transaction.metadata).
 constexpr std::string_view kTransactionSchema =
     R"({"type":"struct","fields":[{"type":"string","optional":false,"field":"id"},)"
     R"({"type":"int64","optional":false,"field":"total_order"},)"
@@ -45,6 +45,12 @@ void append_field(std::string& out, std::string_view name) {
 }
 
 }  // namespace
+
+void open_schema_wrapper(std::string& out, std::string_view schema) {
+  out += "{\"schema\":";
+  out += schema;
+  out += ",\"payload\":";
+}
 
 std::string schema_name_base(std::string_view prefix, std::string_view schema, std::string_view table) {
   std::string base(prefix);
@@ -115,15 +121,33 @@ std::string_view message_key_schema() {
          R"("name":"io.debezium.connector.postgresql.MessageKey","version":1})";
 }
 
-std::string message_value_schema(std::string_view source_schema) {
+std::string message_value_schema(std::string_view source_schema, DebeziumRelease release) {
   std::string out = R"({"type":"struct","fields":[{"type":"string","optional":false,"field":"op"},)"
                     R"({"type":"int64","optional":true,"field":"ts_ms"},)";
   out += source_schema;
+  if (has_message_transaction(release)) {
+    out += ',';
+    out += kTransactionSchema;
+  }
   out += R"(,{"type":"struct","fields":[{"type":"string","optional":true,"field":"prefix"},)"
          R"({"type":"bytes","optional":true,"field":"content"}],"optional":false,)"
          R"("name":"io.debezium.connector.postgresql.Message","version":1,"field":"message"}],)"
          R"("optional":false,"name":"io.debezium.connector.postgresql.MessageValue","version":1})";
   return out;
+}
+
+std::string_view transaction_key_schema() {
+  return R"({"type":"struct","fields":[{"type":"string","optional":false,"field":"id"}],"optional":false,)"
+         R"("name":"io.debezium.connector.common.TransactionMetadataKey","version":1})";
+}
+
+std::string_view transaction_value_schema() {
+  return R"({"type":"struct","fields":[{"type":"string","optional":false,"field":"status"},)"
+         R"({"type":"string","optional":false,"field":"id"},{"type":"int64","optional":true,"field":"event_count"},)"
+         R"({"type":"array","items":{"type":"struct","fields":[{"type":"string","optional":false,"field":"data_collection"},)"
+         R"({"type":"int64","optional":false,"field":"event_count"}],"optional":true,"name":"event.collection","version":1},)"
+         R"("optional":true,"field":"data_collections"},{"type":"int64","optional":false,"field":"ts_ms"}],"optional":false,)"
+         R"("name":"io.debezium.connector.common.TransactionMetadataValue","version":1})";
 }
 
 }  // namespace popyka::kafka::debezium

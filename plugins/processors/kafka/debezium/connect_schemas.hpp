@@ -12,6 +12,9 @@
 
 namespace popyka::kafka::debezium {
 
+// JsonConverter's `{"schema":<schema>,"payload":` (the caller closes it after the payload).
+void open_schema_wrapper(std::string& out, std::string_view schema);
+
 // `<prefix>.<schema>.<table>` (Debezium's default schema.name.adjustment.mode=none keeps names as they are).
 std::string schema_name_base(std::string_view prefix, std::string_view schema, std::string_view table);
 
@@ -29,8 +32,14 @@ void append_key_schema(std::string& out, std::span<const sdk::Column> key_column
                        const ColumnValueWriter& values);
 
 // Logical decoding messages: `io.debezium.connector.postgresql.MessageKey` and `MessageValue`
-// (version 1 each, and the `Message` block, as PostgresSchemaFactory since Debezium 2.0).
+// (version 1 each, and the `Message` block, as PostgresSchemaFactory since Debezium 2.0; the
+// `transaction` block after `source` from 3.0).
 std::string_view message_key_schema();
-std::string message_value_schema(std::string_view source_schema);
+std::string message_value_schema(std::string_view source_schema, DebeziumRelease release);
+
+// The transaction topic's key and value: `io.debezium.connector.common.TransactionMetadataKey`
+// and `TransactionMetadataValue` (version 1 each, SchemaFactory since Debezium 2.0).
+std::string_view transaction_key_schema();
+std::string_view transaction_value_schema();
 
 }  // namespace popyka::kafka::debezium

@@ -60,6 +60,14 @@ DebeziumSettings parse_debezium_settings(const sdk::Config& config) {
   s.tombstones_on_delete = config.get_bool("tombstones_on_delete", true);
   if (const sdk::Config* k = config.find("skipped_operations")) parse_skipped(*k, s);
   if (const sdk::Config* v = config.find("debezium_version")) s.release = parse_release(*v);
+  s.messages = MessagePrefixFilter::from(config);
+  s.transaction_metadata = config.get_bool("transaction_metadata", false);
+  if (const sdk::Config* t = config.find("transaction_topic")) {
+    if (!s.transaction_metadata) t->fail("only means something with transaction_metadata: true");
+    s.transaction_topic = t->as_nonblank_string();
+  } else {
+    s.transaction_topic = s.topic_prefix + ".transaction";
+  }
   return s;
 }
 

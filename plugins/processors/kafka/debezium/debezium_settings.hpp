@@ -1,10 +1,12 @@
 #pragma once
 #include <compare>
+#include <optional>
 #include <string>
 
 #include <popyka/sdk/config.hpp>
 
 #include "column_value.hpp"
+#include "message_prefix_filter.hpp"
 
 namespace popyka::kafka::debezium {
 
@@ -21,6 +23,9 @@ struct DebeziumRelease {
 // Debezium 2.6 on: ts_us and ts_ns beside ts_ms, in the envelope and in source.
 constexpr bool has_micro_times(DebeziumRelease release) { return release >= DebeziumRelease{2, 6}; }
 
+// Debezium 3.0 on: a logical decoding message's value has a `transaction` block after `source`.
+constexpr bool has_message_transaction(DebeziumRelease release) { return release >= DebeziumRelease{3, 0}; }
+
 // ProduceToKafkaProcessor's keys for `format: debezium`, named after the Debezium connector
 // properties they stand for.
 struct DebeziumSettings {
@@ -33,12 +38,18 @@ struct DebeziumSettings {
   // skipped.operations (default `t`): c, u, d, t for inserts (and snapshot rows), updates,
   // deletes and truncates that are not sent.
   bool skip_create = false, skip_update = false, skip_delete = false, skip_truncate = true;
+  // message.prefix.include.list / exclude.list: which logical decoding messages are sent; none
+  // when neither is set (unlike Debezium, which sends them all: see docs/debezium-format.md).
+  std::optional<MessagePrefixFilter> messages;
+  bool transaction_metadata = false;  // provide.transaction.metadata
+  std::string transaction_topic;      // topic.transaction: `<topic_prefix>.transaction` unless set
 };
 
 // The keys above, as they appear in `config:`.
 inline constexpr const char* kDebeziumKeyNames[] = {"topic_prefix", "database_name", "decimal_handling_mode",
                                                     "schemas", "tombstones_on_delete", "skipped_operations",
-                                                    "debezium_version"};
+                                                    "debezium_version", "message_prefix_include_list",
+                                                    "message_prefix_exclude_list", "transaction_metadata", "transaction_topic"};
 
 // Throws sdk::ConfigError naming the key at fault.
 DebeziumSettings parse_debezium_settings(const sdk::Config& config);

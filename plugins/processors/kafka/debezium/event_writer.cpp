@@ -19,13 +19,6 @@ constexpr std::string_view kSourceVersion = "popyka-" POPYKA_VERSION_STRING;
 void append_number(std::string& out, std::int64_t v) { append_integer(out, v); }
 void append_number(std::string& out, sdk::Lsn v) { append_integer(out, static_cast<std::int64_t>(v)); }
 
-// JsonConverter's `{"schema":...,"payload":` (closed after the payload).
-void open_schema_wrapper(std::string& out, std::string_view schema) {
-  out += "{\"schema\":";
-  out += schema;
-  out += ",\"payload\":";
-}
-
 // `"\"123\""`, or null: an LSN as a JSON string inside the sequence string.
 void append_sequence_lsn(std::string& out, sdk::Lsn lsn) {
   if (lsn == 0) {
@@ -57,7 +50,8 @@ EventWriter::EventWriter(DebeziumSettings settings, Clock now_ns)
       now_ns_(now_ns),
       values_(settings_.decimal_mode),
       source_schema_(source_schema(settings_.release)),
-      message_value_schema_(message_value_schema(source_schema_)) {
+      message_value_schema_(message_value_schema(source_schema_, settings_.release)) {
+  if (settings_.transaction_metadata) transactions_.emplace(settings_.schemas);
   source_start_ = "{\"version\":\"";
   source_start_ += kSourceVersion;
   source_start_ += "\",\"connector\":\"postgresql\",\"name\":";
@@ -72,8 +66,11 @@ std::span<const Record> EventWriter::write(const sdk::Change& change) {
   switch (change.action()) {
     case sdk::Action::Commit:
       last_commit_lsn_ = change.lsn();
+      if (transactions_ && transactions_->in_progress())
+        transactions_->end(change.lsn(), commit_ms(change), next_record());
       break;
     case sdk::Action::Begin:
+      if (transactions_) enter_transaction(change);
       break;
     case sdk::Action::Insert:
       if (!settings_.skip_create) write_row_event(change, 'c', false);
@@ -95,21 +92,27 @@ std::span<const Record> EventWriter::write(const sdk::Change& change) {
       if (!settings_.skip_truncate) write_truncate(change);
       break;
     case sdk::Action::Message:
-      write_message(change);
+      if (settings_.messages && settings_.messages->accepts(text_of(change.message_prefix(), scratch_))) write_message(change);
       break;
   }
   return std::span<const Record>(records_.data(), count_);
 }
 
+Record& EventWriter::next_record() {
+  Record& record = records_[count_++];
+  record.key_header = {};
+  record.destination = Destination::Change;
+  return record;
+}
+
 void EventWriter::write_tombstone() {
   const Record& event = records_[count_ - 1];
   if (!settings_.tombstones_on_delete || !event.has_key) return;
-  Record& tombstone = records_[count_++];
+  Record& tombstone = next_record();
   tombstone.has_key = true;
   tombstone.key = event.key;
   tombstone.has_value = false;
   tombstone.value.clear();
-  tombstone.key_header = {};
 }
 
 bool EventWriter::changes_key(const sdk::Change& change) const {
@@ -141,9 +144,9 @@ void EventWriter::write_row_event(const sdk::Change& change, char op, bool parti
   const auto columns = change.columns();
   const auto identity = change.identity();
   TableShape& shape = shapes_.update(change.schema(), change.table(), op == 'd' ? identity : columns, !partial && op != 'd');
+  if (transactions_) enter_transaction(change);
 
-  Record& record = records_[count_++];
-  record.key_header = {};
+  Record& record = next_record();
   record.key.clear();
   record.has_key = append_key(record.key, change, op == 'd');
   record.value.clear();
@@ -166,14 +169,15 @@ void EventWriter::write_row_event(const sdk::Change& change, char op, bool parti
   out += op;
   out += "\",";
   append_times(out, now);
-  out += ",\"transaction\":null}";
+  append_transaction(out, change);
+  out += '}';
   close_value(out);
 }
 
 void EventWriter::write_truncate(const sdk::Change& change) {
   TableShape& shape = shapes_.update(change.schema(), change.table(), {}, false);
-  Record& record = records_[count_++];
-  record.key_header = {};
+  if (transactions_) enter_transaction(change);
+  Record& record = next_record();
   record.has_key = false;  // Debezium: a truncate has no key
   record.key.clear();
   record.has_value = true;
@@ -185,13 +189,16 @@ void EventWriter::write_truncate(const sdk::Change& change) {
   append_source(out, change, "false", now);
   out += ",\"op\":\"t\",";
   append_times(out, now);
-  out += ",\"transaction\":null}";
+  append_transaction(out, change);
+  out += '}';
   close_value(out);
 }
 
 void EventWriter::write_message(const sdk::Change& change) {
-  Record& record = records_[count_++];
-  record.key_header = {};
+  // Debezium 3.0 on counts a transactional message in its transaction (before, it has no block).
+  const bool counted = has_message_transaction(settings_.release);
+  if (transactions_ && counted) enter_transaction(change);
+  Record& record = next_record();
   const std::string_view prefix = text_of(change.message_prefix(), scratch_);
   std::string& key = record.key;
   key.clear();
@@ -212,6 +219,7 @@ void EventWriter::write_message(const sdk::Change& change) {
   append_number(out, floor_div(now, 1'000'000));
   out += ",\"source\":";
   append_source(out, change, "false", now);
+  if (counted) append_transaction(out, change);
   out += ",\"message\":{\"prefix\":";
   sdk::append_json_string(out, prefix);
   out += ",\"content\":\"";
@@ -295,11 +303,7 @@ std::string_view EventWriter::next_snapshot_marker() {
 
 void EventWriter::append_source(std::string& out, const sdk::Change& change, std::string_view snapshot, std::int64_t now_ns) {
   out += source_start_;
-  // The commit time (wal2json's include-timestamp, in microseconds); a snapshot row has none: the time read.
-  std::optional<std::int64_t> commit_micros;
-  int infinite = 0;
-  if (const sdk::Value t = change.timestamp(); t.is_string()) commit_micros = parse_timestamp(text_of(t, scratch_), &infinite);
-  const std::int64_t source_ns = commit_micros && infinite == 0 ? *commit_micros * 1000 : now_ns;
+  const std::int64_t source_ns = commit_ns(change, now_ns);
   append_number(out, floor_div(source_ns, 1'000'000));
   out += ",\"snapshot\":\"";
   out += snapshot;
@@ -317,9 +321,7 @@ void EventWriter::append_source(std::string& out, const sdk::Change& change, std
   out += ",\"table\":";
   sdk::append_json_string(out, change.table());
   out += ",\"txId\":";
-  const sdk::Value xid = change.xid();
-  const bool has_xid = xid.is_number() && (change.action() != sdk::Action::Message || change.transactional());
-  out += has_xid ? xid.json() : std::string_view("null");
+  out += in_transaction(change) ? change.xid().json() : std::string_view("null");
   out += ",\"lsn\":";
   if (change.lsn() != 0) append_number(out, change.lsn());
   else out += "null";
@@ -337,6 +339,45 @@ void EventWriter::append_envelope_start(std::string& out, TableShape& shape, con
     append_envelope_schema(shape.envelope_schema, shape.value_schema, source_schema_, schema_base_, settings_.release);
   }
   open_schema_wrapper(out, shape.envelope_schema);
+}
+
+std::int64_t EventWriter::commit_ns(const sdk::Change& change, std::int64_t now_ns) {
+  // wal2json's include-timestamp, in microseconds; a snapshot row has none: the time read.
+  std::optional<std::int64_t> commit_micros;
+  int infinite = 0;
+  if (const sdk::Value t = change.timestamp(); t.is_string()) commit_micros = parse_timestamp(text_of(t, scratch_), &infinite);
+  return commit_micros && infinite == 0 ? *commit_micros * 1000 : now_ns;
+}
+
+std::int64_t EventWriter::commit_ms(const sdk::Change& change) { return floor_div(commit_ns(change, now_ns_()), 1'000'000); }
+
+bool EventWriter::in_transaction(const sdk::Change& change) const {
+  // A non-transactional message has wal2json's xid of the moment, but belongs to no transaction.
+  return change.xid().is_number() && (change.action() != sdk::Action::Message || change.transactional());
+}
+
+void EventWriter::enter_transaction(const sdk::Change& change) {
+  if (!in_transaction(change)) return;
+  const std::string_view xid = change.xid().json();
+  const bool current = transactions_->is_current(xid);
+  // A B of the transaction in progress is the same transaction sent again (after a reconnect):
+  // it starts over.
+  if (current && change.action() != sdk::Action::Begin) return;
+  const std::int64_t ms = commit_ms(change);
+  if (transactions_->in_progress() && !current) transactions_->end(change.lsn(), ms, next_record());
+  transactions_->begin(xid, change.lsn(), ms, next_record());
+}
+
+void EventWriter::append_transaction(std::string& out, const sdk::Change& change) {
+  out += ",\"transaction\":";
+  if (!transactions_ || !in_transaction(change)) {
+    out += "null";
+    return;
+  }
+  data_collection_.clear();
+  if (change.action() == sdk::Action::Message) data_collection_ = "LOGICAL_DECODING_MESSAGE";  // Debezium's LogicalDecodingMessageId
+  else data_collection_.append(change.schema()).append(1, '.').append(change.table());
+  transactions_->append_block(out, data_collection_, change.lsn());
 }
 
 void EventWriter::close_value(std::string& out) const {

@@ -1,6 +1,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -9,26 +10,18 @@
 
 #include "column_value.hpp"
 #include "debezium_settings.hpp"
+#include "record.hpp"
 #include "table_shapes.hpp"
+#include "transaction_metadata.hpp"
 
 namespace popyka::kafka::debezium {
-
-// One Kafka record: a key and a value, either of which may be null.
-struct Record {
-  bool has_key = false;
-  std::string key;
-  bool has_value = false;  // false: a tombstone
-  std::string value;
-  // A primary-key change's pair of events carry the other key: `__debezium.newkey` on the
-  // delete, `__debezium.oldkey` on the create (empty name: no such header).
-  std::string_view key_header;
-  std::string key_header_value;
-};
 
 // Turns a change into the records Debezium's PostgreSQL connector (2.x, with Kafka Connect's
 // JsonConverter) writes for it:
 //   I -> op c, R (initial snapshot) -> op r, U -> op u, D -> op d then a tombstone, T -> op t
-//   (skipped by default, as Debezium's skipped.operations), M -> op m; B and C -> nothing.
+//   (skipped by default, as Debezium's skipped.operations), M -> op m (only the prefixes
+//   settings.messages lets through); B and C -> nothing, or with transaction_metadata a BEGIN and
+//   an END event for the transaction topic (see TransactionMetadata).
 //   A U that changes the primary key -> op d under the old key, its tombstone, op c under the new.
 // The envelope is {before, after, source, op, ts_ms, ts_us, ts_ns, transaction} (no ts_us and
 // ts_ns before Debezium 2.6, settings.release); the key the primary key's
@@ -50,6 +43,8 @@ class EventWriter {
   // `op` c, r, u or d. `partial`: the change is an UPDATE, whose new row may lack unchanged
   // TOASTed values.
   void write_row_event(const sdk::Change& change, char op, bool partial);
+  // The next of records_, with no header and for the change's topic; its key and value as last written.
+  Record& next_record();
   void write_tombstone();
   bool changes_key(const sdk::Change& change) const;
   void write_key_change(const sdk::Change& change);
@@ -72,18 +67,30 @@ class EventWriter {
   void append_times(std::string& out, std::int64_t ns) const;
   void append_micro_times(std::string& out, std::int64_t ns) const;
   void append_envelope_start(std::string& out, TableShape& shape, const sdk::Change& change);
+  // With transaction_metadata, for a B or before an event: the BEGIN of its transaction when that
+  // is not the one in progress (or it is its B, sent again), after the END of the one in progress
+  // when that is another (whose C a filter dropped).
+  void enter_transaction(const sdk::Change& change);
+  // `,"transaction":` and the event's block, counted, or null outside a transaction.
+  void append_transaction(std::string& out, const sdk::Change& change);
+  // The commit time of `change` in nanoseconds; `now_ns` for a change without one.
+  std::int64_t commit_ns(const sdk::Change& change, std::int64_t now_ns);
+  std::int64_t commit_ms(const sdk::Change& change);  // the same in milliseconds, now when it has none
+  bool in_transaction(const sdk::Change& change) const;  // has an xid, and is not a non-transactional message
   void close_value(std::string& out) const;
 
   DebeziumSettings settings_;
   Clock now_ns_;
   ColumnValueWriter values_;
   TableShapes shapes_;
-  std::array<Record, 3> records_;
+  // The most one change makes: END and BEGIN (filtered C and B), delete, tombstone, create.
+  std::array<Record, 5> records_;
+  std::optional<TransactionMetadata> transactions_;  // with transaction_metadata
   std::size_t count_ = 0;
   bool snapshot_started_ = false;  // an R row was written
   sdk::Lsn last_commit_lsn_ = 0;  // of the last C seen (C passes the filters only without IgnoreTxFilter)
   std::vector<std::string_view> key_names_;
-  std::string schema_base_, scratch_;
+  std::string schema_base_, scratch_, data_collection_;
   std::string source_start_, db_;  // the source block's parts that never change
   std::string source_schema_, message_value_schema_;  // for the release
 };
