@@ -16,6 +16,9 @@ constexpr std::int64_t postgres_epoch_unix = 946'684'800;
 // Commit times are printed with the zone's offset at that time; the offset is asked once per
 // quarter of an hour (zones change offset on such boundaries).
 constexpr std::int64_t offset_bucket_s = 900;
+// Past any commit time (about 8,000 years either side of 2000): beyond it the arithmetic of the
+// commit time's text would overflow.
+constexpr std::int64_t max_commit_us = 252'000'000'000'000'000;
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
@@ -148,6 +151,8 @@ void Decoder::set_transaction(DecodedChange& change) const {
 void Decoder::on_begin(Reader& in) {
   in.i64();  // final LSN
   const std::int64_t commit_us = in.i64();
+  if (commit_us > max_commit_us || commit_us < -max_commit_us)
+    throw DecodeError(fmt::format("pgoutput message: commit time {} µs from 2000-01-01 is out of range", commit_us));
   const auto xid = static_cast<std::uint32_t>(in.i32());
   const std::int64_t unix_s = floor_div(commit_us, 1'000'000) + postgres_epoch_unix;
   const std::int64_t bucket = floor_div(unix_s, offset_bucket_s);

@@ -271,6 +271,9 @@ TEST_CASE("pgoutput: malformed messages are DecodeErrors") {
   CHECK_THROWS_WITH(decode_raw(decoder, ""), Catch::Contains("empty"));
   CHECK_THROWS_WITH(decode_raw(decoder, "Z"), Catch::Contains("unknown type 'Z'"));
   CHECK_THROWS_WITH(decode_raw(decoder, Message('B').i64(0).bytes()), Catch::Contains("truncated"));
+  // A commit time no server writes (found by fuzz_pgoutput_decoder: its text overflowed).
+  CHECK_THROWS_WITH(decode_raw(decoder, Message('B').i64(0).i64(INT64_MAX).i32(1).bytes()), Catch::Contains("commit time"));
+  CHECK_THROWS_WITH(decode_raw(decoder, Message('B').i64(0).i64(INT64_MIN).i32(1).bytes()), Catch::Contains("out of range"));
   CHECK_THROWS_WITH(decode_raw(decoder, Message('I').i32(77).u8('N').i16(0).bytes()), Catch::Contains("relation 77 was never described"));
   CHECK_THROWS_WITH(decode_raw(decoder, Message('R').i32(1).str("s").bytes()), Catch::Contains("unterminated string"));
   Message rel('R');
