@@ -21,11 +21,12 @@ using Keys = std::span<const std::string_view>;
 constexpr std::array<std::string_view, 4> kTopLevelKeys = {"database", "filters", "processors", "metrics"};
 constexpr std::array<std::string_view, 3> kRequiredTopLevelKeys = {"database", "filters", "processors"};
 constexpr std::array<std::string_view, 1> kMetricsKeys = {"listen"};
-constexpr std::array<std::string_view, 18> kDatabaseKeys = {
+constexpr std::array<std::string_view, 22> kDatabaseKeys = {
     "connect_url",     "slot_name", "wal2json_options", "status_interval_s",    "reconnect_initial_s",
     "reconnect_max_s", "snapshot",  "snapshot_tables",  "snapshot_parallelism", "heartbeat_interval_s",
     "output_plugin",   "publication", "slot_busy_wait_s", "standby",            "application_name",
-    "unchanged_toast", "heartbeat_connect_url", "failover"};
+    "unchanged_toast", "heartbeat_connect_url", "failover", "streaming",        "spool_directory",
+    "spool_memory_mb", "spool_disk_mb"};
 // Each reader is a connection of its own: a bound well below any server's max_connections.
 constexpr std::int64_t kMaxSnapshotParallelism = 64;
 constexpr std::array<std::string_view, 2> kComponentKeys = {"class", "config"};
@@ -147,6 +148,28 @@ int read_snapshot_parallelism(const sdk::Config* node) {
   return static_cast<int>(value);
 }
 
+// A whole number of megabytes >= `least`.
+std::int64_t read_megabytes(const sdk::Config& node, std::int64_t least) {
+  const std::int64_t value = node.as_int64();
+  if (value < least) node.fail(fmt::format("must be a whole number of megabytes >= {}, found '{}'", least, node.as_string()));
+  return value;
+}
+
+// `streaming` and the spool's keys, which only mean something with it (and so with pgoutput).
+void read_streaming(const sdk::Config& database, DatabaseSpec& spec) {
+  if (const sdk::Config* streaming = find_given(database, "streaming")) {
+    spec.streaming = streaming->as_bool();
+    if (spec.streaming && spec.output_plugin != DatabaseSpec::OutputPlugin::pgoutput)
+      streaming->fail("needs output_plugin: pgoutput (wal2json cannot stream a transaction before its commit)");
+  }
+  for (std::string_view key : {"spool_directory", "spool_memory_mb", "spool_disk_mb"})
+    if (const sdk::Config* node = find_given(database, key); node && !spec.streaming)
+      node->fail("only means something with streaming: on");
+  if (const sdk::Config* directory = find_given(database, "spool_directory")) spec.spool_directory = directory->as_nonblank_string();
+  if (const sdk::Config* memory = find_given(database, "spool_memory_mb")) spec.spool_memory_mb = read_megabytes(*memory, 0);
+  if (const sdk::Config* disk = find_given(database, "spool_disk_mb")) spec.spool_disk_mb = read_megabytes(*disk, 1);
+}
+
 DatabaseSpec read_database(const sdk::Config& database) {
   check_mapping(database, kDatabaseKeys);
   DatabaseSpec spec;
@@ -181,6 +204,7 @@ DatabaseSpec read_database(const sdk::Config& database) {
   if (const sdk::Config* failover = find_given(database, "failover")) spec.failover = failover->as_bool();
   if (const sdk::Config* name = find_given(database, "application_name")) spec.application_name = name->as_nonblank_string();
   spec.unchanged_toast = read_unchanged_toast(find_given(database, "unchanged_toast"));
+  read_streaming(database, spec);
   if (spec.output_plugin == DatabaseSpec::OutputPlugin::pgoutput && !spec.wal2json_options.empty())
     database.at("wal2json_options").fail("only means something with output_plugin: wal2json (the default)");
   if (spec.reconnect_max_s < spec.reconnect_initial_s)
