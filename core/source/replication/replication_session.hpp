@@ -46,7 +46,6 @@ class ReplicationSession {
   void receive_available(ChangeConsumer& consumer);
   // `readable_after`: bytes past the end of `copy_data` that may be read (see consume_padded()).
   void handle(std::string_view copy_data, std::size_t readable_after, ChangeConsumer& consumer);
-  // One wal2json message at `lsn`: to the consumer, or dropped when it is a heartbeat.
   // One message of a payload to the consumer (`bytes`: the payload's, for a decoded change), or
   // dropped if it is a heartbeat.
   void deliver(const PluginMessage& message, sdk::Lsn lsn, std::size_t readable_after, std::size_t bytes, ChangeConsumer& consumer);
@@ -55,6 +54,8 @@ class ReplicationSession {
   // confirms it.
   void confirm_done(ChangeConsumer& consumer);
   void answer_keepalive(ChangeConsumer& consumer);
+  // Something received is not done: a delivery outstanding, or a streamed transaction open.
+  bool undone(const ChangeConsumer& consumer) const;
   void send_status(sdk::Lsn flush);
   void finish(ChangeConsumer& consumer);
   void end_copy();

@@ -1,0 +1,191 @@
+// database.streaming: pgoutput streams big transactions while they run; popyka spools each and
+// hands it on at its commit exactly as the same transaction comes without streaming. Each test
+// writes its workload once, with two pgoutput slots on the same WAL, one read without streaming,
+// one with, and compares what the consumer gets from each, message for message (text and LSN).
+//
+// Streaming is forced on every major: debug_logical_replication_streaming = immediate from 16 on
+// (every change streamed at once), a 64 kB logical_decoding_work_mem on 14 and 15 (the largest
+// transaction streamed whenever the decoded changes exceed it); each transaction here is larger.
+#include <catch2/catch.hpp>
+#include <libpq-fe.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "plugin_comparison.hpp"
+#include "wait_until.hpp"
+
+using namespace popyka;
+using namespace popyka::test;
+
+namespace {
+
+// An ordinary connection of the test's own, for transactions left open while others run.
+class Connection {
+ public:
+  explicit Connection(const std::string& dsn) : conn_(PQconnectdb(dsn.c_str()), PQfinish) {
+    REQUIRE(PQstatus(conn_.get()) == CONNECTION_OK);
+  }
+  void exec(const std::string& sql) {
+    std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(conn_.get(), sql.c_str()), PQclear);
+    INFO(sql << ": " << PQerrorMessage(conn_.get()));
+    REQUIRE((PQresultStatus(result.get()) == PGRES_COMMAND_OK || PQresultStatus(result.get()) == PGRES_TUPLES_OK));
+  }
+
+ private:
+  std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
+};
+
+// Rows `from`..`to` into `table` (id int, v text), each ~120 bytes: 1000 of them exceed 64 kB.
+std::string insert_rows(const std::string& table, int from, int to) {
+  return "INSERT INTO " + table + " SELECT i, repeat(md5(i::text), 3) FROM generate_series(" + std::to_string(from) +
+         ", " + std::to_string(to) + ") i";
+}
+
+// What makes the walsender stream every transaction of these tests.
+std::string force_streaming(const PostgresCluster& cluster) {
+  return cluster.major() >= 16 ? " options='-c debug_logical_replication_streaming=immediate'"
+                               : " options='-c logical_decoding_work_mem=64kB'";
+}
+
+struct Streams {
+  std::vector<ReceivedMessage> plain;     // the slot read without streaming
+  std::vector<ReceivedMessage> streamed;  // the slot read with database.streaming
+  long streamed_transactions = 0;         // pg_stat_replication_slots.stream_txns of the second
+};
+
+// In a new database `db` with `schema` and a publication: two pgoutput slots, `workload` run on
+// them, both read up to the end-of-stream message, the second with streaming and `spool_memory_mb`.
+Streams stream_both_ways(const std::string& db, const std::vector<std::string>& schema,
+                         const std::function<void(const std::string& dsn)>& workload, std::int64_t spool_memory_mb = 64) {
+  auto& cluster = PostgresCluster::shared();
+  cluster.create_database(db);
+  for (const auto& statement : schema) cluster.exec(statement, db);
+  cluster.exec("CREATE PUBLICATION popyka FOR ALL TABLES", db);
+  const std::string plain_slot = db + "_plain", streamed_slot = db + "_streamed";
+  for (const auto& slot : {plain_slot, streamed_slot})
+    cluster.exec("SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')", db);
+  workload(cluster.dsn("postgres", "", db));
+  cluster.exec(end_of_stream_sql, db);
+
+  Streams streams;
+  streams.plain = stream_slot(spec_for(cluster, db, plain_slot, Plugin::pgoutput));
+  auto spec = spec_for(cluster, db, streamed_slot, Plugin::pgoutput);
+  spec.streaming = true;
+  spec.spool_memory_mb = spool_memory_mb;
+  spec.connect_url += force_streaming(cluster);
+  streams.streamed = stream_slot(spec);
+  // The walsender reports its decoding statistics as it goes and when it exits.
+  wait_until([&] {
+    streams.streamed_transactions = std::stol(
+        cluster.query_value("SELECT stream_txns FROM pg_stat_replication_slots WHERE slot_name = '" + streamed_slot + "'", db)
+            .value_or("0"));
+    return streams.streamed_transactions > 0;
+  });
+  for (const auto& slot : {plain_slot, streamed_slot}) drop_slot_when_free(cluster, slot);
+  return streams;
+}
+
+// Byte for byte and LSN for LSN what the transactions give without streaming.
+void check_same(const Streams& streams) {
+  CHECK(streams.streamed_transactions > 0);
+  REQUIRE(streams.streamed.size() == streams.plain.size());
+  for (std::size_t i = 0; i < streams.plain.size(); ++i) {
+    INFO("message " << i << "\nplain:    " << streams.plain[i].json << "\nstreamed: " << streams.streamed[i].json);
+    CHECK(streams.streamed[i].json == streams.plain[i].json);
+    CHECK(sdk::format_lsn(streams.streamed[i].lsn) == sdk::format_lsn(streams.plain[i].lsn));
+  }
+}
+
+std::size_t count_containing(const std::vector<ReceivedMessage>& messages, const std::string& text) {
+  std::size_t count = 0;
+  for (const auto& message : messages) count += message.json.find(text) != std::string::npos;
+  return count;
+}
+
+const std::vector<std::string> two_tables = {"CREATE TABLE t1(id int PRIMARY KEY, v text)",
+                                             "CREATE TABLE t2(id int PRIMARY KEY, v text)"};
+
+}  // namespace
+
+TEST_CASE("streaming: a committed streamed transaction reaches the consumer as without streaming", "[matrix]") {
+  // spool_memory_mb 0: every message through the spool's file.
+  for (std::int64_t memory_mb : {64, 0}) {
+    INFO("spool_memory_mb " << memory_mb);
+    const auto streams = stream_both_ways("streaming_commit_" + std::to_string(memory_mb), two_tables, [](const std::string& dsn) {
+      Connection db(dsn);
+      db.exec("BEGIN");
+      db.exec(insert_rows("t1", 1, 3000));
+      db.exec("UPDATE t1 SET v = 'updated' WHERE id <= 10");
+      db.exec("DELETE FROM t1 WHERE id > 2990");
+      db.exec("SELECT pg_logical_emit_message(true, 'pfx', 'inside')");
+      db.exec("ALTER TABLE t1 ADD COLUMN n int DEFAULT 7");  // a second Relation message, in its place
+      db.exec("INSERT INTO t1 VALUES (5000, 'after the alter', 8)");
+      db.exec("COMMIT");
+      db.exec(insert_rows("t2", 1, 5));  // small: not streamed on 14 and 15
+    }, memory_mb);
+    check_same(streams);
+    CHECK(count_containing(streams.streamed, R"("table":"t1")") == 3000 + 10 + 10 + 1);
+    CHECK(count_containing(streams.streamed, R"("content":"inside")") == 1);
+    CHECK(count_containing(streams.streamed, R"({"name":"n","type":"integer","value":8})") == 1);
+  }
+}
+
+TEST_CASE("streaming: an aborted streamed transaction reaches no one", "[matrix]") {
+  const auto streams = stream_both_ways("streaming_abort", two_tables, [](const std::string& dsn) {
+    Connection db(dsn);
+    db.exec("BEGIN");
+    db.exec(insert_rows("t1", 1, 3000));
+    db.exec("ROLLBACK");
+    db.exec(insert_rows("t2", 1, 3000));
+  });
+  check_same(streams);
+  CHECK(count_containing(streams.streamed, R"("table":"t1")") == 0);
+  CHECK(count_containing(streams.streamed, R"("table":"t2")") == 3000);
+}
+
+TEST_CASE("streaming: a savepoint rolled back inside a streamed transaction drops its changes only", "[matrix]") {
+  const auto streams = stream_both_ways("streaming_savepoint", two_tables, [](const std::string& dsn) {
+    Connection db(dsn);
+    db.exec("BEGIN");
+    db.exec(insert_rows("t1", 1, 2000));
+    db.exec("SAVEPOINT a");
+    // t2's first change in the transaction, so its Relation message comes in the subtransaction;
+    // pgoutput does not send it again for the rest of the transaction.
+    db.exec(insert_rows("t2", 1, 2000));
+    db.exec("SAVEPOINT b");
+    db.exec(insert_rows("t1", 10001, 12000));
+    db.exec("ROLLBACK TO SAVEPOINT a");
+    db.exec(insert_rows("t2", 20001, 22000));
+    db.exec("SAVEPOINT c");
+    db.exec(insert_rows("t1", 30001, 30010));
+    db.exec("RELEASE SAVEPOINT c");
+    db.exec("COMMIT");
+  });
+  check_same(streams);
+  CHECK(count_containing(streams.streamed, R"("table":"t1")") == 2000 + 10);
+  CHECK(count_containing(streams.streamed, R"("table":"t2")") == 2000);
+  CHECK(count_containing(streams.streamed, R"("value":10001,)") == 0);
+}
+
+TEST_CASE("streaming: two streamed transactions interleaved come whole, in commit order", "[matrix]") {
+  const auto streams = stream_both_ways("streaming_interleaved", two_tables, [](const std::string& dsn) {
+    Connection first(dsn), second(dsn);
+    first.exec("BEGIN");
+    second.exec("BEGIN");
+    for (int round = 0; round < 3; ++round) {
+      first.exec(insert_rows("t1", round * 2000 + 1, round * 2000 + 2000));
+      second.exec(insert_rows("t2", round * 2000 + 1, round * 2000 + 2000));
+    }
+    second.exec("COMMIT");
+    first.exec("COMMIT");
+  });
+  check_same(streams);
+  const auto& received = streams.streamed;
+  REQUIRE(received.size() == 2 * (6000 + 2));
+  // The second transaction, committed first, comes first and whole.
+  CHECK(count_containing({received.begin(), received.begin() + 6002}, R"("table":"t2")") == 6000);
+  CHECK(count_containing({received.begin() + 6002, received.end()}, R"("table":"t1")") == 6000);
+}
