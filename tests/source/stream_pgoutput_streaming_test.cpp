@@ -152,8 +152,8 @@ TEST_CASE("streaming: a savepoint rolled back inside a streamed transaction drop
     db.exec("BEGIN");
     db.exec(insert_rows("t1", 1, 2000));
     db.exec("SAVEPOINT a");
-    // t2's first change in the transaction, so its Relation message comes in the subtransaction;
-    // pgoutput does not send it again for the rest of the transaction.
+    // t2's first change in the transaction: its Relation message comes in the subtransaction
+    // and goes with it; pgoutput sends it again with the next change of t2.
     db.exec(insert_rows("t2", 1, 2000));
     db.exec("SAVEPOINT b");
     db.exec(insert_rows("t1", 10001, 12000));

@@ -4,8 +4,6 @@
 
 #include <filesystem>
 #include <string>
-#include <utility>
-#include <vector>
 
 #include "decode/pgoutput_decoder.hpp"
 #include "metrics/metrics_registry.hpp"
@@ -114,7 +112,7 @@ void StreamedTransactions::commit(std::string_view body, const Replay& replay) {
   put_be(end, end_lsn, 8);
   put_be(end, commit_time, 8);
   replay(begin, transaction.first_lsn);
-  transaction.spool.read(0, replay);
+  transaction.spool.read(replay);
   replay(end, end_lsn);
   open_.erase(found);
 }
@@ -136,13 +134,8 @@ void StreamedTransactions::abort_subtransaction(Transaction& transaction, std::u
   const auto start = transaction.subtransaction_starts.find(subxid);
   if (start == transaction.subtransaction_starts.end()) return;  // it sent nothing
   const std::uint64_t offset = start->second;
-  std::vector<std::pair<std::string, sdk::Lsn>> descriptions;
-  transaction.spool.read(offset, [&](std::string_view message, sdk::Lsn lsn) {
-    if (message[0] == 'R' || message[0] == 'Y') descriptions.emplace_back(message, lsn);
-  });
   transaction.spool.truncate(offset);
   std::erase_if(transaction.subtransaction_starts, [offset](const auto& entry) { return entry.second >= offset; });
-  for (const auto& [message, lsn] : descriptions) transaction.spool.append(lsn, message[0], std::string_view(message).substr(1));
 }
 
 void StreamedTransactions::update_metrics() const {

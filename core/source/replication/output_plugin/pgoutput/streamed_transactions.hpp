@@ -19,9 +19,9 @@ namespace popyka::source::replication::pgoutput {
 // Commit at the Stream Commit's: what the same transaction gives without streaming.
 //
 // A subtransaction's abort drops its messages from its first one on (subtransactions nest, so
-// what follows belongs to it or to its children), as PostgreSQL's apply worker does, except its
-// Relation and Type messages: pgoutput sends a relation once per streamed transaction, so later
-// changes of the transaction rely on them.
+// what follows belongs to it or to its children), as PostgreSQL's apply worker does. Its
+// Relation and Type messages go too: after any Stream Abort pgoutput describes each relation
+// again before the transaction's next change of it.
 class StreamedTransactions {
  public:
   // Receives the messages of a committed transaction, each with its LSN.

@@ -103,22 +103,22 @@ void TransactionSpool::truncate(std::uint64_t offset) {
   file_size_ = in_file;
 }
 
-void TransactionSpool::read(std::uint64_t offset, const std::function<void(std::string_view, sdk::Lsn)>& each) {
-  for (std::uint64_t at = offset; at < memory_.size();) {
+void TransactionSpool::read(const std::function<void(std::string_view, sdk::Lsn)>& each) {
+  for (std::size_t at = 0; at < memory_.size();) {
     const RecordHeader header = read_header(memory_.data() + at);
     each(std::string_view(memory_).substr(at + header_size, header.size), header.lsn);
     at += header_size + header.size;
   }
   if (!file_) return;
-  const std::uint64_t in_file = offset > memory_.size() ? offset - memory_.size() : 0;
-  if (std::fflush(file_.get()) != 0 || fseeko(file_.get(), static_cast<off_t>(in_file), SEEK_SET) != 0) fail("read", budget_);
+  if (std::fflush(file_.get()) != 0 || fseeko(file_.get(), 0, SEEK_SET) != 0) fail("read", budget_);
   std::vector<char> message;
   char head[header_size];
-  for (std::uint64_t at = in_file; at < file_size_; at += header_size + message.size()) {
+  for (std::uint64_t at = 0; at < file_size_; at += header_size + message.size()) {
     if (std::fread(head, 1, header_size, file_.get()) != header_size) fail("read", budget_);
-    message.resize(read_header(head).size);
+    const RecordHeader header = read_header(head);
+    message.resize(header.size);
     if (std::fread(message.data(), 1, message.size(), file_.get()) != message.size()) fail("read", budget_);
-    each(std::string_view(message.data(), message.size()), read_header(head).lsn);
+    each(std::string_view(message.data(), message.size()), header.lsn);
   }
   if (fseeko(file_.get(), 0, SEEK_END) != 0) fail("read", budget_);
 }

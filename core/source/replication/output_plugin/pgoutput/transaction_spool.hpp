@@ -36,8 +36,8 @@ class TransactionSpool {
   std::uint64_t size() const { return memory_.size() + file_size_; }
   // Forgets every message from `offset` (a size() of before) on.
   void truncate(std::uint64_t offset);
-  // Each message kept from `offset` on, in order; the view lasts until the next call of `each`.
-  void read(std::uint64_t offset, const std::function<void(std::string_view message, sdk::Lsn lsn)>& each);
+  // Each message kept, in order; the view lasts until the next call of `each`.
+  void read(const std::function<void(std::string_view message, sdk::Lsn lsn)>& each);
 
  private:
   struct CloseFile {
