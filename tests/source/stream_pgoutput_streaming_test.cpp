@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "metrics/metrics_registry.hpp"
 #include "plugin_comparison.hpp"
 #include "wait_until.hpp"
 
@@ -188,4 +189,42 @@ TEST_CASE("streaming: two streamed transactions interleaved come whole, in commi
   // The second transaction, committed first, comes first and whole.
   CHECK(count_containing({received.begin(), received.begin() + 6002}, R"("table":"t2")") == 6000);
   CHECK(count_containing({received.begin() + 6002, received.end()}, R"("table":"t1")") == 6000);
+}
+
+TEST_CASE("streaming: a reconnect mid-stream throws the partial spool away; the transaction comes once, whole", "[matrix]") {
+  auto& cluster = PostgresCluster::shared();
+  const std::string db = "streaming_reconnect", slot = "streaming_reconnect";
+  cluster.create_database(db);
+  for (const auto& statement : two_tables) cluster.exec(statement, db);
+  cluster.exec("CREATE PUBLICATION popyka FOR ALL TABLES", db);
+  cluster.exec("SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')", db);
+  auto spec = spec_for(cluster, db, slot, Plugin::pgoutput);
+  spec.streaming = true;
+  spec.connect_url += force_streaming(cluster);
+  RecordingConsumer consumer;
+  BackgroundStream stream(spec, consumer);
+  REQUIRE(wait_until_streaming(cluster, slot));
+
+  Connection open(cluster.dsn("postgres", "", db));
+  open.exec("BEGIN");
+  open.exec(insert_rows("t1", 1, 3000));
+  // Streamed to popyka and spooled there, handed to no one (the metrics say so).
+  auto& metrics = metrics::registry();
+  REQUIRE(wait_until([&] { return metrics.streamed_transactions_open.value() == 1 && metrics.spooled_bytes.value() > 0; }));
+  CHECK(consumer.received().empty());
+  cluster.exec("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '" + slot + "'", db);
+  // The server streams the transaction again, from its start, on the next connection.
+  open.exec(insert_rows("t1", 3001, 4000));
+  open.exec("COMMIT");
+  cluster.exec(end_of_stream_sql, db);
+
+  REQUIRE(stream.wait() == BackgroundStream::Ending::end_of_stream_message);
+  const auto received = consumer.received();
+  CHECK(received.size() == 4000 + 2);
+  CHECK(count_containing(received, R"("action":"B")") == 1);
+  CHECK(count_containing(received, R"("action":"I")") == 4000);
+  CHECK(count_containing(received, R"({"name":"id","type":"integer","value":1},)") == 1);
+  CHECK(metrics.streamed_transactions_open.value() == 0);
+  CHECK(metrics.spooled_bytes.value() == 0);
+  drop_slot_when_free(cluster, slot);
 }
