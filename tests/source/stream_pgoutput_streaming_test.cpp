@@ -191,7 +191,8 @@ TEST_CASE("streaming: two streamed transactions interleaved come whole, in commi
   CHECK(count_containing({received.begin() + 6002, received.end()}, R"("table":"t1")") == 6000);
 }
 
-TEST_CASE("streaming: a reconnect mid-stream throws the partial spool away; the transaction comes once, whole", "[matrix]") {
+TEST_CASE("streaming: an open transaction is spooled, not confirmed; a reconnect mid-stream throws the partial spool "
+          "away and the transaction comes once, whole", "[matrix]") {
   auto& cluster = PostgresCluster::shared();
   const std::string db = "streaming_reconnect", slot = "streaming_reconnect";
   cluster.create_database(db);
@@ -212,6 +213,18 @@ TEST_CASE("streaming: a reconnect mid-stream throws the partial spool away; the 
   auto& metrics = metrics::registry();
   REQUIRE(wait_until([&] { return metrics.streamed_transactions_open.value() == 1 && metrics.spooled_bytes.value() > 0; }));
   CHECK(consumer.received().empty());
+  // Nor confirmed: WAL written elsewhere makes the server's keepalives point past the open
+  // transaction, and popyka reports it has received that far, but confirms nothing of it.
+  const std::string after_inserts = *cluster.query_value("SELECT pg_current_wal_lsn()", db);
+  cluster.create_database(db + "_elsewhere");
+  cluster.exec("CREATE TABLE busy(x int); INSERT INTO busy SELECT generate_series(1, 1000)", db + "_elsewhere");
+  const std::string elsewhere = *cluster.query_value("SELECT pg_current_wal_insert_lsn()", db);
+  auto reported = [&](const std::string& condition) {
+    return cluster.query_value("SELECT " + condition + " FROM pg_stat_replication r JOIN pg_replication_slots s ON "
+                               "r.pid = s.active_pid WHERE s.slot_name = '" + slot + "'", db);
+  };
+  REQUIRE(wait_until([&] { return reported("write_lsn >= '" + elsewhere + "'") == "t"; }));
+  CHECK(reported("flush_lsn < '" + after_inserts + "'") == "t");
   cluster.exec("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '" + slot + "'", db);
   // The server streams the transaction again, from its start, on the next connection.
   open.exec(insert_rows("t1", 3001, 4000));
