@@ -241,3 +241,37 @@ TEST_CASE("streaming: an open transaction is spooled, not confirmed; a reconnect
   CHECK(metrics.spooled_bytes.value() == 0);
   drop_slot_when_free(cluster, slot);
 }
+
+TEST_CASE("streaming: a spool past database.spool_disk_mb, or one that cannot be made, ends streaming with one error "
+          "naming the key", "[matrix]") {
+  auto& cluster = PostgresCluster::shared();
+  const std::string db = "streaming_bounded";
+  cluster.create_database(db);
+  for (const auto& statement : two_tables) cluster.exec(statement, db);
+  cluster.exec("CREATE PUBLICATION popyka FOR ALL TABLES", db);
+
+  struct Case {
+    std::string directory;
+    std::int64_t disk_mb;
+    std::string error;
+  };
+  for (const Case& bound : {Case{"", 1, "would take more than database.spool_disk_mb (1 MB)"},
+                            Case{"/nonexistent/spool", 64, "spool file in /nonexistent/spool (No such file or directory): "
+                                                           "check database.spool_directory"}}) {
+    cluster.exec("SELECT pg_create_logical_replication_slot('streaming_bounded', 'pgoutput')", db);
+    cluster.exec("TRUNCATE t1", db);
+    cluster.exec(insert_rows("t1", 1, 12000), db);  // about 1.5 MB of messages, one transaction
+    auto spec = spec_for(cluster, db, "streaming_bounded", Plugin::pgoutput);
+    spec.streaming = true;
+    spec.spool_memory_mb = 0;
+    spec.spool_disk_mb = bound.disk_mb;
+    spec.spool_directory = bound.directory;
+    spec.connect_url += force_streaming(cluster);
+    RecordingConsumer consumer;
+    BackgroundStream stream(spec, consumer);
+    REQUIRE(stream.wait() == BackgroundStream::Ending::error);
+    CHECK_THAT(stream.error(), Catch::Contains(bound.error));
+    CHECK(count_containing(consumer.received(), R"("action":"I")") == 0);
+    drop_slot_when_free(cluster, "streaming_bounded");
+  }
+}
