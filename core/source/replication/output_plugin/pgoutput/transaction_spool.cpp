@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -64,6 +65,10 @@ void TransactionSpool::append(sdk::Lsn lsn, char type, std::string_view body) {
   const RecordHeader header{lsn, static_cast<std::uint32_t>(body.size() + 1)};
   const std::uint64_t record = header_size + header.size;
   if (!file_ && budget_.memory_used + record <= budget_.memory_limit) {
+    // Grown by doubling, but never past what the budget leaves it: the memory taken is the bound.
+    if (memory_.size() + record > memory_.capacity())
+      memory_.reserve(std::min(std::max<std::uint64_t>(2 * memory_.capacity(), memory_.size() + record),
+                               memory_.size() + budget_.memory_limit - budget_.memory_used));
     append_header(memory_, header);
     memory_ += type;
     memory_ += body;
