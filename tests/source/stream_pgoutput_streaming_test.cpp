@@ -112,23 +112,24 @@ const std::vector<std::string> two_tables = {"CREATE TABLE t1(id int PRIMARY KEY
 }  // namespace
 
 TEST_CASE("streaming: a committed streamed transaction reaches the consumer as without streaming", "[matrix]") {
-  // spool_memory_mb 0: every message through the spool's file.
-  for (std::int64_t memory_mb : {64, 0}) {
+  // About 1.6 MB of messages: spool_memory_mb 64 keeps them in memory, 1 the first MB of them
+  // (then the file), 0 none.
+  for (std::int64_t memory_mb : {64, 1, 0}) {
     INFO("spool_memory_mb " << memory_mb);
     const auto streams = stream_both_ways("streaming_commit_" + std::to_string(memory_mb), two_tables, [](const std::string& dsn) {
       Connection db(dsn);
       db.exec("BEGIN");
-      db.exec(insert_rows("t1", 1, 3000));
+      db.exec(insert_rows("t1", 1, 12000));
       db.exec("UPDATE t1 SET v = 'updated' WHERE id <= 10");
-      db.exec("DELETE FROM t1 WHERE id > 2990");
+      db.exec("DELETE FROM t1 WHERE id > 11990");
       db.exec("SELECT pg_logical_emit_message(true, 'pfx', 'inside')");
       db.exec("ALTER TABLE t1 ADD COLUMN n int DEFAULT 7");  // a second Relation message, in its place
-      db.exec("INSERT INTO t1 VALUES (5000, 'after the alter', 8)");
+      db.exec("INSERT INTO t1 VALUES (50000, 'after the alter', 8)");
       db.exec("COMMIT");
       db.exec(insert_rows("t2", 1, 5));  // small: not streamed on 14 and 15
     }, memory_mb);
     check_same(streams);
-    CHECK(count_containing(streams.streamed, R"("table":"t1")") == 3000 + 10 + 10 + 1);
+    CHECK(count_containing(streams.streamed, R"("table":"t1")") == 12000 + 10 + 10 + 1);
     CHECK(count_containing(streams.streamed, R"("content":"inside")") == 1);
     CHECK(count_containing(streams.streamed, R"({"name":"n","type":"integer","value":8})") == 1);
   }
@@ -148,27 +149,31 @@ TEST_CASE("streaming: an aborted streamed transaction reaches no one", "[matrix]
 }
 
 TEST_CASE("streaming: a savepoint rolled back inside a streamed transaction drops its changes only", "[matrix]") {
-  const auto streams = stream_both_ways("streaming_savepoint", two_tables, [](const std::string& dsn) {
-    Connection db(dsn);
-    db.exec("BEGIN");
-    db.exec(insert_rows("t1", 1, 2000));
-    db.exec("SAVEPOINT a");
-    // t2's first change in the transaction: its Relation message comes in the subtransaction
-    // and goes with it; pgoutput sends it again with the next change of t2.
-    db.exec(insert_rows("t2", 1, 2000));
-    db.exec("SAVEPOINT b");
-    db.exec(insert_rows("t1", 10001, 12000));
-    db.exec("ROLLBACK TO SAVEPOINT a");
-    db.exec(insert_rows("t2", 20001, 22000));
-    db.exec("SAVEPOINT c");
-    db.exec(insert_rows("t1", 30001, 30010));
-    db.exec("RELEASE SAVEPOINT c");
-    db.exec("COMMIT");
-  });
-  check_same(streams);
-  CHECK(count_containing(streams.streamed, R"("table":"t1")") == 2000 + 10);
-  CHECK(count_containing(streams.streamed, R"("table":"t2")") == 2000);
-  CHECK(count_containing(streams.streamed, R"("value":10001,)") == 0);
+  // spool_memory_mb 0: the rollback cuts the spool's file; 64: its memory.
+  for (std::int64_t memory_mb : {64, 0}) {
+    INFO("spool_memory_mb " << memory_mb);
+    const auto streams = stream_both_ways("streaming_savepoint_" + std::to_string(memory_mb), two_tables, [](const std::string& dsn) {
+      Connection db(dsn);
+      db.exec("BEGIN");
+      db.exec(insert_rows("t1", 1, 2000));
+      db.exec("SAVEPOINT a");
+      // t2's first change in the transaction: its Relation message comes in the subtransaction
+      // and goes with it; pgoutput sends it again with the next change of t2.
+      db.exec(insert_rows("t2", 1, 2000));
+      db.exec("SAVEPOINT b");
+      db.exec(insert_rows("t1", 10001, 12000));
+      db.exec("ROLLBACK TO SAVEPOINT a");
+      db.exec(insert_rows("t2", 20001, 22000));
+      db.exec("SAVEPOINT c");
+      db.exec(insert_rows("t1", 30001, 30010));
+      db.exec("RELEASE SAVEPOINT c");
+      db.exec("COMMIT");
+    }, memory_mb);
+    check_same(streams);
+    CHECK(count_containing(streams.streamed, R"("table":"t1")") == 2000 + 10);
+    CHECK(count_containing(streams.streamed, R"("table":"t2")") == 2000);
+    CHECK(count_containing(streams.streamed, R"("value":10001,)") == 0);
+  }
 }
 
 TEST_CASE("streaming: two streamed transactions interleaved come whole, in commit order", "[matrix]") {
@@ -191,8 +196,8 @@ TEST_CASE("streaming: two streamed transactions interleaved come whole, in commi
   CHECK(count_containing({received.begin() + 6002, received.end()}, R"("table":"t1")") == 6000);
 }
 
-TEST_CASE("streaming: an open transaction is spooled, not confirmed; a reconnect mid-stream throws the partial spool "
-          "away and the transaction comes once, whole", "[matrix]") {
+TEST_CASE("streaming: an open transaction is spooled, not confirmed, and a reconnect mid-stream throws the partial "
+          "spool away: the transaction comes once, whole", "[matrix]") {
   auto& cluster = PostgresCluster::shared();
   const std::string db = "streaming_reconnect", slot = "streaming_reconnect";
   cluster.create_database(db);

@@ -20,6 +20,8 @@ struct RecordHeader {
 };
 constexpr std::size_t header_size = sizeof(sdk::Lsn) + sizeof(std::uint32_t);
 constexpr std::size_t file_buffer_size = 256 * 1024;
+// A spool's chunks start small (many transactions are streamed only a little) and double up to this.
+constexpr std::size_t first_chunk_size = 64 * 1024, largest_chunk_size = 1024 * 1024;
 
 void append_header(std::string& out, RecordHeader header) {
   out.append(reinterpret_cast<const char*>(&header.lsn), sizeof header.lsn);
@@ -44,7 +46,7 @@ RecordHeader read_header(const char* at) {
 TransactionSpool::TransactionSpool(SpoolBudget& budget) : budget_(budget) {}
 
 TransactionSpool::~TransactionSpool() {
-  budget_.memory_used -= memory_.size();
+  budget_.memory_used -= memory_size_;
   budget_.disk_used -= file_size_;
 }
 
@@ -65,13 +67,15 @@ void TransactionSpool::append(sdk::Lsn lsn, char type, std::string_view body) {
   const RecordHeader header{lsn, static_cast<std::uint32_t>(body.size() + 1)};
   const std::uint64_t record = header_size + header.size;
   if (!file_ && budget_.memory_used + record <= budget_.memory_limit) {
-    // Grown by doubling, but never past what the budget leaves it: the memory taken is the bound.
-    if (memory_.size() + record > memory_.capacity())
-      memory_.reserve(std::min(std::max<std::uint64_t>(2 * memory_.capacity(), memory_.size() + record),
-                               memory_.size() + budget_.memory_limit - budget_.memory_used));
-    append_header(memory_, header);
-    memory_ += type;
-    memory_ += body;
+    if (chunks_.empty() || chunks_.back().size() + record > chunks_.back().capacity()) {
+      const std::size_t next = chunks_.empty() ? first_chunk_size : std::min(2 * chunks_.back().capacity(), largest_chunk_size);
+      chunks_.emplace_back().reserve(std::max<std::size_t>(next, record));
+    }
+    std::string& chunk = chunks_.back();
+    append_header(chunk, header);
+    chunk += type;
+    chunk += body;
+    memory_size_ += record;
     budget_.memory_used += record;
     return;
   }
@@ -94,10 +98,15 @@ void TransactionSpool::append(sdk::Lsn lsn, char type, std::string_view body) {
 }
 
 void TransactionSpool::truncate(std::uint64_t offset) {
-  const std::uint64_t in_file = offset > memory_.size() ? offset - memory_.size() : 0;
-  if (offset < memory_.size()) {
-    budget_.memory_used -= memory_.size() - offset;
-    memory_.resize(offset);
+  const std::uint64_t in_file = offset > memory_size_ ? offset - memory_size_ : 0;
+  if (offset < memory_size_) {
+    budget_.memory_used -= memory_size_ - offset;
+    while (!chunks_.empty() && memory_size_ - chunks_.back().size() >= offset) {
+      memory_size_ -= chunks_.back().size();
+      chunks_.pop_back();
+    }
+    if (memory_size_ > offset) chunks_.back().resize(chunks_.back().size() - (memory_size_ - offset));
+    memory_size_ = offset;
   }
   if (!file_ || in_file >= file_size_) return;
   if (std::fflush(file_.get()) != 0 || ftruncate(fileno(file_.get()), static_cast<off_t>(in_file)) != 0 ||
@@ -109,10 +118,12 @@ void TransactionSpool::truncate(std::uint64_t offset) {
 }
 
 void TransactionSpool::read(const std::function<void(std::string_view, sdk::Lsn)>& each) {
-  for (std::size_t at = 0; at < memory_.size();) {
-    const RecordHeader header = read_header(memory_.data() + at);
-    each(std::string_view(memory_).substr(at + header_size, header.size), header.lsn);
-    at += header_size + header.size;
+  for (const std::string& chunk : chunks_) {
+    for (std::size_t at = 0; at < chunk.size();) {
+      const RecordHeader header = read_header(chunk.data() + at);
+      each(std::string_view(chunk).substr(at + header_size, header.size), header.lsn);
+      at += header_size + header.size;
+    }
   }
   if (!file_) return;
   if (std::fflush(file_.get()) != 0 || fseeko(file_.get(), 0, SEEK_SET) != 0) fail("read", budget_);

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "popyka/sdk/change.hpp"
 
@@ -33,7 +34,7 @@ class TransactionSpool {
   // spent or the file cannot be written.
   void append(sdk::Lsn lsn, char type, std::string_view body);
   // Bytes kept so far: where the next message goes, for truncate().
-  std::uint64_t size() const { return memory_.size() + file_size_; }
+  std::uint64_t size() const { return memory_size_ + file_size_; }
   // Forgets every message from `offset` (a size() of before) on.
   void truncate(std::uint64_t offset);
   // Each message kept, in order; the view lasts until the next call of `each`.
@@ -46,7 +47,10 @@ class TransactionSpool {
   void open_file();
 
   SpoolBudget& budget_;
-  std::string memory_;  // the first messages, as records: lsn, size, message
+  // The first messages, as records (lsn, size, message), none split between two chunks:
+  // memory grows by a chunk at a time, never by copying what it holds.
+  std::vector<std::string> chunks_;
+  std::uint64_t memory_size_ = 0;
   std::unique_ptr<std::FILE, CloseFile> file_;  // the rest, once memory ran out
   std::uint64_t file_size_ = 0;
 };
