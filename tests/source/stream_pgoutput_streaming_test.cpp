@@ -9,12 +9,15 @@
 #include <catch2/catch.hpp>
 #include <libpq-fe.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "metrics/metrics_registry.hpp"
+#include "log_capture.hpp"
 #include "plugin_comparison.hpp"
 #include "wait_until.hpp"
 
@@ -45,10 +48,10 @@ std::string insert_rows(const std::string& table, int from, int to) {
          ", " + std::to_string(to) + ") i";
 }
 
-// What makes the walsender stream every transaction of these tests.
-std::string force_streaming(const PostgresCluster& cluster) {
-  return cluster.major() >= 16 ? " options='-c debug_logical_replication_streaming=immediate'"
-                               : " options='-c logical_decoding_work_mem=64kB'";
+// What makes the walsender stream every transaction of these tests, with `more` settings.
+std::string force_streaming(const PostgresCluster& cluster, const std::string& more = "") {
+  return cluster.major() >= 16 ? " options='-c debug_logical_replication_streaming=immediate" + more + "'"
+                               : " options='-c logical_decoding_work_mem=64kB" + more + "'";
 }
 
 struct Streams {
@@ -279,4 +282,44 @@ TEST_CASE("streaming: a spool past database.spool_disk_mb, or one that cannot be
     CHECK(count_containing(consumer.received(), R"("action":"I")") == 0);
     drop_slot_when_free(cluster, "streaming_bounded");
   }
+}
+
+namespace {
+
+// A processor that takes a millisecond a change.
+class SlowConsumer : public RecordingConsumer {
+ public:
+  void consume(std::string_view json, sdk::Lsn lsn) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    RecordingConsumer::consume(json, lsn);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("streaming: status updates go on while a committed streamed transaction is handed on", "[matrix]") {
+  auto& cluster = PostgresCluster::shared();
+  const std::string db = "streaming_status", slot = "streaming_status";
+  cluster.create_database(db);
+  for (const auto& statement : two_tables) cluster.exec(statement, db);
+  cluster.exec("CREATE PUBLICATION popyka FOR ALL TABLES", db);
+  cluster.exec("SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')", db);
+  cluster.exec(insert_rows("t1", 1, 3000), db);
+  // Handing the 3000 changes on takes 3 s or more, all from the one Stream Commit message; a
+  // walsender that hears nothing for 1 s ends the connection.
+  auto spec = spec_for(cluster, db, slot, Plugin::pgoutput);
+  spec.streaming = true;
+  spec.connect_url += force_streaming(cluster, " -c wal_sender_timeout=1s");
+  LogCapture log;
+  SlowConsumer consumer;
+  BackgroundStream stream(spec, consumer);
+  REQUIRE(consumer.wait_until([](const auto& received) { return received.size() >= 3000 + 2; }));
+  // Only now: a connection the server ended during the hand-over shows once the end arrives.
+  cluster.exec(end_of_stream_sql, db);
+  const auto ending = stream.wait();
+  INFO(stream.error());
+  REQUIRE(ending == BackgroundStream::Ending::end_of_stream_message);
+  CHECK(consumer.received().size() == 3000 + 2);
+  CHECK_FALSE(log.contains("lost the replication connection"));
+  drop_slot_when_free(cluster, slot);
 }

@@ -279,6 +279,9 @@ void ReplicationSession::handle(std::string_view copy_data, std::size_t readable
       const auto* json = std::get_if<std::string_view>(&message);
       deliver(message, lsn, json && json->data() + json->size() == end ? readable_after : 0,
               std::exchange(payload_bytes, 0), consumer);
+      // A streamed transaction's commit hands on all of it from this one payload: status updates
+      // go on meanwhile, or the server would take the silence for a dead client (wal_sender_timeout).
+      if (Clock::now() >= next_status_) confirm_done(consumer);
     });
   } else {
     const auto& keepalive = std::get<PrimaryKeepalive>(message);
