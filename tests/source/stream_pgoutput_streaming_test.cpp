@@ -54,23 +54,36 @@ std::string force_streaming(const PostgresCluster& cluster, const std::string& m
                                : " options='-c logical_decoding_work_mem=64kB" + more + "'";
 }
 
+const std::vector<std::string> two_tables = {"CREATE TABLE t1(id int PRIMARY KEY, v text)",
+                                             "CREATE TABLE t2(id int PRIMARY KEY, v text)"};
+
+void create_slot(const PostgresCluster& cluster, const std::string& db, const std::string& slot) {
+  cluster.exec("SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')", db);
+}
+
+// A new database `db` with tables t1 and t2, a publication of every table, and a pgoutput slot
+// for each of `slots`.
+void prepare_database(const std::string& db, const std::vector<std::string>& slots) {
+  auto& cluster = PostgresCluster::shared();
+  cluster.create_database(db);
+  for (const auto& statement : two_tables) cluster.exec(statement, db);
+  cluster.exec("CREATE PUBLICATION popyka FOR ALL TABLES", db);
+  for (const auto& slot : slots) create_slot(cluster, db, slot);
+}
+
 struct Streams {
   std::vector<ReceivedMessage> plain;     // the slot read without streaming
   std::vector<ReceivedMessage> streamed;  // the slot read with database.streaming
   long streamed_transactions = 0;         // pg_stat_replication_slots.stream_txns of the second
 };
 
-// In a new database `db` with `schema` and a publication: two pgoutput slots, `workload` run on
-// them, both read up to the end-of-stream message, the second with streaming and `spool_memory_mb`.
-Streams stream_both_ways(const std::string& db, const std::vector<std::string>& schema,
-                         const std::function<void(const std::string& dsn)>& workload, std::int64_t spool_memory_mb = 64) {
+// In a new database (prepare_database()): two pgoutput slots, `workload` run on them, both read up
+// to the end-of-stream message, the second with streaming and `spool_memory_mb`.
+Streams stream_both_ways(const std::string& db, const std::function<void(const std::string& dsn)>& workload,
+                         std::int64_t spool_memory_mb = 64) {
   auto& cluster = PostgresCluster::shared();
-  cluster.create_database(db);
-  for (const auto& statement : schema) cluster.exec(statement, db);
-  cluster.exec("CREATE PUBLICATION popyka FOR ALL TABLES", db);
   const std::string plain_slot = db + "_plain", streamed_slot = db + "_streamed";
-  for (const auto& slot : {plain_slot, streamed_slot})
-    cluster.exec("SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')", db);
+  prepare_database(db, {plain_slot, streamed_slot});
   workload(cluster.dsn("postgres", "", db));
   cluster.exec(end_of_stream_sql, db);
 
@@ -109,8 +122,6 @@ std::size_t count_containing(const std::vector<ReceivedMessage>& messages, const
   return count;
 }
 
-const std::vector<std::string> two_tables = {"CREATE TABLE t1(id int PRIMARY KEY, v text)",
-                                             "CREATE TABLE t2(id int PRIMARY KEY, v text)"};
 
 }  // namespace
 
@@ -119,7 +130,7 @@ TEST_CASE("streaming: a committed streamed transaction reaches the consumer as w
   // (then the file), 0 none.
   for (std::int64_t memory_mb : {64, 1, 0}) {
     INFO("spool_memory_mb " << memory_mb);
-    const auto streams = stream_both_ways("streaming_commit_" + std::to_string(memory_mb), two_tables, [](const std::string& dsn) {
+    const auto streams = stream_both_ways("streaming_commit_" + std::to_string(memory_mb), [](const std::string& dsn) {
       Connection db(dsn);
       db.exec("BEGIN");
       db.exec(insert_rows("t1", 1, 12000));
@@ -139,7 +150,7 @@ TEST_CASE("streaming: a committed streamed transaction reaches the consumer as w
 }
 
 TEST_CASE("streaming: an aborted streamed transaction reaches no one", "[matrix]") {
-  const auto streams = stream_both_ways("streaming_abort", two_tables, [](const std::string& dsn) {
+  const auto streams = stream_both_ways("streaming_abort", [](const std::string& dsn) {
     Connection db(dsn);
     db.exec("BEGIN");
     db.exec(insert_rows("t1", 1, 3000));
@@ -155,7 +166,7 @@ TEST_CASE("streaming: a savepoint rolled back inside a streamed transaction drop
   // spool_memory_mb 0: the rollback cuts the spool's file; 64: its memory.
   for (std::int64_t memory_mb : {64, 0}) {
     INFO("spool_memory_mb " << memory_mb);
-    const auto streams = stream_both_ways("streaming_savepoint_" + std::to_string(memory_mb), two_tables, [](const std::string& dsn) {
+    const auto streams = stream_both_ways("streaming_savepoint_" + std::to_string(memory_mb), [](const std::string& dsn) {
       Connection db(dsn);
       db.exec("BEGIN");
       db.exec(insert_rows("t1", 1, 2000));
@@ -180,7 +191,7 @@ TEST_CASE("streaming: a savepoint rolled back inside a streamed transaction drop
 }
 
 TEST_CASE("streaming: two streamed transactions interleaved come whole, in commit order", "[matrix]") {
-  const auto streams = stream_both_ways("streaming_interleaved", two_tables, [](const std::string& dsn) {
+  const auto streams = stream_both_ways("streaming_interleaved", [](const std::string& dsn) {
     Connection first(dsn), second(dsn);
     first.exec("BEGIN");
     second.exec("BEGIN");
@@ -203,10 +214,7 @@ TEST_CASE("streaming: an open transaction is spooled, not confirmed, and a recon
           "spool away: the transaction comes once, whole", "[matrix]") {
   auto& cluster = PostgresCluster::shared();
   const std::string db = "streaming_reconnect", slot = "streaming_reconnect";
-  cluster.create_database(db);
-  for (const auto& statement : two_tables) cluster.exec(statement, db);
-  cluster.exec("CREATE PUBLICATION popyka FOR ALL TABLES", db);
-  cluster.exec("SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')", db);
+  prepare_database(db, {slot});
   auto spec = spec_for(cluster, db, slot, Plugin::pgoutput);
   spec.streaming = true;
   spec.connect_url += force_streaming(cluster);
@@ -254,9 +262,7 @@ TEST_CASE("streaming: a spool past database.spool_disk_mb, or one that cannot be
           "naming the key", "[matrix]") {
   auto& cluster = PostgresCluster::shared();
   const std::string db = "streaming_bounded";
-  cluster.create_database(db);
-  for (const auto& statement : two_tables) cluster.exec(statement, db);
-  cluster.exec("CREATE PUBLICATION popyka FOR ALL TABLES", db);
+  prepare_database(db, {});
 
   struct Case {
     std::string directory;
@@ -266,7 +272,7 @@ TEST_CASE("streaming: a spool past database.spool_disk_mb, or one that cannot be
   for (const Case& bound : {Case{"", 1, "would take more than database.spool_disk_mb (1 MB)"},
                             Case{"/nonexistent/spool", 64, "spool file in /nonexistent/spool (No such file or directory): "
                                                            "check database.spool_directory"}}) {
-    cluster.exec("SELECT pg_create_logical_replication_slot('streaming_bounded', 'pgoutput')", db);
+    create_slot(cluster, db, "streaming_bounded");
     cluster.exec("TRUNCATE t1", db);
     cluster.exec(insert_rows("t1", 1, 12000), db);  // about 1.5 MB of messages, one transaction
     auto spec = spec_for(cluster, db, "streaming_bounded", Plugin::pgoutput);
@@ -300,10 +306,7 @@ class SlowConsumer : public RecordingConsumer {
 TEST_CASE("streaming: status updates go on while a committed streamed transaction is handed on", "[matrix]") {
   auto& cluster = PostgresCluster::shared();
   const std::string db = "streaming_status", slot = "streaming_status";
-  cluster.create_database(db);
-  for (const auto& statement : two_tables) cluster.exec(statement, db);
-  cluster.exec("CREATE PUBLICATION popyka FOR ALL TABLES", db);
-  cluster.exec("SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')", db);
+  prepare_database(db, {slot});
   cluster.exec(insert_rows("t1", 1, 3000), db);
   // Handing the 3000 changes on takes 3 s or more, all from the one Stream Commit message; a
   // walsender that hears nothing for 1 s ends the connection.
