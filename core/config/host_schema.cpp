@@ -68,6 +68,20 @@ std::vector<Key> database_keys() {
                    "`true` (PostgreSQL 17+): create the slot as a failover slot, which the server syncs to standbys, so "
                    "popyka-host goes on from it after a failover (see \"High availability\"); an existing slot without it "
                    "gets one warning saying how to fix it; before 17 one error"),
+      optional_key("streaming", of_type(ConfigType::Bool), "false",
+                   "`on` (pgoutput, PostgreSQL 14+): the server streams a big transaction while it runs (protocol version "
+                   "2) instead of spilling it to its own disk until the commit; popyka-host spools it and hands it to "
+                   "filters and processors at its commit, exactly as without streaming, and drops it at its abort (or a "
+                   "rolled-back savepoint's part). With wal2json: one error"),
+      optional_key("spool_directory", nonblank_string(), std::nullopt,
+                   "with `streaming: on`: where the spool file of a streamed transaction is created, and unlinked at "
+                   "once, so no file outlives the process (default: the system's temporary directory)"),
+      optional_key("spool_memory_mb", whole_number_at_least(0, "megabytes"), "64",
+                   "with `streaming: on`: memory the open streamed transactions may take together before their messages "
+                   "go to their files (`0`: files only)"),
+      optional_key("spool_disk_mb", whole_number_at_least(1, "megabytes"), "10240",
+                   "with `streaming: on`: disk their files may take together; beyond it streaming fails with an error "
+                   "naming this key"),
   };
 }
 

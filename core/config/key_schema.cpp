@@ -67,6 +67,12 @@ KeyType whole_number(std::int64_t min, std::int64_t max, std::string counts) {
   type.what = std::move(counts);
   return type;
 }
+KeyType whole_number_at_least(std::int64_t min, std::string unit) {
+  KeyType type = of_type(sdk::ConfigType::Int);
+  type.min = static_cast<double>(min);
+  type.what = std::move(unit);
+  return type;
+}
 KeyType seconds_above_zero() {
   KeyType type = of_type(sdk::ConfigType::Double);
   type.min = 0.0;
@@ -111,6 +117,7 @@ std::string type_name(const KeyType& type) {
     case Map: return "map";
     case Int:
       if (type.min && type.max) return fmt::format("int {}..{}", bound_text(*type.min), bound_text(*type.max));
+      if (type.min) return fmt::format("{} >= {}", type.what.empty() ? "int" : type.what, bound_text(*type.min));
       return "int";
     case Double:
       if (type.what.empty() || !type.min) return "double";
@@ -131,6 +138,8 @@ void check_value(const sdk::Config& value, const KeyType& type) {
     }
     case Int: {
       const std::int64_t number = value.as_int64();
+      if (type.min && !type.max && number < *type.min)
+        value.fail(fmt::format("must be a whole number of {} >= {}, found '{}'", type.what, bound_text(*type.min), value.as_string()));
       if ((type.min && number < *type.min) || (type.max && number > *type.max))
         value.fail(fmt::format("must be a whole number from {} to {}{}, found '{}'", bound_text(type.min.value_or(0)),
                                bound_text(type.max.value_or(0)), type.what.empty() ? "" : " (" + type.what + ")", value.as_string()));

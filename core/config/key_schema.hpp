@@ -33,6 +33,7 @@ KeyType of_type(sdk::ConfigType base);
 KeyType nonblank_string();
 KeyType one_of(std::vector<std::string> choices);
 KeyType whole_number(std::int64_t min, std::int64_t max, std::string counts);
+KeyType whole_number_at_least(std::int64_t min, std::string unit);  // "megabytes": "a whole number of megabytes >= 1"
 KeyType seconds_above_zero();
 KeyType seconds_or_off();  // >= 0, 0: off
 KeyType list_of(std::string what);  // "of schema.table names": "expected a list of schema.table names"

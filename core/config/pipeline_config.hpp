@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -61,6 +62,17 @@ struct DatabaseSpec {
   // `publication`: with pgoutput, the publication streamed (created FOR ALL TABLES when missing
   // and the role may). A lower-case identifier, so it goes into SQL and options unquoted.
   std::string publication = "popyka";
+  // `streaming` (pgoutput, PostgreSQL 14+): the server sends a big transaction while it runs
+  // (protocol version 2), popyka spools it and hands it on at its commit, as any other.
+  bool streaming = false;
+  // `spool_directory`: where a streamed transaction's spool file is created (and unlinked at
+  // once, so nothing outlives the process); empty: the system's temporary directory.
+  std::string spool_directory;
+  // `spool_memory_mb`: memory the open streamed transactions may take, together, before each
+  // new message goes to its file.
+  std::int64_t spool_memory_mb = 64;
+  // `spool_disk_mb`: disk their files may take, together; beyond it streaming fails, naming the key.
+  std::int64_t spool_disk_mb = 10240;
   // `slot_busy_wait_s`: at startup, how long to wait for a slot another process streams (a
   // walsender the server has not yet found dead, wal_sender_timeout being 60 s by default);
   // 0: fail at once.

@@ -111,11 +111,18 @@ DatabaseSpec read_database(const sdk::Config& written) {
   spec.failover = database.at("failover").as_bool();
   spec.application_name = database.at("application_name").as_string();
   spec.unchanged_toast = read_choice<DatabaseSpec::UnchangedToast>(database.at("unchanged_toast"), {{"omit", omit}, {"from_identity", from_identity}});
+  spec.streaming = database.at("streaming").as_bool();
+  if (const sdk::Config* directory = database.find("spool_directory")) spec.spool_directory = directory->as_string();
+  spec.spool_memory_mb = database.at("spool_memory_mb").as_int64();
+  spec.spool_disk_mb = database.at("spool_disk_mb").as_int64();
 
   only_with(written, "snapshot_tables", spec.snapshot == initial, "snapshot: initial");
   only_with(written, "snapshot_parallelism", spec.snapshot == initial, "snapshot: initial");
   only_with(written, "heartbeat_connect_url", spec.heartbeat_interval_s > 0, "heartbeat_interval_s > 0");
   only_with(written, "publication", spec.output_plugin == pgoutput, "output_plugin: pgoutput");
+  if (spec.streaming && spec.output_plugin != pgoutput)
+    written.at("streaming").fail("needs output_plugin: pgoutput (wal2json cannot stream a transaction before its commit)");
+  for (std::string_view key : {"spool_directory", "spool_memory_mb", "spool_disk_mb"}) only_with(written, key, spec.streaming, "streaming: on");
   only_with(written, "wal2json_options", spec.output_plugin == wal2json || spec.wal2json_options.empty(),
             "output_plugin: wal2json (the default)");
   if (spec.reconnect_max_s < spec.reconnect_initial_s)

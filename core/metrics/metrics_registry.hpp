@@ -45,6 +45,8 @@ class Registry {
   Gauge received_lsn, processed_lsn, confirmed_lsn, server_wal_end;
   Gauge last_commit_unix_us;  // commit time of the last transaction the pipeline finished
   Gauge standby;              // 1 while a standby waits for the slot another instance streams
+  Gauge spooled_bytes;               // what the open streamed transactions' spools hold (memory and files)
+  Gauge streamed_transactions_open;  // streamed, neither committed nor aborted yet
   SnapshotProgress snapshot;  // the initial snapshot's tables
   const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 

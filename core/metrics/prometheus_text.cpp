@@ -81,6 +81,11 @@ std::string render_prometheus(const Registry& registry, const std::optional<Slot
   w.family("popyka_confirmed_lsn", "gauge", "WAL position last confirmed to PostgreSQL (everything before it is done).");
   w.sample("popyka_confirmed_lsn", "", registry.confirmed_lsn.value());
 
+  w.family("popyka_stream_spooled_bytes", "gauge", "Bytes the open streamed transactions' spools hold, in memory and in files (database.streaming).");
+  w.sample("popyka_stream_spooled_bytes", "", registry.spooled_bytes.value());
+  w.family("popyka_streamed_transactions_open", "gauge", "Transactions the server is streaming that have neither committed nor aborted yet.");
+  w.sample("popyka_streamed_transactions_open", "", registry.streamed_transactions_open.value());
+
   // The server's current WAL end when we can ask it, else the last one it told the stream.
   const std::int64_t wal_end = slot ? slot->current_wal_lsn : registry.server_wal_end.value();
   w.family("popyka_replication_lag_bytes", "gauge", "The server's WAL end minus the confirmed position.");

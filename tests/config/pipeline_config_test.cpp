@@ -173,7 +173,8 @@ TEST_CASE("pipeline config refuses unknown keys, naming the path and the keys it
                     "my.yaml: database.slot: unknown key (expected one of: connect_url, slot_name, wal2json_options, "
                     "status_interval_s, reconnect_initial_s, reconnect_max_s, snapshot, snapshot_tables, "
                     "snapshot_parallelism, heartbeat_interval_s, output_plugin, publication, slot_busy_wait_s, standby, "
-                    "application_name, unchanged_toast, heartbeat_connect_url, failover)");
+                    "application_name, unchanged_toast, heartbeat_connect_url, failover, streaming, spool_directory, "
+                    "spool_memory_mb, spool_disk_mb)");
   CHECK_THROWS_WITH(parse(kDatabase + "filters: [{class: F, confg: {}}]\n" + kProcessors),
                     "my.yaml: filters[0].confg: unknown key (expected one of: class, config)");
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: [{class: P}, {class: Q, filterz: []}]\n"),
@@ -227,7 +228,8 @@ TEST_CASE("pipeline config names the path and the expected type of a wrong value
                     "my.yaml: database: expected a mapping with the keys connect_url, slot_name, wal2json_options, "
                     "status_interval_s, reconnect_initial_s, reconnect_max_s, snapshot, snapshot_tables, "
                     "snapshot_parallelism, heartbeat_interval_s, output_plugin, publication, slot_busy_wait_s, standby, "
-                    "application_name, unchanged_toast, heartbeat_connect_url, failover");
+                    "application_name, unchanged_toast, heartbeat_connect_url, failover, streaming, spool_directory, "
+                    "spool_memory_mb, spool_disk_mb");
   CHECK_THROWS_WITH(parse(kDatabase + "filters: {class: F}\n" + kProcessors), "my.yaml: filters: expected a list");
   CHECK_THROWS_WITH(parse(kDatabase + "filters:\n" + kProcessors), "my.yaml: filters: expected a list");
   CHECK_THROWS_WITH(parse(kDatabase + kFilters + "processors: P\n"), "my.yaml: processors: expected a list");
@@ -449,6 +451,29 @@ TEST_CASE("pipeline config reads output_plugin and publication", "[pipeline_conf
       parse("database: {connect_url: x, slot_name: s, output_plugin: wal2json, wal2json_options: {a: 1}}\n" + kFilters +
             kProcessors);
   CHECK(explicit_wal2json.database.output_plugin == DatabaseSpec::OutputPlugin::wal2json);
+}
+
+TEST_CASE("pipeline config reads streaming and the spool's keys, with pgoutput only", "[pipeline_config]") {
+  const auto defaults = parse(kDatabase + kFilters + kProcessors);
+  CHECK_FALSE(defaults.database.streaming);
+  CHECK(defaults.database.spool_memory_mb == 64);
+  CHECK(defaults.database.spool_disk_mb == 10240);
+  const auto streaming = parse("database: {connect_url: x, slot_name: s, output_plugin: pgoutput, streaming: on, "
+                               "spool_directory: /var/spool/popyka, spool_memory_mb: 0, spool_disk_mb: 5}\n" +
+                               kFilters + kProcessors);
+  CHECK(streaming.database.streaming);
+  CHECK(streaming.database.spool_directory == "/var/spool/popyka");
+  CHECK(streaming.database.spool_memory_mb == 0);
+  CHECK(streaming.database.spool_disk_mb == 5);
+  CHECK_THROWS_WITH(parse("database: {connect_url: x, slot_name: s, streaming: on}\n" + kFilters + kProcessors),
+                    "my.yaml: database.streaming: needs output_plugin: pgoutput (wal2json cannot stream a transaction "
+                    "before its commit)");
+  CHECK_THROWS_WITH(parse("database: {connect_url: x, slot_name: s, output_plugin: pgoutput, spool_disk_mb: 5}\n" +
+                          kFilters + kProcessors),
+                    "my.yaml: database.spool_disk_mb: only means something with streaming: on");
+  CHECK_THROWS_WITH(parse("database: {connect_url: x, slot_name: s, output_plugin: pgoutput, streaming: on, "
+                          "spool_disk_mb: 0}\n" + kFilters + kProcessors),
+                    "my.yaml: database.spool_disk_mb: must be a whole number of megabytes >= 1, found '0'");
 }
 
 TEST_CASE("pipeline config checks output_plugin and publication", "[pipeline_config]") {

@@ -2,6 +2,9 @@
 // plugin name, START_REPLICATION's options, and wal2json payloads passed on without a copy.
 #include <catch2/catch.hpp>
 
+#include <utility>
+#include <vector>
+
 #include <string>
 #include <variant>
 
@@ -23,9 +26,11 @@ TEST_CASE("wal2json, the default: the host's options, and each payload is the me
                                                       {"include-timestamp", "1"},
                                                       {"include-lsn", "1"}});
   const std::string payload = R"({"action":"B"})";
-  const auto messages = plugin->messages(payload, 42);
+  std::vector<std::pair<PluginMessage, sdk::Lsn>> messages;
+  plugin->messages(payload, 42, [&](const PluginMessage& message, sdk::Lsn lsn) { messages.emplace_back(message, lsn); });
   REQUIRE(messages.size() == 1);
-  const auto* text = std::get_if<std::string_view>(&messages[0]);  // wal2json's text, for the consumer to decode
+  CHECK(messages[0].second == 42);
+  const auto* text = std::get_if<std::string_view>(&messages[0].first);  // wal2json's text, for the consumer to decode
   REQUIRE(text != nullptr);
   CHECK(text->data() == payload.data());  // a view of the payload, not a copy
   CHECK(text->size() == payload.size());
@@ -43,4 +48,16 @@ TEST_CASE("pgoutput: the publication and protocol version 1, messages from Postg
   CHECK(plugin->start_options(150004) ==
         PluginOptions{{"proto_version", "1"}, {"publication_names", "cdc"}, {"messages", "true"}});
   CHECK(plugin->start_options(130010) == PluginOptions{{"proto_version", "1"}, {"publication_names", "cdc"}});
+}
+
+TEST_CASE("pgoutput with streaming: protocol version 2 and streaming on") {
+  config::DatabaseSpec database;
+  database.output_plugin = config::DatabaseSpec::OutputPlugin::pgoutput;
+  database.streaming = true;
+  auto plugin = make_output_plugin(database);
+  CHECK(plugin->start_options(140010) == PluginOptions{{"proto_version", "2"},
+                                                       {"publication_names", "popyka"},
+                                                       {"messages", "true"},
+                                                       {"streaming", "on"}});
+  CHECK(plugin->open_transactions() == 0);
 }

@@ -282,19 +282,21 @@ void ReplicationSession::handle(std::string_view copy_data, std::size_t readable
   }
   if (const auto* data = std::get_if<XLogData>(&message)) {
     metrics::registry().server_wal_end.set(static_cast<std::int64_t>(data->wal_end));
-    const auto messages = plugin_->messages(data->payload, data->data_start);
-    // A message that only describes (pgoutput's Relation, Type, Origin): nothing for the
-    // consumer, but data all the same (never taken for a keepalive that could confirm past a
-    // transaction in progress).
-    if (messages.empty()) position_.on_data(data->data_start);
+    // A message that only describes (pgoutput's Relation, Type, Origin) or that a streamed
+    // transaction spools: nothing for the consumer, but data all the same (never taken for a
+    // keepalive that could confirm past a transaction in progress).
+    position_.on_data(data->data_start);
     // wal2json's message is the end of the payload: what may be read past it may be past that.
     const char* end = copy_data.data() + copy_data.size();
     std::size_t payload_bytes = data->payload.size();  // counted with the payload's first change
-    for (const PluginMessage& message : messages) {
+    plugin_->messages(data->payload, data->data_start, [&](const PluginMessage& message, sdk::Lsn lsn) {
       const auto* json = std::get_if<std::string_view>(&message);
-      deliver(message, data->data_start, json && json->data() + json->size() == end ? readable_after : 0,
+      deliver(message, lsn, json && json->data() + json->size() == end ? readable_after : 0,
               std::exchange(payload_bytes, 0), consumer);
-    }
+      // A streamed transaction's commit hands on all of it from this one payload: status updates
+      // go on meanwhile, or the server would take the silence for a dead client (wal_sender_timeout).
+      if (Clock::now() >= next_status_) confirm_done(consumer);
+    });
   } else {
     const auto& keepalive = std::get<PrimaryKeepalive>(message);
     position_.on_keepalive(keepalive.wal_end);
@@ -333,8 +335,13 @@ void ReplicationSession::wait_for_input(ChangeConsumer& consumer) {
   }
 }
 
+bool ReplicationSession::undone(const ChangeConsumer& consumer) const {
+  // A streamed transaction not committed yet is not done either: no keepalive may confirm past it.
+  return consumer.has_pending() || plugin_->open_transactions() > 0;
+}
+
 void ReplicationSession::confirm_done(ChangeConsumer& consumer) {
-  send_status(position_.confirm(consumer.checkpoint(), consumer.has_pending()));
+  send_status(position_.confirm(consumer.checkpoint(), undone(consumer)));
   next_status_ = Clock::now() + status_interval_;
 }
 
@@ -370,7 +377,7 @@ void ReplicationSession::send_status(sdk::Lsn flush) {
 void ReplicationSession::finish(ChangeConsumer& consumer) {
   metrics::registry().set_health(metrics::Health::Stopping, "asked to stop");
   const sdk::Lsn done = drain(consumer, drain_limit);
-  send_status(position_.confirm(done, consumer.has_pending()));
+  send_status(position_.confirm(done, undone(consumer)));
   end_copy();
   spdlog::info("stopped streaming replication slot \"{}\"; confirmed up to {}", database_.slot_name,
                sdk::format_lsn(position_.flush()));

@@ -54,6 +54,8 @@ class ReplicationSession {
   // confirms it.
   void confirm_done(ChangeConsumer& consumer);
   void answer_keepalive(ChangeConsumer& consumer);
+  // Something received is not done: a delivery outstanding, or a streamed transaction open.
+  bool undone(const ChangeConsumer& consumer) const;
   void send_status(sdk::Lsn flush);
   void finish(ChangeConsumer& consumer);
   void end_copy();

@@ -1,6 +1,6 @@
 #pragma once
+#include <functional>
 #include <memory>
-#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -20,6 +20,8 @@ inline constexpr std::string_view pgoutput_plugin = "pgoutput";
 // One message of a payload for the consumer: wal2json's text, which the consumer decodes where it
 // lies, or a change a decoder of core/decode made from the payload.
 using PluginMessage = std::variant<std::string_view, decode::DecodedChange*>;
+// Receives each message of a payload with its LSN; the message lasts while the call does.
+using MessageSink = std::function<void(const PluginMessage& message, sdk::Lsn lsn)>;
 
 // How one output plugin's stream becomes what the pipeline reads: the name
 // the slot is created with, what must exist before the slot, START_REPLICATION's options, and
@@ -37,10 +39,14 @@ class OutputPlugin {
   virtual void prepare(ReplicationConnection& connection, std::string_view slot_plugin) = 0;
   // START_REPLICATION's options for a server of `server_version` (PQserverVersion).
   virtual PluginOptions start_options(int server_version) const = 0;
-  // The messages of one XLogData payload starting at `lsn`: none (a message that only
-  // describes, e.g. pgoutput's Relation), one, or more. Valid until the next call. Throws
-  // ReplicationError for a payload it cannot read, what the catalog throws.
-  virtual std::span<const PluginMessage> messages(std::string_view payload, sdk::Lsn lsn) = 0;
+  // Hands `sink` the messages of one XLogData payload starting at `lsn`: none (a message that
+  // only describes, e.g. pgoutput's Relation, or one of a streamed transaction not committed
+  // yet), one at `lsn`, or more (a Truncate's, at `lsn`; a streamed transaction's at its Stream
+  // Commit, each at its own). Throws ReplicationError for a payload it cannot read, what the
+  // catalog and the sink throw.
+  virtual void messages(std::string_view payload, sdk::Lsn lsn, const MessageSink& sink) = 0;
+  // Transactions begun in the stream and not handed on yet (pgoutput's streamed ones).
+  virtual std::size_t open_transactions() const { return 0; }
 };
 
 // The plugin database.output_plugin names. Throws ReplicationError for options it refuses (so

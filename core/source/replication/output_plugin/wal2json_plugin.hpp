@@ -1,5 +1,4 @@
 #pragma once
-#include <array>
 
 #include "source/replication/output_plugin/output_plugin.hpp"
 
@@ -20,14 +19,10 @@ class Wal2jsonPlugin final : public OutputPlugin {
   std::string_view name() const noexcept override { return wal2json_plugin; }
   void prepare(ReplicationConnection&, std::string_view) override {}
   PluginOptions start_options(int) const override { return options_; }
-  std::span<const PluginMessage> messages(std::string_view payload, sdk::Lsn) override {
-    message_[0] = payload;
-    return message_;
-  }
+  void messages(std::string_view payload, sdk::Lsn lsn, const MessageSink& sink) override { sink(payload, lsn); }
 
  private:
   PluginOptions options_;
-  std::array<PluginMessage, 1> message_;
 };
 
 }  // namespace popyka::source::replication

@@ -43,7 +43,9 @@ void ensure_publication(ReplicationConnection& connection, std::string_view publ
 }  // namespace
 
 PgoutputPlugin::PgoutputPlugin(const config::DatabaseSpec& database)
-    : connect_url_(database.connect_url), publication_(database.publication) {}
+    : connect_url_(database.connect_url),
+      publication_(database.publication),
+      streamed_(database.streaming ? std::make_unique<StreamedTransactions>(database) : nullptr) {}
 
 PgoutputPlugin::~PgoutputPlugin() = default;
 
@@ -55,21 +57,28 @@ void PgoutputPlugin::prepare(ReplicationConnection& connection, std::string_view
 }
 
 PluginOptions PgoutputPlugin::start_options(int server_version) const {
-  PluginOptions options = {{"proto_version", "1"}, {"publication_names", publication_}};
+  // Streaming needs version 2 (PostgreSQL 14+, the oldest the session accepts); 16's 'parallel'
+  // and version 4 would only add what popyka does not use.
+  PluginOptions options = {{"proto_version", streamed_ ? "2" : "1"}, {"publication_names", publication_}};
   // pg_logical_emit_message reaches the stream as with wal2json (the server refuses it before 14).
   if (server_version >= 140000) options.emplace_back("messages", "true");
+  if (streamed_) options.emplace_back("streaming", "on");
   return options;
 }
 
-std::span<const PluginMessage> PgoutputPlugin::messages(std::string_view payload, sdk::Lsn lsn) {
-  std::span<decode::DecodedChange* const> decoded;
+void PgoutputPlugin::messages(std::string_view payload, sdk::Lsn lsn, const MessageSink& sink) {
   try {
-    decoded = decoder_->decode(payload, lsn);
+    // A committed streamed transaction's messages go through the decoder as any transaction's.
+    if (streamed_ && streamed_->take(payload, lsn, [&](std::string_view message, sdk::Lsn at) { decode(message, at, sink); }))
+      return;
+    decode(payload, lsn, sink);
   } catch (const decode::pgoutput::DecodeError& e) {
     throw ReplicationError(fmt::format("cannot decode pgoutput's message at {}: {}", sdk::format_lsn(lsn), e.what()));
   }
-  messages_.assign(decoded.begin(), decoded.end());
-  return messages_;
+}
+
+void PgoutputPlugin::decode(std::string_view message, sdk::Lsn lsn, const MessageSink& sink) {
+  for (decode::DecodedChange* change : decoder_->decode(message, lsn)) sink(change, lsn);
 }
 
 }  // namespace popyka::source::replication::pgoutput
