@@ -57,7 +57,7 @@ std::unique_ptr<Pipeline> make_pipeline(const std::string& filters_yaml, const s
                            "\nprocessors: " + processors_yaml + "\n";
   const popyka_config::Environment no_env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
   return std::make_unique<Pipeline>(popyka_config::parse_pipeline_config(yaml, "bench.yaml", no_env), registry(),
-                                    popyka_config::RuntimeSettings{});
+                                    popyka_config::RuntimeSettings{}, popyka::metrics::registry());
 }
 
 constexpr const char* kNoOp = "[{class: bench.processors.NoOp, config: {}}]";

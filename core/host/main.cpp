@@ -74,7 +74,7 @@ int run(const Options& options) {
     spdlog::info("dropped replication slot '{}'", config.database.slot_name);
     return 0;
   }
-  pipeline::Pipeline pipeline(config, registry, settings, options.check_only);
+  pipeline::Pipeline pipeline(config, registry, settings, metrics::registry(), options.check_only);
   if (options.check_only) {
     host::print_pipeline(std::cout, config, registry, settings.call_timeout_s);
     return 0;
@@ -103,7 +103,7 @@ int run(const Options& options) {
   database.standby = database.standby || settings.standby;  // POPYKA_STANDBY=1
   spdlog::info("popyka-host {} starting on slot '{}'{}", POPYKA_VERSION_STRING, database.slot_name,
                database.standby ? " as a standby" : "");
-  source::stream_changes(database, pipeline);
+  source::stream_changes(database, pipeline, metrics::registry());
   spdlog::info("stopped: {}", runtime::stop_reason());
   return 0;
 }

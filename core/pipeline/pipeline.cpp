@@ -41,9 +41,11 @@ void Pipeline::exit_on_overrun(const std::string& description) {
 }
 
 Pipeline::Pipeline(const config::PipelineConfig& config, const plugin_loading::PluginRegistry& registry,
-                   const config::RuntimeSettings& settings, bool check_only, CallWatchdog::Overrun on_overrun)
+                   const config::RuntimeSettings& settings, metrics::Registry& metrics, bool check_only,
+                   CallWatchdog::Overrun on_overrun)
     : settings_(settings),
       unchanged_toast_(config.database.unchanged_toast),
+      metrics_(metrics),
       filter_limit_(limit_of(settings.call_timeout_s)),
       watchdog_(std::move(on_overrun)) {
   for (const auto& processor : config.processors) {

@@ -24,8 +24,9 @@ namespace popyka::pipeline {
 class Pipeline final : public source::ChangeConsumer {
  public:
   // Builds every component; `check_only` (for --check-config) tells them to connect nowhere.
+  // Counts changes and each processor's work in `metrics` (what /metrics and the progress log read).
   Pipeline(const config::PipelineConfig& config, const plugin_loading::PluginRegistry& registry, const config::RuntimeSettings& settings,
-           bool check_only = false, CallWatchdog::Overrun on_overrun = exit_on_overrun);
+           metrics::Registry& metrics, bool check_only = false, CallWatchdog::Overrun on_overrun = exit_on_overrun);
 
   // Destroys the components one by one, each bounded like its calls and named if it throws.
   ~Pipeline();
@@ -84,7 +85,7 @@ class Pipeline final : public source::ChangeConsumer {
   ProgressTracker progress_;
   AsyncDeliveries deliveries_{progress_};
   CurrentCall current_;
-  metrics::Registry& metrics_ = metrics::registry();
+  metrics::Registry& metrics_;
   std::vector<metrics::ProcessorMetrics*> processor_metrics_;  // by processor index
   std::chrono::milliseconds filter_limit_;                // POPYKA_CALL_TIMEOUT_S, for the global filters
   std::vector<std::chrono::milliseconds> processor_limits_;  // by processor index

@@ -35,7 +35,7 @@ class BackgroundStream {
       : spec_(std::move(spec)),
         ending_(std::async(std::launch::async, [this, &consumer] {
           try {
-            source::stream_changes(spec_, consumer);
+            source::stream_changes(spec_, consumer, metrics::registry());
             return Ending::returned;
           } catch (const StreamEnded&) {
             return Ending::end_of_stream_message;

@@ -18,7 +18,7 @@ using namespace popyka::source::replication;
 TEST_CASE("wal2json, the default: the host's options, and each payload is the message itself") {
   config::DatabaseSpec database;
   database.wal2json_options = {{"include-lsn", "1"}};
-  auto plugin = make_output_plugin(database);
+  auto plugin = make_output_plugin(database, metrics::registry());
   CHECK(plugin->name() == "wal2json");
   CHECK(plugin->start_options(150000) == PluginOptions{{"format-version", "2"},
                                                       {"include-pk", "1"},
@@ -36,14 +36,14 @@ TEST_CASE("wal2json, the default: the host's options, and each payload is the me
   CHECK(text->size() == payload.size());
 
   database.wal2json_options = {{"format-version", "1"}};
-  CHECK_THROWS_AS(make_output_plugin(database), source::ReplicationError);
+  CHECK_THROWS_AS(make_output_plugin(database, metrics::registry()), source::ReplicationError);
 }
 
 TEST_CASE("pgoutput: the publication and protocol version 1, messages from PostgreSQL 14 on") {
   config::DatabaseSpec database;
   database.output_plugin = config::DatabaseSpec::OutputPlugin::pgoutput;
   database.publication = "cdc";
-  auto plugin = make_output_plugin(database);
+  auto plugin = make_output_plugin(database, metrics::registry());
   CHECK(plugin->name() == "pgoutput");
   CHECK(plugin->start_options(150004) ==
         PluginOptions{{"proto_version", "1"}, {"publication_names", "cdc"}, {"messages", "true"}});
@@ -54,7 +54,7 @@ TEST_CASE("pgoutput with streaming: protocol version 2 and streaming on") {
   config::DatabaseSpec database;
   database.output_plugin = config::DatabaseSpec::OutputPlugin::pgoutput;
   database.streaming = true;
-  auto plugin = make_output_plugin(database);
+  auto plugin = make_output_plugin(database, metrics::registry());
   CHECK(plugin->start_options(140010) == PluginOptions{{"proto_version", "2"},
                                                        {"publication_names", "popyka"},
                                                        {"messages", "true"},

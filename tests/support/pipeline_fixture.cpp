@@ -19,7 +19,7 @@ std::unique_ptr<pipeline::Pipeline> PipelineFixture::make(const std::string& pro
     if (found == variables.end()) return std::nullopt;
     return found->second;
   };
-  return std::make_unique<pipeline::Pipeline>(config::parse_pipeline_config(yaml, "test.yaml", env), registry, settings, false,
+  return std::make_unique<pipeline::Pipeline>(config::parse_pipeline_config(yaml, "test.yaml", env), registry, settings, metrics::registry(), false,
                                               [this](const std::string& description) {
                                                 std::lock_guard lock(overruns_mutex_);
                                                 overruns_.push_back(description);

@@ -86,9 +86,10 @@ std::string stream_end_reason(const QueryResult& end, PGconn* conn) {
 
 }  // namespace
 
-ReplicationSession::ReplicationSession(const config::DatabaseSpec& database, bool may_create_slot)
+ReplicationSession::ReplicationSession(const config::DatabaseSpec& database, bool may_create_slot, metrics::Registry& registry)
     : database_(database),
-      plugin_(make_output_plugin(database)),
+      registry_(registry),
+      plugin_(make_output_plugin(database, registry)),
       connection_(database.connect_url, true, database.application_name),
       status_interval_(std::chrono::duration_cast<Clock::duration>(
           std::chrono::duration<double>(database.status_interval_s))) {
@@ -195,7 +196,7 @@ void ReplicationSession::prepare_slot(bool may_create_slot) {
 
 bool ReplicationSession::take_initial_snapshot(ChangeConsumer& consumer) {
   bool complete =
-      read_initial_snapshot({database_, exported_snapshot_, start_position_, output_settings_}, consumer);
+      read_initial_snapshot({database_, exported_snapshot_, start_position_, output_settings_, registry_}, consumer);
   exported_snapshot_.clear();
   // The marker goes only once every R row is done (delivered): a crash before that must start
   // the snapshot over.
@@ -212,7 +213,7 @@ bool ReplicationSession::take_initial_snapshot(ChangeConsumer& consumer) {
                  sdk::format_lsn(start_position_));
     return true;
   }
-  metrics::registry().set_health(metrics::Health::Stopping, "asked to stop");
+  registry_.set_health(metrics::Health::Stopping, "asked to stop");
   drain(consumer, drain_limit);
   try {
     slot.abandon_snapshot();
@@ -235,8 +236,8 @@ void ReplicationSession::start_replication() {
     throw ReplicationError(fmt::format("cannot start streaming slot \"{}\": {}", database_.slot_name, e.what()));
   }
   spdlog::info("streaming replication slot \"{}\" from {}", database_.slot_name, sdk::format_lsn(start_position_));
-  metrics::registry().confirmed_lsn.set(static_cast<std::int64_t>(start_position_));
-  metrics::registry().set_health(metrics::Health::Streaming);
+  registry_.confirmed_lsn.set(static_cast<std::int64_t>(start_position_));
+  registry_.set_health(metrics::Health::Streaming);
 }
 
 void ReplicationSession::stream(ChangeConsumer& consumer) {
@@ -281,7 +282,7 @@ void ReplicationSession::handle(std::string_view copy_data, std::size_t readable
     throw ConnectionLost(e.what());  // a fresh connection starts from a clean protocol state
   }
   if (const auto* data = std::get_if<XLogData>(&message)) {
-    metrics::registry().server_wal_end.set(static_cast<std::int64_t>(data->wal_end));
+    registry_.server_wal_end.set(static_cast<std::int64_t>(data->wal_end));
     // A message that only describes (pgoutput's Relation, Type, Origin) or that a streamed
     // transaction spools: nothing for the consumer, but data all the same (never taken for a
     // keepalive that could confirm past a transaction in progress).
@@ -300,7 +301,7 @@ void ReplicationSession::handle(std::string_view copy_data, std::size_t readable
   } else {
     const auto& keepalive = std::get<PrimaryKeepalive>(message);
     position_.on_keepalive(keepalive.wal_end);
-    metrics::registry().server_wal_end.set(static_cast<std::int64_t>(keepalive.wal_end));
+    registry_.server_wal_end.set(static_cast<std::int64_t>(keepalive.wal_end));
     reply_requested_ = reply_requested_ || keepalive.reply_requested;
   }
 }
@@ -370,12 +371,12 @@ void ReplicationSession::send_status(sdk::Lsn flush) {
     connection_.throw_lost("cannot send a standby status update");
   }
   spdlog::debug("standby status: write {} flush {}", sdk::format_lsn(position_.write()), sdk::format_lsn(flush));
-  metrics::registry().confirmed_lsn.set(static_cast<std::int64_t>(flush));
+  registry_.confirmed_lsn.set(static_cast<std::int64_t>(flush));
   reply_requested_ = false;
 }
 
 void ReplicationSession::finish(ChangeConsumer& consumer) {
-  metrics::registry().set_health(metrics::Health::Stopping, "asked to stop");
+  registry_.set_health(metrics::Health::Stopping, "asked to stop");
   const sdk::Lsn done = drain(consumer, drain_limit);
   send_status(position_.confirm(done, undone(consumer)));
   end_copy();

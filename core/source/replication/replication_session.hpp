@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/pipeline_config.hpp"
+#include "metrics/metrics_registry.hpp"
 #include "source/change_consumer.hpp"
 #include "source/replication/confirmed_position.hpp"
 #include "source/replication/output_plugin/output_plugin.hpp"
@@ -21,7 +22,8 @@ class ReplicationSession {
   // Connects, checks wal_level, prepares the slot (creating it only when `may_create_slot`) and
   // starts replication. Throws ReplicationError, SlotInUse or ConnectionLost. When it created
   // the slot for an initial snapshot, replication starts in stream(), after the snapshot.
-  ReplicationSession(const config::DatabaseSpec& database, bool may_create_slot);
+  // Health and positions go to `registry`.
+  ReplicationSession(const config::DatabaseSpec& database, bool may_create_slot, metrics::Registry& registry);
 
   // Streams into `consumer` until runtime::stop_requested(); then lets the consumer finish (up
   // to a bound), confirms what is done and ends the stream. Throws ConnectionLost, or what the
@@ -61,6 +63,7 @@ class ReplicationSession {
   void end_copy();
 
   const config::DatabaseSpec& database_;
+  metrics::Registry& registry_;
   std::unique_ptr<OutputPlugin> plugin_;
   ReplicationConnection connection_;
   bool on_standby_ = false;  // connect_url names a hot standby (PostgreSQL 16+ decodes there)

@@ -49,22 +49,22 @@ void wait_before_reconnect(ReconnectBackoff::Seconds wait, ChangeConsumer& consu
   }
 }
 
-void stream_until_stopped(const config::DatabaseSpec& database, ChangeConsumer& consumer) {
-  (void)make_output_plugin(database);  // its options' mistakes show before any connection
+void stream_until_stopped(const config::DatabaseSpec& database, ChangeConsumer& consumer, metrics::Registry& registry) {
+  (void)make_output_plugin(database, registry);  // its options' mistakes show before any connection
 
   ReconnectBackoff backoff{ReconnectBackoff::Seconds(database.reconnect_initial_s),
                            ReconnectBackoff::Seconds(database.reconnect_max_s)};
   Heartbeat heartbeat(database);
-  SlotBusyWait slot_busy(database);
+  SlotBusyWait slot_busy(database, registry);
   bool streamed = false;  // a session has started: failures from now on are waited out
   int failed_attempts = 0;
   Clock::time_point lost_at;
   std::string server;  // of the last session: a multi-host connect_url may reconnect elsewhere
   while (!runtime::stop_requested()) {
     try {
-      ReplicationSession session(database, /*may_create_slot=*/!streamed);
+      ReplicationSession session(database, /*may_create_slot=*/!streamed, registry);
       if (failed_attempts > 0) {
-        metrics::registry().reconnects.add();
+        registry.reconnects.add();
         const std::string elsewhere =
             session.server() == server ? ""
                                        : fmt::format(" on another server, {} (was {}: a failover?)", session.server(), server);
@@ -87,7 +87,7 @@ void stream_until_stopped(const config::DatabaseSpec& database, ChangeConsumer& 
       spdlog::warn("cannot resume streaming yet: {}", e.what());
     } catch (const ConnectionLost& e) {
       if (!streamed) throw cannot_connect(e);
-      metrics::registry().set_health(metrics::Health::Reconnecting, e.what());
+      registry.set_health(metrics::Health::Reconnecting, e.what());
       if (failed_attempts == 0) {
         lost_at = Clock::now();
         spdlog::warn("lost the replication connection: {}", e.what());
@@ -110,12 +110,12 @@ void stream_until_stopped(const config::DatabaseSpec& database, ChangeConsumer& 
 
 }  // namespace
 
-void stream_changes(const config::DatabaseSpec& database, ChangeConsumer& consumer) {
+void stream_changes(const config::DatabaseSpec& database, ChangeConsumer& consumer, metrics::Registry& registry) {
   try {
-    stream_until_stopped(database, consumer);
+    stream_until_stopped(database, consumer, registry);
   } catch (const std::exception& e) {
     // Said on /healthz before the error ends the process (the metrics server outlives this).
-    metrics::registry().set_health(metrics::Health::Failed, e.what());
+    registry.set_health(metrics::Health::Failed, e.what());
     throw;
   }
 }

@@ -23,7 +23,7 @@ inline bool any_contains(const std::vector<ReceivedMessage>& messages, std::stri
 inline std::string replication_error(const config::DatabaseSpec& spec) {
   RecordingConsumer consumer;
   try {
-    source::stream_changes(spec, consumer);
+    source::stream_changes(spec, consumer, metrics::registry());
   } catch (const source::ReplicationError& e) {
     const std::string message = e.what();
     CHECK(message.find('\n') == std::string::npos);

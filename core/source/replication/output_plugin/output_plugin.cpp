@@ -8,9 +8,9 @@
 
 namespace popyka::source::replication {
 
-std::unique_ptr<OutputPlugin> make_output_plugin(const config::DatabaseSpec& database) {
+std::unique_ptr<OutputPlugin> make_output_plugin(const config::DatabaseSpec& database, metrics::Registry& registry) {
   if (database.output_plugin == config::DatabaseSpec::OutputPlugin::pgoutput) {
-    return std::make_unique<pgoutput::PgoutputPlugin>(database);
+    return std::make_unique<pgoutput::PgoutputPlugin>(database, registry);
   }
   return std::make_unique<Wal2jsonPlugin>(database.wal2json_options);
 }

@@ -7,6 +7,7 @@
 
 #include "config/pipeline_config.hpp"
 #include "decode/decoded_change.hpp"
+#include "metrics/metrics_registry.hpp"
 #include "popyka/sdk/change.hpp"
 #include "source/replication/output_plugin/start_replication_command.hpp"
 #include "source/replication/transport/replication_connection.hpp"
@@ -50,8 +51,8 @@ class OutputPlugin {
 };
 
 // The plugin database.output_plugin names. Throws ReplicationError for options it refuses (so
-// configuration mistakes show before any connection).
-std::unique_ptr<OutputPlugin> make_output_plugin(const config::DatabaseSpec& database);
+// configuration mistakes show before any connection). `registry`: pgoutput's streaming spool.
+std::unique_ptr<OutputPlugin> make_output_plugin(const config::DatabaseSpec& database, metrics::Registry& registry);
 
 // Rethrows a failure to load the output plugin (at slot creation or START_REPLICATION) as the
 // ReplicationError saying what to do: not installed, or not allowed by the server's

@@ -18,8 +18,9 @@ constexpr SlotBusyWait::Seconds standby_recheck_cap{1.0};
 
 }  // namespace
 
-SlotBusyWait::SlotBusyWait(const config::DatabaseSpec& database)
+SlotBusyWait::SlotBusyWait(const config::DatabaseSpec& database, metrics::Registry& registry)
     : database_(database),
+      registry_(registry),
       backoff_(Seconds(database.reconnect_initial_s),
                database.standby ? std::min(Seconds(database.reconnect_max_s), standby_recheck_cap)
                                 : Seconds(database.reconnect_max_s)) {}
@@ -29,8 +30,8 @@ SlotBusyWait::Seconds SlotBusyWait::next_wait(const SlotInUse& busy) {
   const SlotHolder& holder = busy.holder();
   waiting_ = true;
   if (database_.standby) {
-    metrics::registry().standby.set(1);
-    metrics::registry().set_health(metrics::Health::Standby, fmt::format("slot held by PID {}", holder.pid));
+    registry_.standby.set(1);
+    registry_.set_health(metrics::Health::Standby, fmt::format("slot held by PID {}", holder.pid));
     // Once per holder: a standby waits for hours, its log must not fill up meanwhile.
     if (holder.pid != last_holder_pid_) {
       spdlog::info("standby: replication slot \"{}\" is held by {}; taking it over when it is free",
@@ -48,7 +49,7 @@ SlotBusyWait::Seconds SlotBusyWait::next_wait(const SlotInUse& busy) {
         busy.what(), waited.count()));
   }
   const Seconds wait = std::min(backoff_.next_wait(), bound - waited);
-  metrics::registry().set_health(metrics::Health::Starting, fmt::format("slot held by PID {}", holder.pid));
+  registry_.set_health(metrics::Health::Starting, fmt::format("slot held by PID {}", holder.pid));
   spdlog::warn("replication slot \"{}\" is in use by {}; trying again in {:.1f}s (waited {:.0f}s of {:.0f}s, "
                "database.slot_busy_wait_s)",
                database_.slot_name, describe(holder), wait.count(), waited.count(), bound.count());
@@ -59,7 +60,7 @@ void SlotBusyWait::acquired() {
   if (!waiting_) return;
   spdlog::info("replication slot \"{}\" is free after waiting {:.1f}s: {}", database_.slot_name,
                Seconds(Clock::now() - started_).count(), database_.standby ? "taking over" : "streaming");
-  metrics::registry().standby.set(0);
+  registry_.standby.set(0);
   waiting_ = false;
 }
 

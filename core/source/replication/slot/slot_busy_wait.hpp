@@ -2,6 +2,7 @@
 #include <chrono>
 
 #include "config/pipeline_config.hpp"
+#include "metrics/metrics_registry.hpp"
 #include "source/replication/transport/reconnect_backoff.hpp"
 #include "source/replication/slot/slot_in_use.hpp"
 
@@ -17,7 +18,8 @@ class SlotBusyWait {
  public:
   using Seconds = ReconnectBackoff::Seconds;
 
-  explicit SlotBusyWait(const config::DatabaseSpec& database);
+  // The standby's state goes to `registry` (/healthz, popyka_standby).
+  SlotBusyWait(const config::DatabaseSpec& database, metrics::Registry& registry);
 
   // The slot is held (`busy`): how long to wait before the next attempt, logged with the holder.
   // Throws `busy` (saying how long it waited) once the bound is reached.
@@ -27,6 +29,7 @@ class SlotBusyWait {
 
  private:
   const config::DatabaseSpec& database_;
+  metrics::Registry& registry_;
   ReconnectBackoff backoff_;
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   bool waiting_ = false;  // the slot was found held at least once

@@ -36,9 +36,13 @@ std::string estimate_text(double estimated) {
 double per_second(std::uint64_t rows, double seconds) { return seconds > 0 ? rows / seconds : 0.0; }
 
 // popyka_snapshot_running is 1 for the lifetime of this.
-struct RunningGauge {
-  RunningGauge() { metrics::registry().snapshot.running.set(1); }
-  ~RunningGauge() { metrics::registry().snapshot.running.set(0); }
+class RunningGauge {
+ public:
+  explicit RunningGauge(metrics::Registry& registry) : registry_(registry) { registry_.snapshot.running.set(1); }
+  ~RunningGauge() { registry_.snapshot.running.set(0); }
+
+ private:
+  metrics::Registry& registry_;
 };
 
 // The pipeline thread's side: hands the readers' batches to the consumer, keeps each table's
@@ -48,7 +52,7 @@ class SnapshotRun {
   SnapshotRun(const InitialSnapshot& snapshot, ChangeConsumer& consumer, const SnapshotPlan& plan)
       : snapshot_(snapshot), consumer_(consumer), plan_(plan) {
     for (const SnapshotTablePlan& table : plan.tables) {
-      metrics::SnapshotTable& entry = metrics::registry().snapshot.table(table.name);
+      metrics::SnapshotTable& entry = snapshot.registry.snapshot.table(table.name);
       entry.rows.set(0);
       entry.estimated_rows.set(table.estimated_rows < 0 ? -1 : std::llround(table.estimated_rows));
       entry.state.set(metrics::SnapshotTable::waiting);
@@ -141,7 +145,7 @@ OutputSettings read_output_settings(ReplicationConnection& walsender) {
 }
 
 bool read_initial_snapshot(const InitialSnapshot& snapshot, ChangeConsumer& consumer) {
-  const RunningGauge running;
+  const RunningGauge running(snapshot.registry);
   const auto started = Clock::now();
   const int parallelism = std::max(1, snapshot.database.snapshot_parallelism);
   std::vector<std::unique_ptr<SnapshotConnection>> connections;

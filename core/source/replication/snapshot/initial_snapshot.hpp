@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/pipeline_config.hpp"
+#include "metrics/metrics_registry.hpp"
 #include "popyka/sdk/change.hpp"
 #include "source/change_consumer.hpp"
 #include "source/replication/transport/replication_connection.hpp"
@@ -24,6 +25,7 @@ struct InitialSnapshot {
   std::string exported_snapshot;  // from CREATE_REPLICATION_SLOT ... EXPORT_SNAPSHOT
   sdk::Lsn consistent_point;      // the LSN every R row carries
   OutputSettings settings;
+  metrics::Registry& registry;  // each table's progress (/metrics, the progress log)
 };
 
 // Reads every user table (or database.snapshot_tables) inside the exported snapshot, on up to

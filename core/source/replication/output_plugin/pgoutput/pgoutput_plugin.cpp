@@ -42,10 +42,10 @@ void ensure_publication(ReplicationConnection& connection, std::string_view publ
 
 }  // namespace
 
-PgoutputPlugin::PgoutputPlugin(const config::DatabaseSpec& database)
+PgoutputPlugin::PgoutputPlugin(const config::DatabaseSpec& database, metrics::Registry& registry)
     : connect_url_(database.connect_url),
       publication_(database.publication),
-      streamed_(database.streaming ? std::make_unique<StreamedTransactions>(database) : nullptr) {}
+      streamed_(database.streaming ? std::make_unique<StreamedTransactions>(database, registry) : nullptr) {}
 
 PgoutputPlugin::~PgoutputPlugin() = default;
 

@@ -18,7 +18,7 @@ namespace popyka::source::replication::pgoutput {
 // transaction spooled until its commit (streamed_transactions.hpp).
 class PgoutputPlugin final : public OutputPlugin {
  public:
-  explicit PgoutputPlugin(const config::DatabaseSpec& database);
+  PgoutputPlugin(const config::DatabaseSpec& database, metrics::Registry& registry);
   ~PgoutputPlugin() override;
 
   std::string_view name() const noexcept override { return pgoutput_plugin; }

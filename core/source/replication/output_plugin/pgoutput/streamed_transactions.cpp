@@ -41,8 +41,9 @@ bool carries_xid(char type) {
 
 }  // namespace
 
-StreamedTransactions::StreamedTransactions(const config::DatabaseSpec& database)
-    : budget_{spool_directory(database), static_cast<std::uint64_t>(database.spool_memory_mb) << 20,
+StreamedTransactions::StreamedTransactions(const config::DatabaseSpec& database, metrics::Registry& registry)
+    : registry_(registry),
+      budget_{spool_directory(database), static_cast<std::uint64_t>(database.spool_memory_mb) << 20,
               static_cast<std::uint64_t>(database.spool_disk_mb) << 20} {}
 
 StreamedTransactions::~StreamedTransactions() {
@@ -139,9 +140,8 @@ void StreamedTransactions::abort_subtransaction(Transaction& transaction, std::u
 }
 
 void StreamedTransactions::update_metrics() const {
-  auto& registry = metrics::registry();
-  registry.spooled_bytes.set(static_cast<std::int64_t>(budget_.memory_used + budget_.disk_used));
-  registry.streamed_transactions_open.set(static_cast<std::int64_t>(open_.size()));
+  registry_.spooled_bytes.set(static_cast<std::int64_t>(budget_.memory_used + budget_.disk_used));
+  registry_.streamed_transactions_open.set(static_cast<std::int64_t>(open_.size()));
 }
 
 }  // namespace popyka::source::replication::pgoutput

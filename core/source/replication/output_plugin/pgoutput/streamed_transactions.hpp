@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "config/pipeline_config.hpp"
+#include "metrics/metrics_registry.hpp"
 #include "popyka/sdk/change.hpp"
 #include "source/replication/output_plugin/pgoutput/transaction_spool.hpp"
 
@@ -27,7 +28,8 @@ class StreamedTransactions {
   // Receives the messages of a committed transaction, each with its LSN.
   using Replay = std::function<void(std::string_view message, sdk::Lsn lsn)>;
 
-  explicit StreamedTransactions(const config::DatabaseSpec& database);
+  // What the spools hold, and how many are open, go to `registry`.
+  StreamedTransactions(const config::DatabaseSpec& database, metrics::Registry& registry);
   ~StreamedTransactions();
 
   // Takes `message` if it belongs to streaming (a stream message, or any message inside a Stream
@@ -54,6 +56,7 @@ class StreamedTransactions {
   void abort_subtransaction(Transaction& transaction, std::uint32_t subxid);
   void update_metrics() const;
 
+  metrics::Registry& registry_;
   SpoolBudget budget_;
   std::unordered_map<std::uint32_t, Transaction> open_;  // by xid
   std::uint32_t current_xid_ = 0;  // of the Stream Start .. Stop block at hand
