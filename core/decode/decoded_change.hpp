@@ -21,6 +21,9 @@ class Decoder;
 // first json() call (many filters never ask for it) and kept until the change is reused.
 class DecodedChange final : public sdk::Change {
  public:
+  // Which snapshot read an R row: the initial one (`database.snapshot: initial`) or one taken
+  // while streaming (an incremental snapshot); `none` for every other change.
+  enum class SnapshotOrigin : unsigned char { none, initial, incremental };
   // Writes the wal2json message of a change its decoder did not get as wal2json text.
   class JsonWriter {
    public:
@@ -49,6 +52,8 @@ class DecodedChange final : public sdk::Change {
     if (json_writer_ != nullptr) write_json();
     return json_;
   }
+  SnapshotOrigin snapshot_origin() const noexcept { return snapshot_origin_; }
+  void set_snapshot_origin(SnapshotOrigin origin) noexcept { snapshot_origin_ = origin; }
   // How many times error handlers had the current processor retry this change (the host's
   // bookkeeping, handed to error handlers in sdk::Failure::retries).
   int retries() const noexcept { return retries_; }
@@ -72,6 +77,7 @@ class DecodedChange final : public sdk::Change {
     json_ = json;
     columns_at_ = columns_at;
     lsn_ = lsn;
+    snapshot_origin_ = action == sdk::Action::Read ? SnapshotOrigin::initial : SnapshotOrigin::none;
   }
   // Makes the change the one `json` holds, whose `columns` are `columns` (their views into the
   // old message stay valid as long as the decoder's buffer). `json` must outlive the change.
@@ -104,6 +110,7 @@ class DecodedChange final : public sdk::Change {
     lsn_ = 0;
     xid_ = timestamp_ = prefix_ = content_ = sdk::Value{};
     transactional_ = false;
+    snapshot_origin_ = SnapshotOrigin::none;
     retries_ = 0;
     columns_at_ = identity_at_ = std::string_view::npos;
     json_writer_ = nullptr;
@@ -123,6 +130,7 @@ class DecodedChange final : public sdk::Change {
   sdk::Lsn lsn_ = 0;
   sdk::Value xid_, timestamp_, prefix_, content_;
   bool transactional_ = false;
+  SnapshotOrigin snapshot_origin_ = SnapshotOrigin::none;
   int retries_ = 0;
   mutable std::size_t columns_at_ = std::string_view::npos, identity_at_ = std::string_view::npos;  // offsets in json_
 };
