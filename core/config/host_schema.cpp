@@ -22,12 +22,23 @@ std::vector<Key> database_keys() {
       optional_key("reconnect_initial_s", seconds_above_zero(), "1",
                    "back-off after a lost connection: starts at this, doubles up to `reconnect_max_s`"),
       optional_key("reconnect_max_s", seconds_above_zero(), "30", "the longest back-off after a lost connection"),
-      optional_key("snapshot", one_of({"never", "initial"}), "never",
+      optional_key("snapshot", one_of({"never", "initial", "incremental"}), "never",
                    "`initial`: when popyka-host creates the slot, first send every existing row as an `R` change (shaped like "
                    "an insert), then stream from the slot's consistent point; an interrupted snapshot starts over on the "
-                   "next run, so consumers may see some `R` rows twice (core/source/replication/README.md)"),
+                   "next run, so consumers may see some `R` rows twice (core/source/replication/README.md); "
+                   "`incremental`: when popyka-host creates the slot, stream at once and read the existing rows beside "
+                   "the stream as an incremental snapshot (in chunks, resumed after a crash; README \"Incremental "
+                   "snapshots\")"),
       optional_key("snapshot_tables", list_of("of schema.table names"), std::nullopt,
-                   "with `snapshot: initial`: the `schema.table`s the initial snapshot reads (default: every user table)"),
+                   "with `snapshot: initial` or `incremental`: the `schema.table`s that snapshot reads (default: every "
+                   "user table)"),
+      optional_key("snapshot_chunk_size", whole_number(1, 1000000, "rows a chunk"), "1024",
+                   "rows an incremental snapshot reads at a time, in primary-key order between a low and a high "
+                   "watermark; what it holds in memory"),
+      optional_key("signal_table", nonblank_string(), std::nullopt,
+                   "`schema.table` of a Debezium-compatible signal table (`id varchar(42) primary key, type varchar(32) "
+                   "not null, data varchar(2048)`): an inserted `execute-snapshot` row starts an incremental snapshot, "
+                   "`stop-snapshot` stops it (README \"Incremental snapshots\")"),
       optional_key("snapshot_parallelism", whole_number(1, kMaxSnapshotParallelism, "connections reading the snapshot"), std::nullopt,
                    "with `snapshot: initial`: connections reading the initial snapshot side by side (default: the number "
                    "of cores): each imports the slot's exported snapshot, tables of 2 MiB or more are split into CTID "

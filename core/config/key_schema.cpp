@@ -27,7 +27,8 @@ const Key* find_key(std::span<const Key> keys, std::string_view name) {
   return found == keys.end() ? nullptr : &*found;
 }
 
-std::string bound_text(double bound) { return fmt::format("{:g}", bound); }
+// Shortest exact text: 1000000, not {:g}'s 1e+06.
+std::string bound_text(double bound) { return fmt::format("{}", bound); }
 
 void check_number(const sdk::Config& value, const KeyType& type, double number) {
   const bool below = type.min && (type.above_min ? !(number > *type.min) : !(number >= *type.min));

@@ -40,11 +40,19 @@ struct DatabaseSpec {
   double reconnect_initial_s = 1;  // `reconnect_initial_s`: first wait after a lost connection
   double reconnect_max_s = 30;     // `reconnect_max_s`: the wait doubles up to this cap
   // `snapshot`: `never` streams changes only; `initial` also reads the rows that exist when
-  // popyka-host creates the slot and sends them as action R changes first.
-  enum class Snapshot { never, initial };
+  // popyka-host creates the slot and sends them as action R changes first; `incremental` reads
+  // them as an incremental snapshot (in chunks, beside the stream, which starts at once).
+  enum class Snapshot { never, initial, incremental };
   Snapshot snapshot = Snapshot::never;
-  // `snapshot_tables`: the `schema.table`s an initial snapshot reads; empty: every user table.
+  // `snapshot_tables`: the `schema.table`s an initial (or initial incremental) snapshot reads;
+  // empty: every user table.
   std::vector<std::string> snapshot_tables;
+  // `snapshot_chunk_size`: rows an incremental snapshot reads at a time (one chunk between a
+  // low and a high watermark): its memory bound.
+  std::int64_t snapshot_chunk_size = 1024;
+  // `signal_table`: `schema.table` of a Debezium-compatible signal table whose inserted rows
+  // (execute-snapshot, stop-snapshot) start and stop incremental snapshots; empty: none.
+  std::string signal_table;
   // `snapshot_parallelism`: connections reading the initial snapshot side by side (each imports
   // the slot's exported snapshot); by default the number of cores, at least 1.
   int snapshot_parallelism = default_snapshot_parallelism();

@@ -50,15 +50,21 @@ std::string read_publication(const sdk::Config& node) {
   return name;
 }
 
-// `schema.table` each: split at the first dot, both parts non-empty, no repeats.
+// `schema.table`: split at the first dot, both parts non-empty.
+const std::string& read_table_name(const sdk::Config& node) {
+  const std::string& name = node.as_string();
+  const auto dot = name.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == name.size())
+    node.fail("expected schema.table (e.g. public.orders), found '" + name + "'");
+  return name;
+}
+
+// `schema.table` each, no repeats.
 std::vector<std::string> read_snapshot_tables(const sdk::Config* list) {
   std::vector<std::string> tables;
   if (!list) return tables;
   for (const sdk::Config& item : list->items()) {
-    const std::string& name = item.as_string();
-    const auto dot = name.find('.');
-    if (dot == std::string::npos || dot == 0 || dot + 1 == name.size())
-      item.fail("expected schema.table (e.g. public.orders), found '" + name + "'");
+    const std::string& name = read_table_name(item);
     if (std::find(tables.begin(), tables.end(), name) != tables.end()) item.fail("'" + name + "' is listed twice");
     tables.push_back(name);
   }
@@ -96,8 +102,10 @@ DatabaseSpec read_database(const sdk::Config& written) {
   spec.status_interval_s = database.at("status_interval_s").as_double();
   spec.reconnect_initial_s = database.at("reconnect_initial_s").as_double();
   spec.reconnect_max_s = database.at("reconnect_max_s").as_double();
-  spec.snapshot = read_choice<DatabaseSpec::Snapshot>(database.at("snapshot"), {{"never", never}, {"initial", initial}});
+  spec.snapshot = read_choice<DatabaseSpec::Snapshot>(database.at("snapshot"), {{"never", never}, {"initial", initial}, {"incremental", incremental}});
   spec.snapshot_tables = read_snapshot_tables(database.find("snapshot_tables"));
+  spec.snapshot_chunk_size = database.at("snapshot_chunk_size").as_int64();
+  if (const sdk::Config* table = database.find("signal_table")) spec.signal_table = read_table_name(*table);
   if (const sdk::Config* parallelism = database.find("snapshot_parallelism"))
     spec.snapshot_parallelism = static_cast<int>(parallelism->as_int64());
   else
@@ -116,7 +124,7 @@ DatabaseSpec read_database(const sdk::Config& written) {
   spec.spool_memory_mb = database.at("spool_memory_mb").as_int64();
   spec.spool_disk_mb = database.at("spool_disk_mb").as_int64();
 
-  only_with(written, "snapshot_tables", spec.snapshot == initial, "snapshot: initial");
+  only_with(written, "snapshot_tables", spec.snapshot != never, "snapshot: initial or incremental");
   only_with(written, "snapshot_parallelism", spec.snapshot == initial, "snapshot: initial");
   only_with(written, "heartbeat_connect_url", spec.heartbeat_interval_s > 0, "heartbeat_interval_s > 0");
   only_with(written, "publication", spec.output_plugin == pgoutput, "output_plugin: pgoutput");

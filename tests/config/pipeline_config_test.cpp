@@ -171,7 +171,7 @@ TEST_CASE("pipeline config refuses unknown keys, naming the path and the keys it
                     "my.yaml: extra: unknown key (expected one of: database, filters, processors, metrics)");
   CHECK_THROWS_WITH(parse("database: {connect_url: x, slot_name: s, slot: t}\n" + kFilters + kProcessors),
                     "my.yaml: database.slot: unknown key (expected one of: connect_url, slot_name, wal2json_options, "
-                    "status_interval_s, reconnect_initial_s, reconnect_max_s, snapshot, snapshot_tables, "
+                    "status_interval_s, reconnect_initial_s, reconnect_max_s, snapshot, snapshot_tables, snapshot_chunk_size, signal_table, "
                     "snapshot_parallelism, heartbeat_interval_s, output_plugin, publication, slot_busy_wait_s, standby, "
                     "application_name, unchanged_toast, heartbeat_connect_url, failover, streaming, spool_directory, "
                     "spool_memory_mb, spool_disk_mb)");
@@ -226,7 +226,7 @@ TEST_CASE("pipeline config requires a non-blank class in every component entry",
 TEST_CASE("pipeline config names the path and the expected type of a wrong value", "[pipeline_config]") {
   CHECK_THROWS_WITH(parse("database: [x]\n" + kFilters + kProcessors),
                     "my.yaml: database: expected a mapping with the keys connect_url, slot_name, wal2json_options, "
-                    "status_interval_s, reconnect_initial_s, reconnect_max_s, snapshot, snapshot_tables, "
+                    "status_interval_s, reconnect_initial_s, reconnect_max_s, snapshot, snapshot_tables, snapshot_chunk_size, signal_table, "
                     "snapshot_parallelism, heartbeat_interval_s, output_plugin, publication, slot_busy_wait_s, standby, "
                     "application_name, unchanged_toast, heartbeat_connect_url, failover, streaming, spool_directory, "
                     "spool_memory_mb, spool_disk_mb");
@@ -346,6 +346,22 @@ TEST_CASE("pipeline config reads snapshot, snapshot_tables and heartbeat_interva
   CHECK(with("snapshot: never, heartbeat_interval_s: 0").database.snapshot == Snapshot::never);
   CHECK(with("snapshot: initial, snapshot_tables: []").database.snapshot_tables.empty());
   CHECK(with("snapshot: '${SNAP:-initial}'").database.snapshot == Snapshot::initial);
+  CHECK(with("snapshot: incremental, snapshot_tables: [public.orders]").database.snapshot == Snapshot::incremental);
+}
+
+TEST_CASE("pipeline config reads snapshot_chunk_size and signal_table", "[pipeline_config]") {
+  const auto with = [](const std::string& keys) {
+    return parse("database: {connect_url: x, slot_name: s, " + keys + "}\n" + kFilters + kProcessors).database;
+  };
+  const auto defaults = parse(kDatabase + kFilters + kProcessors).database;
+  CHECK(defaults.snapshot_chunk_size == 1024);
+  CHECK(defaults.signal_table.empty());
+  CHECK(with("snapshot_chunk_size: 5000, signal_table: public.debezium_signal").snapshot_chunk_size == 5000);
+  CHECK(with("signal_table: public.debezium_signal").signal_table == "public.debezium_signal");
+  CHECK_THROWS_WITH(with("snapshot_chunk_size: 0"),
+                    "my.yaml: database.snapshot_chunk_size: must be a whole number from 1 to 1000000 (rows a chunk), found '0'");
+  CHECK_THROWS_WITH(with("signal_table: debezium_signal"),
+                    "my.yaml: database.signal_table: expected schema.table (e.g. public.orders), found 'debezium_signal'");
 }
 
 TEST_CASE("pipeline config reads snapshot_parallelism, the number of cores by default", "[pipeline_config]") {
@@ -371,7 +387,7 @@ TEST_CASE("pipeline config checks snapshot, snapshot_tables and heartbeat_interv
   const auto with = [](const std::string& keys) {
     return parse("database: {connect_url: x, slot_name: s, " + keys + "}\n" + kFilters + kProcessors);
   };
-  CHECK_THROWS_WITH(with("snapshot: always"), "my.yaml: database.snapshot: must be never or initial, found 'always'");
+  CHECK_THROWS_WITH(with("snapshot: always"), "my.yaml: database.snapshot: must be never, initial or incremental, found 'always'");
   CHECK_THROWS_WITH(with("snapshot: [initial]"), "my.yaml: database.snapshot: expected a string");
   CHECK_THROWS_WITH(with("snapshot: initial, snapshot_tables: public.orders"),
                     "my.yaml: database.snapshot_tables: expected a list of schema.table names");
@@ -384,7 +400,7 @@ TEST_CASE("pipeline config checks snapshot, snapshot_tables and heartbeat_interv
   CHECK_THROWS_WITH(with("snapshot: initial, snapshot_tables: [a.b, a.b]"),
                     "my.yaml: database.snapshot_tables[1]: 'a.b' is listed twice");
   CHECK_THROWS_WITH(with("snapshot_tables: [a.b]"),
-                    "my.yaml: database.snapshot_tables: only means something with snapshot: initial");
+                    "my.yaml: database.snapshot_tables: only means something with snapshot: initial or incremental");
   CHECK_THROWS_WITH(with("heartbeat_interval_s: -1"),
                     "my.yaml: database.heartbeat_interval_s: must be a number of seconds >= 0 (0: off), found '-1'");
   CHECK_THROWS_WITH(with("heartbeat_interval_s: often"),
