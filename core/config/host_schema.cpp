@@ -145,9 +145,16 @@ bool is_host_section(std::string_view name) {
   return false;
 }
 
+std::string host_section_names() {
+  std::string names;
+  for (const HostSection* section : host_schema().sections())
+    if (!section->name.empty()) names += (names.empty() ? "" : ", ") + section->name;
+  return names;
+}
+
 void describe_host_keys(std::ostream& out, std::string_view name) {
   if (!is_host_section(name))
-    throw sdk::ConfigError(fmt::format("--describe {}: no such section of popyka-host's config (database, metrics, filters, processors)", name));
+    throw sdk::ConfigError(fmt::format("--describe {}: no such section of popyka-host's config ({})", name, host_section_names()));
   for (const HostSection* section : host_schema().sections()) {
     if (!name.empty() && section->name != name) continue;
     fmt::print(out, "{}\n", section->header);

@@ -30,5 +30,7 @@ const HostSchema& host_schema();
 void describe_host_keys(std::ostream& out, std::string_view section = {});
 // Whether `name` is a section describe_host_keys() takes ("" included).
 bool is_host_section(std::string_view name);
+// The sections' names, for error messages: "database, metrics, filters, processors".
+std::string host_section_names();
 
 }  // namespace popyka::config

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "config/host_schema.hpp"
 #include "plugin_loading/config_schema.hpp"
 
 namespace popyka::host {
@@ -42,8 +43,10 @@ void describe_class(std::ostream& out, const plugin_loading::PluginRegistry& reg
   if (found == registry.classes().end()) {
     std::string known;
     for (const auto& [name, registered] : registry.classes()) known += (known.empty() ? "" : ", ") + name;
-    throw sdk::ConfigError(fmt::format("--describe {}: no plugin provides this class (known: {}; add its plugin's directory to POPYKA_PLUGIN_PATH)",
-                                       class_name, known));
+    throw sdk::ConfigError(fmt::format(
+        "--describe {}: neither a section of popyka-host's config ({}) nor a class a plugin provides (known: {}; add its "
+        "plugin's directory to POPYKA_PLUGIN_PATH)",
+        class_name, config::host_section_names(), known));
   }
   const plugin_loading::RegisteredClass& registered = found->second;
   const sdk::ConfigKeys& keys = registered.info->config_keys;

@@ -34,5 +34,5 @@ err=$("$host" --describe no.such.Class 2>&1 >/dev/null)
 status=$?
 set -e
 [ "$status" = 1 ] || fail "unknown class exited $status"
-echo "$err" | tail -1 | grep -q "^popyka-host: error: --describe no.such.Class: no plugin provides this class (known: popyka.builtin" || fail "unknown class: $err"
+echo "$err" | tail -1 | grep -q "^popyka-host: error: --describe no.such.Class: neither a section of popyka-host's config (database, metrics, filters, processors) nor a class a plugin provides (known: popyka.builtin" || fail "unknown class: $err"
 echo "--describe: every built-in class described"
