@@ -276,7 +276,8 @@ TEST_CASE("debezium: snapshot rows are op r, source.snapshot first for the first
   CHECK(Json(writer.write(*insert)[0].value).at("/source/snapshot") == R"("false")");
 }
 
-TEST_CASE("debezium: with the host's details, snapshot rows are first, true and last, incremental, with the snapshot's txId",
+TEST_CASE("debezium: with the host's details, snapshot rows are first, true, last, first and last in data collection, "
+          "incremental, with the snapshot's txId",
           "[debezium][envelope]") {
   // RelationalSnapshotChangeEventSource.setSnapshotMarker: `last` for the snapshot's last row
   // (over `first` for a one-row snapshot); SnapshotRecord.INCREMENTAL for an incremental
@@ -285,7 +286,10 @@ TEST_CASE("debezium: with the host's details, snapshot rows are first, true and 
   dbz::EventWriter writer(debezium_settings(), &fixed_now_ns);
   const std::tuple<sdk::SnapshotOrigin, P, const char*> rows[] = {
       {sdk::SnapshotOrigin::initial, P::first, "first"},        {sdk::SnapshotOrigin::initial, P::middle, "true"},
-      {sdk::SnapshotOrigin::initial, P::last, "last"},          {sdk::SnapshotOrigin::incremental, P::none, "incremental"},
+      {sdk::SnapshotOrigin::initial, P::last, "last"},
+      {sdk::SnapshotOrigin::initial, P::first_in_table, "first_in_data_collection"},
+      {sdk::SnapshotOrigin::initial, P::last_in_table, "last_in_data_collection"},
+      {sdk::SnapshotOrigin::incremental, P::none, "incremental"},
       {sdk::SnapshotOrigin::incremental, P::middle, "incremental"},
   };
   for (const auto& [origin, position, marker] : rows) {

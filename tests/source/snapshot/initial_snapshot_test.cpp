@@ -45,6 +45,7 @@ class DecodedRowsConsumer : public RecordingConsumer {
       if (change.action() == sdk::Action::Read) {
         ++decoded_rows_;
         positions_.push_back(change.snapshot_position());
+        table_positions_.emplace_back(std::string(change.table()), change.snapshot_position());
         xids_.insert(std::string(change.snapshot_xid().json()));
       }
       if (auto difference = check_.difference(change); !difference.empty())
@@ -66,6 +67,11 @@ class DecodedRowsConsumer : public RecordingConsumer {
     std::lock_guard lock(mutex_);
     return positions_;
   }
+  // Each R row's table and snapshot_position(), in the order handed on.
+  std::vector<std::pair<std::string, sdk::SnapshotPosition>> table_positions() const {
+    std::lock_guard lock(mutex_);
+    return table_positions_;
+  }
   // The R rows' snapshot_xid()s ("" when absent).
   std::set<std::string> xids() const {
     std::lock_guard lock(mutex_);
@@ -75,6 +81,7 @@ class DecodedRowsConsumer : public RecordingConsumer {
  private:
   mutable std::mutex mutex_;
   std::vector<sdk::SnapshotPosition> positions_;
+  std::vector<std::pair<std::string, sdk::SnapshotPosition>> table_positions_;
   std::set<std::string> xids_;
   DecodedChangeCheck check_;
   std::size_t decoded_rows_ = 0;
@@ -406,14 +413,24 @@ TEST_CASE("parallel readers give every row of several tables exactly once, with 
   CHECK(r_rows == expected.size() - 1);  // all but the streamed insert
   CHECK(consumer.decoded_rows() == r_rows);   // every one handed on decoded, as the decoder reads it
   CHECK(consumer.differences() == std::vector<std::string>{});
-  // The first row handed on is `first`, the last `last` (held back until every reader was done),
-  // every other `middle`; all carry the one snapshot transaction's id.
+  // The first row handed on is `first`, the last `last` (held back until every reader was done);
+  // the other table's first and last rows handed on first_in_table and last_in_table (par_empty
+  // has none), every other `middle`; all carry the one snapshot transaction's id.
   const auto positions = consumer.positions();
   REQUIRE(positions.size() == r_rows);
   CHECK(positions.front() == sdk::SnapshotPosition::first);
   CHECK(positions.back() == sdk::SnapshotPosition::last);
-  CHECK(std::count(positions.begin(), positions.end(), sdk::SnapshotPosition::middle) ==
-        static_cast<std::ptrdiff_t>(r_rows - 2));
+  std::map<std::string, std::vector<sdk::SnapshotPosition>> marks;  // each table's positions but middle
+  for (const auto& [table, at] : consumer.table_positions())
+    if (at != sdk::SnapshotPosition::middle) marks[table].push_back(at);
+  using P = sdk::SnapshotPosition;
+  CHECK(marks.size() == 2);
+  for (const auto& [table, at] : marks) {
+    INFO(table);
+    REQUIRE(at.size() == 2);  // one first and one last each, whatever the interleaving
+    CHECK((at[0] == P::first || at[0] == P::first_in_table));
+    CHECK((at[1] == P::last || at[1] == P::last_in_table));
+  }
   const auto xids = consumer.xids();
   REQUIRE(xids.size() == 1);
   CHECK(xids.begin()->find_first_not_of("0123456789") == std::string::npos);

@@ -57,7 +57,7 @@ class SnapshotRun {
       entry.rows.set(0);
       entry.estimated_rows.set(table.estimated_rows < 0 ? -1 : std::llround(table.estimated_rows));
       entry.state.set(metrics::SnapshotTable::waiting);
-      tables_.push_back({&entry, 0, {}});
+      tables_.push_back({&entry, 0, {}, false});
     }
     for (const SnapshotRange& range : plan.ranges) ++tables_[range.table].ranges_left;
   }
@@ -72,7 +72,7 @@ class SnapshotRun {
         hand_on(std::move(batch), readers);
         if (consumer_.has_pending()) consumer_.poll(milliseconds(0));
       } else if (readers.finished()) {
-        if (held_) hand_on_row(*held_, held_->ends.size() - 1, sdk::SnapshotPosition::last);
+        if (held_) hand_on_row(*held_, held_->ends.size() - 1, true, true);
         return true;
       } else if (consumer_.has_pending()) {
         consumer_.poll(pending_poll_slice);
@@ -87,6 +87,7 @@ class SnapshotRun {
     metrics::SnapshotTable* progress;
     std::size_t ranges_left;
     Clock::time_point started;
+    bool handed = false;  // a row of it was handed on
   };
 
   // Each table's progress: log lines at its start and end, the registry.
@@ -120,20 +121,31 @@ class SnapshotRun {
       return;
     }
     if (held_) {
-      hand_on_row(*held_, held_->ends.size() - 1, next_position());
+      hand_on_row(*held_, held_->ends.size() - 1, false, held_ends_table_);
       readers.recycle(std::move(held_));
     }
-    for (std::size_t row = 0; row + 1 < batch->ends.size(); ++row) hand_on_row(*batch, row, next_position());
+    for (std::size_t row = 0; row + 1 < batch->ends.size(); ++row) hand_on_row(*batch, row, false, false);
+    // Its table's last batch (the readers put a range's last row in its last batch): no row of
+    // the table comes after this one's last.
+    held_ends_table_ = batch->range_done && tables_[batch->table].ranges_left == 0;
     held_ = std::move(batch);
   }
 
-  sdk::SnapshotPosition next_position() const {
-    return handed_ == 0 ? sdk::SnapshotPosition::first : sdk::SnapshotPosition::middle;
+  // Debezium's order (RelationalSnapshotChangeEventSource.setSnapshotMarker).
+  sdk::SnapshotPosition position(bool first_in_table, bool last_in_table, bool last) const {
+    if (last) return sdk::SnapshotPosition::last;
+    if (handed_ == 0) return sdk::SnapshotPosition::first;
+    if (last_in_table) return sdk::SnapshotPosition::last_in_table;
+    if (first_in_table) return sdk::SnapshotPosition::first_in_table;
+    return sdk::SnapshotPosition::middle;
   }
 
-  void hand_on_row(const RowBatch& batch, std::size_t row, sdk::SnapshotPosition position) {
+  void hand_on_row(const RowBatch& batch, std::size_t row, bool last, bool last_in_table) {
     const std::size_t begin = row == 0 ? 0 : batch.ends[row - 1];
     const std::string_view json = std::string_view(batch.messages).substr(begin, batch.ends[row] - begin);
+    Table& table = tables_[batch.table];
+    const sdk::SnapshotPosition at = position(!table.handed, last_in_table, last);
+    table.handed = true;
     ++handed_;
     if (batch.columns.empty()) {  // decoded by the pipeline from its text, without the snapshot's facts
       consumer_.consume(json, snapshot_.consistent_point);
@@ -142,7 +154,7 @@ class SnapshotRun {
     const decode::RowFormat& format = plan_.tables[batch.table].format;
     const std::size_t width = format.column_count();
     format.decode(json, std::span<const sdk::Column>(batch.columns).subspan(row * width, width), snapshot_.consistent_point, row_);
-    row_.set_snapshot_position(position);
+    row_.set_snapshot_position(at);
     row_.set_snapshot_xid(xid_);
     consumer_.consume_decoded(row_, json.size());
   }
@@ -155,6 +167,7 @@ class SnapshotRun {
   std::uint64_t rows_ = 0;
   const std::string xid_;
   std::unique_ptr<RowBatch> held_;  // whose last row is not handed on yet
+  bool held_ends_table_ = false;    // that row is its table's last
   std::uint64_t handed_ = 0;        // rows handed on
 };
 

@@ -300,7 +300,8 @@ void EventWriter::append_micro_times(std::string& out, std::int64_t ns) const {
 
 std::string_view EventWriter::snapshot_marker(const sdk::ChangeDetails* details) {
   // Debezium's markers: `first` and `last` for the snapshot's first and last rows (`last` for a
-  // one-row snapshot), `true` between, `incremental` for a snapshot taken while streaming. A
+  // one-row snapshot), `first_in_data_collection`/`last_in_data_collection` for each other
+  // table's, `true` between, `incremental` for a snapshot taken while streaming. A
   // host without ChangeDetails does not say which row is the last: `first`, then `true`.
   const bool first = !snapshot_started_;
   snapshot_started_ = true;
@@ -310,6 +311,8 @@ std::string_view EventWriter::snapshot_marker(const sdk::ChangeDetails* details)
     case sdk::SnapshotPosition::first: return "first";
     case sdk::SnapshotPosition::last: return "last";
     case sdk::SnapshotPosition::middle: return "true";
+    case sdk::SnapshotPosition::first_in_table: return "first_in_data_collection";
+    case sdk::SnapshotPosition::last_in_table: return "last_in_data_collection";
     case sdk::SnapshotPosition::none: break;
   }
   return first ? "first" : "true";

@@ -23,12 +23,15 @@ enum class SnapshotOrigin : unsigned char {
   incremental,  // a snapshot taken while streaming
 };
 
-// Where an R row stands in its snapshot (Debezium's source.snapshot markers).
+// Where an R row stands in its snapshot (Debezium's source.snapshot markers), the first that
+// holds in this order: last, first, last_in_table, first_in_table, middle.
 enum class SnapshotPosition : unsigned char {
-  none,    // not a snapshot row, or the host does not say
-  first,   // the snapshot's first row
-  middle,  // any other
-  last,    // the snapshot's last row (the only row of a one-row snapshot is `last`)
+  none,            // not a snapshot row, or the host does not say
+  first,           // the snapshot's first row
+  middle,          // any other
+  last,            // the snapshot's last row (the only row of a one-row snapshot is `last`)
+  first_in_table,  // the first row of its table handed on (tables may interleave with parallel readers)
+  last_in_table,   // the last row of its table handed on
 };
 
 // Facts about a change that Change does not carry, added after SDK 1.0 as an interface of its own
