@@ -94,6 +94,8 @@ class DecodedChange final : public sdk::Change, public sdk::ChangeDetails {
   // old message stay valid as long as the decoder's buffer). `json` must outlive the change.
   void replace_columns(std::span<const sdk::Column> columns, std::string_view json) {
     columns_.assign(columns.begin(), columns.end());
+    // The details were of the old columns: kept only when they still line up.
+    if (column_details_.size() != columns_.size()) column_details_ = {};
     json_ = json;
     json_writer_ = nullptr;
     columns_at_ = identity_at_ = std::string_view::npos;

@@ -44,8 +44,10 @@ enum class SnapshotPosition : unsigned char {
 // LIFETIME and THREADING: those of the Change it came from (the same object).
 class POPYKA_SDK_VISIBLE ChangeDetails {
  public:
-  // One entry per columns() entry, in the same order; empty when the host does not know (with
-  // wal2json, whose stream does not carry them, and for actions without columns).
+  // One entry per columns() entry, in the same order, as the catalog says now (not as of the
+  // change); empty when the host does not know: with wal2json, whose stream does not carry them,
+  // for actions without columns, and for an update whose unchanged TOASTed values the host filled
+  // in (database.unchanged_toast: from_identity).
   virtual std::span<const ColumnDetails> column_details() const noexcept = 0;
   virtual SnapshotOrigin snapshot_origin() const noexcept = 0;
   virtual SnapshotPosition snapshot_position() const noexcept = 0;
