@@ -116,7 +116,9 @@ class SnapshotRun {
   // it is the snapshot's last row (Debezium's source.snapshot `last`), known without asking the
   // readers anything. Gives back the batch it no longer holds.
   void hand_on(std::unique_ptr<RowBatch> batch, SnapshotReaders& readers) {
-    if (batch->ends.empty()) {
+    if (batch->ends.empty()) {  // a range without rows: the row held may still be its table's last
+      if (held_ && held_->table == batch->table && batch->range_done && tables_[batch->table].ranges_left == 0)
+        held_ends_table_ = true;
       readers.recycle(std::move(batch));
       return;
     }
