@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "popyka/sdk/change.hpp"
+#include "popyka/sdk/change_details.hpp"
 
 namespace popyka::decode {
 namespace pgoutput {
@@ -19,11 +20,13 @@ class Decoder;
 // json() is wal2json's message: for wal2json, the text received; for a change decoded from
 // another input, the text wal2json would have sent, written by its decoder's JsonWriter on the
 // first json() call (many filters never ask for it) and kept until the change is reused.
-class DecodedChange final : public sdk::Change {
+//
+// It is also the SDK's ChangeDetails (plugins find it with sdk::details_of()).
+class DecodedChange final : public sdk::Change, public sdk::ChangeDetails {
  public:
   // Which snapshot read an R row: the initial one (`database.snapshot: initial`) or one taken
   // while streaming (an incremental snapshot); `none` for every other change.
-  enum class SnapshotOrigin : unsigned char { none, initial, incremental };
+  using SnapshotOrigin = sdk::SnapshotOrigin;
   // Writes the wal2json message of a change its decoder did not get as wal2json text.
   class JsonWriter {
    public:
@@ -52,8 +55,16 @@ class DecodedChange final : public sdk::Change {
     if (json_writer_ != nullptr) write_json();
     return json_;
   }
-  SnapshotOrigin snapshot_origin() const noexcept { return snapshot_origin_; }
+  std::span<const sdk::ColumnDetails> column_details() const noexcept override { return column_details_; }
+  SnapshotOrigin snapshot_origin() const noexcept override { return snapshot_origin_; }
+  sdk::SnapshotPosition snapshot_position() const noexcept override { return snapshot_position_; }
+  sdk::Value snapshot_xid() const noexcept override { return snapshot_xid_; }
   void set_snapshot_origin(SnapshotOrigin origin) noexcept { snapshot_origin_ = origin; }
+  void set_snapshot_position(sdk::SnapshotPosition position) noexcept { snapshot_position_ = position; }
+  // `xid`: JSON text (digits) that must outlive the change; empty: unknown.
+  void set_snapshot_xid(std::string_view xid) noexcept { snapshot_xid_ = sdk::Value(xid); }
+  // One per column, or empty; must outlive the change (the decoder's relation, the snapshot's plan).
+  void set_column_details(std::span<const sdk::ColumnDetails> details) noexcept { column_details_ = details; }
   // How many times error handlers had the current processor retry this change (the host's
   // bookkeeping, handed to error handlers in sdk::Failure::retries).
   int retries() const noexcept { return retries_; }
@@ -83,6 +94,8 @@ class DecodedChange final : public sdk::Change {
   // old message stay valid as long as the decoder's buffer). `json` must outlive the change.
   void replace_columns(std::span<const sdk::Column> columns, std::string_view json) {
     columns_.assign(columns.begin(), columns.end());
+    // The details were of the old columns: kept only when they still line up.
+    if (column_details_.size() != columns_.size()) column_details_ = {};
     json_ = json;
     json_writer_ = nullptr;
     columns_at_ = identity_at_ = std::string_view::npos;
@@ -111,6 +124,9 @@ class DecodedChange final : public sdk::Change {
     xid_ = timestamp_ = prefix_ = content_ = sdk::Value{};
     transactional_ = false;
     snapshot_origin_ = SnapshotOrigin::none;
+    snapshot_position_ = sdk::SnapshotPosition::none;
+    snapshot_xid_ = sdk::Value{};
+    column_details_ = {};
     retries_ = 0;
     columns_at_ = identity_at_ = std::string_view::npos;
     json_writer_ = nullptr;
@@ -131,6 +147,9 @@ class DecodedChange final : public sdk::Change {
   sdk::Value xid_, timestamp_, prefix_, content_;
   bool transactional_ = false;
   SnapshotOrigin snapshot_origin_ = SnapshotOrigin::none;
+  sdk::SnapshotPosition snapshot_position_ = sdk::SnapshotPosition::none;
+  sdk::Value snapshot_xid_;
+  std::span<const sdk::ColumnDetails> column_details_;
   int retries_ = 0;
   mutable std::size_t columns_at_ = std::string_view::npos, identity_at_ = std::string_view::npos;  // offsets in json_
 };

@@ -70,6 +70,7 @@ class Decoder::Output final : public DecodedChange::JsonWriter {
   const std::string* transaction = nullptr;  // the decoder's, as JSON: ,"xid":..,"timestamp":..
   const Relation* relation = nullptr;
   std::vector<const std::string*> heads;  // of columns() then identity(), in order
+  std::vector<sdk::ColumnDetails> details;  // of columns(), when some of the relation's are left out
   bool with_columns = false, with_identity = false, with_pk = false;
 
   void write_json(std::string& out, std::size_t& columns_at, std::size_t& identity_at) const override {
@@ -231,6 +232,8 @@ void Decoder::on_relation(Reader& in) {
     column.head += R"(,"value":)";
     column.kind = wal2json_value_kind(described[i].type_oid);
     column.replica_identity = described[i].replica_identity;
+    if (description.not_null.size() == described.size()) column.not_null = description.not_null[i];
+    if (description.enum_labels.size() == described.size()) column.enum_labels = description.enum_labels[i];
     // wal2json lists the key's columns in the table's column order.
     column.in_primary_key =
         identity_is_primary_key ? described[i].replica_identity
@@ -250,6 +253,8 @@ void Decoder::on_relation(Reader& in) {
   Relation& stored = relations_.insert_or_assign(oid, std::move(relation)).first->second;
   for (const Column& column : stored.columns)  // views into where the names now live
     if (column.in_primary_key) stored.key_columns.push_back({column.name, column.type, {}});
+  if (description.not_null.size() == described.size())
+    for (const Column& column : stored.columns) stored.details.push_back({column.not_null, column.enum_labels});
 }
 
 const Decoder::Relation& Decoder::relation(std::uint32_t oid) const {
@@ -305,6 +310,20 @@ void Decoder::point_values(Output& output) {
     }
 }
 
+void Decoder::set_column_details(Output& output, const Relation& relation) {
+  DecodedChange& change = output.change;
+  if (relation.details.empty() || change.columns_.empty()) return;
+  if (change.columns_.size() == relation.columns.size()) {  // the usual case: every column sent
+    change.set_column_details(relation.details);
+    return;
+  }
+  output.details.clear();  // unchanged TOASTed values left out: the details of those sent
+  for (const sdk::Column& column : change.columns_)
+    for (std::size_t i = 0; i < relation.columns.size(); ++i)
+      if (relation.columns[i].name == column.name) output.details.push_back(relation.details[i]);
+  change.set_column_details(output.details);
+}
+
 void Decoder::on_change(char action, Reader& in) {
   const Relation& rel = relation(static_cast<std::uint32_t>(in.i32()));
   // What wal2json's decoder would refuse to read, had it been sent as its text.
@@ -345,6 +364,7 @@ void Decoder::on_change(char action, Reader& in) {
     }
   }
   point_values(out);
+  set_column_details(out, rel);
   out.relation = &rel;
   out.transaction = &transaction_;
   out.with_columns = action != 'D';

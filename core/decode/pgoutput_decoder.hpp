@@ -44,6 +44,9 @@ class Catalog {
     // change, the name its Type message gave.
     std::vector<std::string> type_names;
     std::vector<std::string> primary_key;  // the primary key's column names (any order); empty: none
+    // Per column, in order, as of now (the catalog's, not the change's); empty: not known.
+    std::vector<bool> not_null;               // pg_attribute.attnotnull
+    std::vector<std::string> enum_labels;     // an enum's labels, comma-separated; "" for other types
   };
   // Asked once per Relation message (so an ALTER TABLE mid-stream is seen). The primary key only
   // when `with_primary_key`: the Relation message says it itself under the default replica
@@ -87,6 +90,8 @@ class Decoder {
     Wal2JsonValue kind;
     bool replica_identity;
     bool in_primary_key;
+    bool not_null = false;
+    std::string enum_labels;
   };
   struct Relation {
     std::string schema, table;
@@ -94,6 +99,7 @@ class Decoder {
     std::string primary_key;       // ,"pk":[...]
     std::vector<Column> columns;
     std::vector<sdk::Column> key_columns;  // primary_key(): views into `columns`
+    std::vector<sdk::ColumnDetails> details;  // of each column, views into `columns`; empty: unknown
     bool decodable = true;  // false: a type name written as JSON wal2json's decoder refuses
   };
   struct Value {
@@ -120,6 +126,8 @@ class Decoder {
   void add_columns(Output& output, const Relation& relation, const std::vector<Value>& values, bool key_only,
                    std::vector<sdk::Column>& out);
   void point_values(Output& output);
+  // column_details() of the row change `output` holds, parallel to its columns().
+  void set_column_details(Output& output, const Relation& relation);
 
   Catalog& catalog_;
   std::unordered_map<std::uint32_t, Relation> relations_;

@@ -30,6 +30,7 @@ RowFormat::RowFormat(std::string_view schema, std::string_view table, const std:
     column_heads_.push_back(std::move(head));
     kinds_.push_back(wal2json_value_kind(column.type_oid));
     decoded->names.push_back(column.name);
+    decoded->enum_labels.push_back(column.enum_labels);
     decoded->decodable = read_back_json_string(type, decoded->types.emplace_back()) && decoded->decodable;
   }
   suffix_ = "]";
@@ -50,6 +51,7 @@ RowFormat::RowFormat(std::string_view schema, std::string_view table, const std:
     suffix_ += ']';
   }
   suffix_ += '}';
+  for (std::size_t i = 0; i < columns.size(); ++i) decoded->details.push_back({columns[i].not_null, decoded->enum_labels[i]});
   decoded_ = std::move(decoded);
 }
 
@@ -93,6 +95,7 @@ void RowFormat::decode(std::string_view json, std::span<const sdk::Column> colum
                        DecodedChange& change) const {
   change.assign_row(sdk::Action::Read, decoded_->schema, decoded_->table, columns, decoded_->primary_key, json, prefix_.size() - 1,
                     lsn);
+  change.set_column_details(decoded_->details);
 }
 
 }  // namespace popyka::decode

@@ -17,6 +17,8 @@ struct SnapshotColumn {
   std::string type;  // format_type(atttypid, atttypmod)
   std::uint32_t type_oid;
   bool in_pk;
+  bool not_null = false;    // pg_attribute.attnotnull
+  std::string enum_labels = {};  // an enum's labels in their order, comma-separated; "" for other types
 };
 
 // One table's R message, formatted as wal2json 2.5 formats an insert:
@@ -41,8 +43,8 @@ class RowFormat {
   // message), their values views into `text` (what the messages were appended to).
   void append_columns(std::string_view text, std::span<const ValueSpan> values, std::vector<sdk::Column>& out) const;
   // Makes `change` the message `json` (one of this format's, at `lsn`) decoded, with the columns
-  // append_columns() gave for it: what decoding `json` gives, without parsing it. Views into
-  // `json`, `columns` and this format.
+  // append_columns() gave for it: what decoding `json` gives, without parsing it, and the
+  // columns' details. Views into `json`, `columns` and this format.
   void decode(std::string_view json, std::span<const sdk::Column> columns, sdk::Lsn lsn, DecodedChange& change) const;
 
  private:
@@ -52,6 +54,8 @@ class RowFormat {
     std::string schema, table;
     std::vector<std::string> names, types;
     std::vector<sdk::Column> primary_key;
+    std::vector<std::string> enum_labels;
+    std::vector<sdk::ColumnDetails> details;  // views into enum_labels
     bool decodable = true;
   };
 

@@ -42,6 +42,16 @@ class ReferenceChange final : public sdk::Change {
   std::string_view json() const noexcept override { return {}; }
 };
 
+// Added after 1.0 (a new interface the host's Change also implements): its slots are recorded
+// the same way.
+class ReferenceChangeDetails final : public sdk::ChangeDetails {
+ public:
+  std::span<const sdk::ColumnDetails> column_details() const noexcept override { return {}; }
+  sdk::SnapshotOrigin snapshot_origin() const noexcept override { return sdk::SnapshotOrigin::none; }
+  sdk::SnapshotPosition snapshot_position() const noexcept override { return sdk::SnapshotPosition::none; }
+  sdk::Value snapshot_xid() const noexcept override { return {}; }
+};
+
 class ReferenceHost final : public sdk::Host {
  public:
   void log(sdk::LogLevel, std::string_view) noexcept override {}
@@ -68,6 +78,14 @@ extern "C" __attribute__((visibility("default"))) void popyka_abi_reference(
 extern "C" __attribute__((visibility("default"))) sdk::Change* popyka_abi_reference_change() {
   static ReferenceChange change;
   return &change;
+}
+// The types added after 1.0, in a function of their own (1.0's above keeps its signature).
+extern "C" __attribute__((visibility("default"))) void popyka_abi_reference_details(const sdk::ColumnDetails*,
+                                                                                    sdk::SnapshotOrigin*,
+                                                                                    sdk::SnapshotPosition*) {}
+extern "C" __attribute__((visibility("default"))) sdk::ChangeDetails* popyka_abi_reference_change_details() {
+  static ReferenceChangeDetails details;
+  return &details;
 }
 extern "C" __attribute__((visibility("default"))) sdk::Host* popyka_abi_reference_host() {
   static ReferenceHost host;

@@ -36,6 +36,12 @@ class FakeCatalog final : public Catalog {
       description.type_names.push_back(name);
     }
     if (with_primary_key) description.primary_key = primary_keys[relation_oid];
+    if (details.contains(relation_oid)) {
+      for (const auto& [not_null, labels] : details[relation_oid]) {
+        description.not_null.push_back(not_null);
+        description.enum_labels.push_back(labels);
+      }
+    }
     return description;
   }
   std::int32_t utc_offset(std::int64_t unix_seconds) override {
@@ -46,6 +52,7 @@ class FakeCatalog final : public Catalog {
 
   std::map<std::uint32_t, std::vector<std::string>> primary_keys;  // as of now
   std::set<std::uint32_t> dropped_types;
+  std::map<std::uint32_t, std::vector<std::pair<bool, std::string>>> details;  // NOT NULL, enum labels per column
   bool asked_primary_key = false;
   std::int32_t offset = 0;
   int describes = 0, offset_queries = 0;
@@ -338,4 +345,34 @@ TEST_CASE("pgoutput: a row of a type whose name wal2json writes as unreadable JS
                     Catch::Contains("relation public.odd") && Catch::Contains("rename the type"));
   // A truncate names no types: fine.
   CHECK(decode(decoder, Message('T').i32(1).u8(0).i32(8)).size() == 1);
+}
+
+TEST_CASE("pgoutput: a row change's column details are the catalog's, for the columns it has") {
+  FakeCatalog catalog;
+  catalog.primary_keys[16400] = {"id"};
+  catalog.details[16400] = {{true, ""}, {true, ""}, {false, ""}, {false, "f,t"}};
+  Decoder decoder(catalog);
+  decode(decoder, Message('B').i64(0x1000).i64(commit_us).i32(732));
+  decode(decoder, relation_t());
+  auto changes = decode_raw(decoder, Message('I').i32(16400).u8('N').i16(4).text("1").text("a").null().text("f").bytes());
+  REQUIRE(changes.size() == 1);
+  const auto every = changes[0]->column_details();
+  REQUIRE(every.size() == 4);
+  CHECK(every[1].not_null);
+  CHECK_FALSE(every[2].not_null);
+  CHECK(every[3].enum_labels == "f,t");
+  CHECK(changes[0]->snapshot_origin() == popyka::sdk::SnapshotOrigin::none);
+  // An unchanged TOASTed value is left out of columns(), and so of column_details().
+  changes = decode_raw(decoder, Message('U').i32(16400).u8('N').i16(4).text("1").unchanged().null().text("t").bytes());
+  const auto some = changes[0]->column_details();
+  REQUIRE(changes[0]->columns().size() == 3);
+  REQUIRE(some.size() == 3);
+  CHECK(some[0].not_null);
+  CHECK_FALSE(some[1].not_null);
+  CHECK(some[2].enum_labels == "f,t");
+  // A catalog that does not say: no details.
+  catalog.details.clear();
+  decode(decoder, relation_t());
+  changes = decode_raw(decoder, Message('I').i32(16400).u8('N').i16(4).text("2").text("b").null().text("f").bytes());
+  CHECK(changes[0]->column_details().empty());
 }

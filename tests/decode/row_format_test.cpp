@@ -166,6 +166,26 @@ TEST_CASE("an R message handed on decoded gives what the decoder makes of its te
   CHECK_FALSE(odd_type.decodable());
 }
 
+TEST_CASE("an R row handed on decoded carries its columns' NOT NULL and enum labels, an initial snapshot's origin") {
+  const std::vector<SnapshotColumn> columns = {{"id", "bigint", 20, true, true, ""}, {"mood", "\"Mood\"", 16385, false, false, "sad,ok"}};
+  const RowFormat format("public", "t", columns, true);
+  std::string text, scratch;
+  std::vector<ValueSpan> values;
+  format.append(text, "1\tok", scratch, values);
+  std::vector<popyka::sdk::Column> decoded;
+  format.append_columns(text, values, decoded);
+  popyka::decode::DecodedChange message;
+  format.decode(text, decoded, 5, message);
+  const auto details = message.column_details();
+  REQUIRE(details.size() == 2);
+  CHECK(details[0].not_null);
+  CHECK(details[0].enum_labels.empty());
+  CHECK_FALSE(details[1].not_null);
+  CHECK(details[1].enum_labels == "sad,ok");
+  CHECK(message.snapshot_origin() == popyka::sdk::SnapshotOrigin::initial);
+  CHECK(popyka::sdk::details_of(message) == &message);
+}
+
 TEST_CASE("R type names are written as wal2json writes format_type()") {
   CHECK(type("character varying(10)") == "\"character varying(10)\"");
   CHECK(type("\"MyEnum\"") == "\"MyEnum\"");

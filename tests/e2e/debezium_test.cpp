@@ -73,13 +73,17 @@ TEST_CASE("format: debezium end to end: snapshot rows, insert, update, delete an
       CHECK(json_at(got[i].value, "/source/name") == R"("dbserver1")");
       CHECK(json_at(got[i].value, "/source/db") == R"("postgres")");
       CHECK(json_at(got[i].value, "/source/table") == R"("dbz_items")");
-      CHECK(json_at(got[i].value, "/source/snapshot") == (i == 0 ? R"("first")" : i < 2 ? R"("true")" : R"("false")"));
+      // Two snapshot rows: the first and the last.
+      CHECK(json_at(got[i].value, "/source/snapshot") == (i == 0 ? R"("first")" : i < 2 ? R"("last")" : R"("false")"));
     }
   }
   // Values typed as Debezium maps them: numeric(10,2) as base64 of the unscaled value (1250,
   // -1), timestamptz as ISO-8601 in UTC.
   CHECK(json_at(got[0].value, "/after") == R"({"id":1,"name":"one","price":"BOI=","created":"2024-05-01T10:00:00.123456Z"})");
   CHECK(json_at(got[1].value, "/after") == R"({"id":2,"name":"two","price":null,"created":null})");
+  // Snapshot rows: the snapshot transaction's id, the same for both.
+  CHECK(json_at(got[0].value, "/source/txId") != "null");
+  CHECK(json_at(got[0].value, "/source/txId") == json_at(got[1].value, "/source/txId"));
   CHECK(json_at(got[2].value, "/before") == "null");
   CHECK(json_at(got[2].value, "/after") == R"({"id":3,"name":"three","price":"/w==","created":"2024-05-01T10:00:00.000000Z"})");
   CHECK(json_at(got[3].value, "/after/name") == R"("uno")");
@@ -116,4 +120,62 @@ TEST_CASE("format: debezium end to end with schemas: true: JsonConverter's schem
   CHECK(json_at(got[4].value, "/payload/op") == R"("d")");
   CHECK(got[5].null_value);
   CHECK(json_at(*got[5].key, "/payload") == R"({"id":2})");
+}
+
+TEST_CASE("format: debezium end to end with pgoutput and schemas: true: NOT NULL columns required, enums with their "
+          "labels, snapshot rows first, true, last with the snapshot's txId") {
+  auto& cluster = PostgresCluster::shared();
+  // dbz_snap is snapshotted, dbz_stream only streamed: each path's details (the snapshot's plan,
+  // pgoutput's catalog) make its schemas.
+  cluster.exec("CREATE TYPE dbz_mood AS ENUM ('sad', 'ok', 'happy');"
+               "CREATE TABLE dbz_snap(id int PRIMARY KEY, name text NOT NULL, mood dbz_mood, note text);"
+               "CREATE TABLE dbz_stream(id int PRIMARY KEY, name text NOT NULL, mood dbz_mood NOT NULL, note text);"
+               "INSERT INTO dbz_snap VALUES (1, 'a', 'happy', NULL), (2, 'b', NULL, 'x'), (3, 'c', 'sad', NULL);"
+               "CREATE PUBLICATION dbz_details FOR TABLE dbz_snap, dbz_stream");
+  MockKafkaProcess kafka({"--topic", "dbserver1.public.dbz_snap:1", "--topic", "dbserver1.public.dbz_stream:1"});
+  TempDir dir;
+  const auto config = dir.write(
+      "popyka.yaml", database_yaml("e2e_dbz_details", "pgoutput") +
+                         "  publication: dbz_details\n"
+                         "  snapshot: initial\n"
+                         "  snapshot_tables: [public.dbz_snap]\n"
+                         "filters: []\n"
+                         "processors:\n" +
+                         kafka_processor_yaml("dbserver1.{schema}.{table}") +
+                         "      format: debezium\n"
+                         "      topic_prefix: dbserver1\n"
+                         "      database_name: postgres\n"
+                         "      schemas: true\n");
+  HostProcess host(dir / "popyka.log", host_env(config, cluster, kafka.bootstrap_servers()));
+  const bool streaming = host.wait_for_log("streaming replication slot", 40s);
+  INFO(host.log());
+  REQUIRE(streaming);
+  cluster.exec("INSERT INTO dbz_stream VALUES (1, 'd', 'ok', NULL)");
+  const Lsn end = parse_lsn(cluster.query_value("SELECT pg_current_wal_lsn()::text").value());
+  REQUIRE(wait_confirmed(cluster, "e2e_dbz_details", end, 30s));
+  host.signal(SIGTERM);
+  CHECK(host.wait_exit(10s) == 0);
+
+  const std::vector<Record> snap = consume(kafka.bootstrap_servers(), "dbserver1.public.dbz_snap", 3);
+  REQUIRE(snap.size() == 3);
+  const char* markers[] = {R"("first")", R"("true")", R"("last")"};
+  for (std::size_t i = 0; i < snap.size(); ++i) {
+    INFO("snapshot row " << i << ": " << snap[i].value);
+    CHECK(json_at(snap[i].value, "/payload/source/snapshot") == markers[i]);
+    CHECK(json_at(snap[i].value, "/payload/source/txId") != "null");
+    CHECK(json_at(snap[i].value, "/schema/fields/1/fields/1") == R"({"type":"string","optional":false,"field":"name"})");
+    CHECK(json_at(snap[i].value, "/schema/fields/1/fields/2") ==
+          R"({"type":"string","optional":true,"name":"io.debezium.data.Enum","version":1,"parameters":{"allowed":"sad,ok,happy"},"field":"mood"})");
+    CHECK(json_at(snap[i].value, "/schema/fields/1/fields/3") == R"({"type":"string","optional":true,"field":"note"})");
+  }
+  CHECK(json_at(snap[0].value, "/payload/after/mood") == R"("happy")");
+
+  const std::vector<Record> stream = consume(kafka.bootstrap_servers(), "dbserver1.public.dbz_stream", 1);
+  REQUIRE(stream.size() == 1);
+  INFO(stream[0].value);
+  CHECK(json_at(stream[0].value, "/payload/op") == R"("c")");
+  CHECK(json_at(stream[0].value, "/schema/fields/1/fields/1") == R"({"type":"string","optional":false,"field":"name"})");
+  CHECK(json_at(stream[0].value, "/schema/fields/1/fields/2") ==
+        R"({"type":"string","optional":false,"name":"io.debezium.data.Enum","version":1,"parameters":{"allowed":"sad,ok,happy"},"field":"mood"})");
+  CHECK(json_at(stream[0].value, "/schema/fields/1/fields/3") == R"({"type":"string","optional":true,"field":"note"})");
 }

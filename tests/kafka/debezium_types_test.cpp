@@ -10,12 +10,15 @@
 //   UPDATE t SET t = 'changed'; DELETE FROM t; SELECT pg_logical_emit_message(true, 'foo', 'bar');
 #include <catch2/catch.hpp>
 
+#include <tuple>
+
 #include <popyka/sdk/version.hpp>
 
 #include "debezium_fixture.hpp"
 
 using namespace popyka::test;
 namespace dbz = popyka::kafka::debezium;
+namespace sdk = popyka::sdk;
 
 namespace {
 
@@ -271,6 +274,68 @@ TEST_CASE("debezium: snapshot rows are op r, source.snapshot first for the first
   }
   const auto insert = change_from_wal2json(kInsert, 22923816);
   CHECK(Json(writer.write(*insert)[0].value).at("/source/snapshot") == R"("false")");
+}
+
+TEST_CASE("debezium: with the host's details, snapshot rows are first, true, last, first and last in data collection, "
+          "incremental, with the snapshot's txId",
+          "[debezium][envelope]") {
+  // RelationalSnapshotChangeEventSource.setSnapshotMarker: `last` for the snapshot's last row
+  // (over `first` for a one-row snapshot); SnapshotRecord.INCREMENTAL for an incremental
+  // snapshot's rows. PostgresOffsetContext: the snapshot transaction's txid_current() as txId.
+  using P = sdk::SnapshotPosition;
+  dbz::EventWriter writer(debezium_settings(), &fixed_now_ns);
+  const std::tuple<sdk::SnapshotOrigin, P, const char*> rows[] = {
+      {sdk::SnapshotOrigin::initial, P::first, "first"},        {sdk::SnapshotOrigin::initial, P::middle, "true"},
+      {sdk::SnapshotOrigin::initial, P::last, "last"},
+      {sdk::SnapshotOrigin::initial, P::first_in_table, "first_in_data_collection"},
+      {sdk::SnapshotOrigin::initial, P::last_in_table, "last_in_data_collection"},
+      {sdk::SnapshotOrigin::incremental, P::none, "incremental"},
+      {sdk::SnapshotOrigin::incremental, P::middle, "incremental"},
+  };
+  for (const auto& [origin, position, marker] : rows) {
+    const auto row = change_from_wal2json(
+        R"({"action":"R","schema":"public","table":"s","columns":[{"name":"id","type":"integer","value":1}],)"
+        R"("pk":[{"name":"id","type":"integer"}]})",
+        22923776);
+    row->details().snapshot_origin = origin;
+    row->details().snapshot_position = position;
+    row->details().snapshot_xid = "4294967300";  // txid_current() has the epoch: wider than 32 bits
+    const Json value(writer.write(*row)[0].value);
+    CHECK(value.at("/source/snapshot") == "\"" + std::string(marker) + "\"");
+    CHECK(value.at("/source/txId") == "4294967300");
+  }
+}
+
+TEST_CASE("debezium: schemas: true, a NOT NULL column is required and an enum is io.debezium.data.Enum with its labels",
+          "[debezium][schemas]") {
+  // PostgresValueConverter: an enum column's schema is Enum.builder(its labels in their order);
+  // Column.isOptional(): a NOT NULL column is not optional.
+  auto settings = debezium_settings();
+  settings.schemas = true;
+  dbz::EventWriter writer(settings, &fixed_now_ns);
+  const auto row = change_from_wal2json(
+      R"({"action":"I","xid":7,"schema":"public","table":"e","columns":[{"name":"id","type":"integer","value":1},)"
+      R"({"name":"name","type":"text","value":"a"},{"name":"mood","type":"mood","value":"happy"},)"
+      R"({"name":"m2","type":"mood","value":null}],"pk":[{"name":"id","type":"integer"}]})");
+  row->details().column_details = {{true, {}}, {true, {}}, {true, "sad,ok,happy"}, {false, "sad,ok,happy"}};
+  const Json value(writer.write(*row)[0].value);
+  CHECK(value.at("/schema/fields/1/fields/0") == R"({"type":"int32","optional":false,"field":"id"})");
+  CHECK(value.at("/schema/fields/1/fields/1") == R"({"type":"string","optional":false,"field":"name"})");
+  CHECK(value.at("/schema/fields/1/fields/2") ==
+        minified(R"({"type":"string","optional":false,"name":"io.debezium.data.Enum","version":1,)"
+                 R"("parameters":{"allowed":"sad,ok,happy"},"field":"mood"})"));
+  CHECK(value.at("/schema/fields/1/fields/3") ==
+        minified(R"({"type":"string","optional":true,"name":"io.debezium.data.Enum","version":1,)"
+                 R"("parameters":{"allowed":"sad,ok,happy"},"field":"m2"})"));
+  CHECK(value.at("/payload/after/mood") == R"("happy")");
+
+  // A column made nullable since: the next complete row's details change the schema.
+  const auto later = change_from_wal2json(
+      R"({"action":"I","xid":8,"schema":"public","table":"e","columns":[{"name":"id","type":"integer","value":2},)"
+      R"({"name":"name","type":"text","value":null},{"name":"mood","type":"mood","value":"ok"},)"
+      R"({"name":"m2","type":"mood","value":null}],"pk":[{"name":"id","type":"integer"}]})");
+  later->details().column_details = {{true, {}}, {false, {}}, {true, "sad,ok,happy"}, {false, "sad,ok,happy"}};
+  CHECK(Json(writer.write(*later)[0].value).at("/schema/fields/1/fields/1") == R"({"type":"string","optional":true,"field":"name"})");
 }
 
 TEST_CASE("debezium: debezium_version 2.5 writes the envelope of Debezium 2.0 to 2.5, without ts_us and ts_ns",

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include <popyka/sdk/change.hpp>
+#include <popyka/sdk/change_details.hpp>
 
 namespace popyka::test {
 
@@ -14,8 +15,9 @@ struct TestColumn {
 };
 
 // A Change from explicit fields, for tests that must not depend on the host's decoder.
-// Its json() is a wal2json-v2-like rendering of those fields.
-class TestChange final : public sdk::Change {
+// Its json() is a wal2json-v2-like rendering of those fields. Its details (sdk::ChangeDetails)
+// are those of the fields, none by default.
+class TestChange final : public sdk::Change, public sdk::ChangeDetails {
  public:
   // Every member has an initializer, so designated initializers may leave any out.
   struct Fields {
@@ -31,6 +33,10 @@ class TestChange final : public sdk::Change {
     std::string prefix{};     // JSON, M only
     std::string content{};    // JSON, M only
     bool transactional = true;
+    std::vector<sdk::ColumnDetails> column_details{};  // views that must outlive the change
+    sdk::SnapshotOrigin snapshot_origin = sdk::SnapshotOrigin::none;
+    sdk::SnapshotPosition snapshot_position = sdk::SnapshotPosition::none;
+    std::string snapshot_xid{};  // JSON, empty when absent
   };
 
   explicit TestChange(Fields fields);
@@ -51,6 +57,12 @@ class TestChange final : public sdk::Change {
   sdk::Value message_content() const noexcept override { return sdk::Value(f_.content); }
   bool transactional() const noexcept override { return f_.transactional; }
   std::string_view json() const noexcept override { return json_; }
+  std::span<const sdk::ColumnDetails> column_details() const noexcept override { return f_.column_details; }
+  sdk::SnapshotOrigin snapshot_origin() const noexcept override { return f_.snapshot_origin; }
+  sdk::SnapshotPosition snapshot_position() const noexcept override { return f_.snapshot_position; }
+  sdk::Value snapshot_xid() const noexcept override { return sdk::Value(f_.snapshot_xid); }
+  // Changes the fields that do not show in json() (the details).
+  Fields& details() { return f_; }
 
  private:
   Fields f_;

@@ -25,6 +25,7 @@
 //   stops; from process(), the processor's error handlers decide.
 // - Only standard-library and SDK types cross the boundary.
 #include "popyka/sdk/change.hpp"
+#include "popyka/sdk/change_details.hpp"
 #include "popyka/sdk/component.hpp"
 #include "popyka/sdk/config.hpp"
 #include "popyka/sdk/error_handler.hpp"

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <set>
@@ -41,7 +42,12 @@ class DecodedRowsConsumer : public RecordingConsumer {
   void consume_decoded(decode::DecodedChange& change, std::size_t) override {
     {
       std::lock_guard lock(mutex_);
-      if (change.action() == sdk::Action::Read) ++decoded_rows_;
+      if (change.action() == sdk::Action::Read) {
+        ++decoded_rows_;
+        positions_.push_back(change.snapshot_position());
+        table_positions_.emplace_back(std::string(change.table()), change.snapshot_position());
+        xids_.insert(std::string(change.snapshot_xid().json()));
+      }
       if (auto difference = check_.difference(change); !difference.empty())
         differences_.push_back(difference + " in " + std::string(change.json()));
     }
@@ -56,9 +62,27 @@ class DecodedRowsConsumer : public RecordingConsumer {
     std::lock_guard lock(mutex_);
     return differences_;
   }
+  // Each R row's snapshot_position(), in the order handed on.
+  std::vector<sdk::SnapshotPosition> positions() const {
+    std::lock_guard lock(mutex_);
+    return positions_;
+  }
+  // Each R row's table and snapshot_position(), in the order handed on.
+  std::vector<std::pair<std::string, sdk::SnapshotPosition>> table_positions() const {
+    std::lock_guard lock(mutex_);
+    return table_positions_;
+  }
+  // The R rows' snapshot_xid()s ("" when absent).
+  std::set<std::string> xids() const {
+    std::lock_guard lock(mutex_);
+    return xids_;
+  }
 
  private:
   mutable std::mutex mutex_;
+  std::vector<sdk::SnapshotPosition> positions_;
+  std::vector<std::pair<std::string, sdk::SnapshotPosition>> table_positions_;
+  std::set<std::string> xids_;
   DecodedChangeCheck check_;
   std::size_t decoded_rows_ = 0;
   std::vector<std::string> differences_;
@@ -389,6 +413,28 @@ TEST_CASE("parallel readers give every row of several tables exactly once, with 
   CHECK(r_rows == expected.size() - 1);  // all but the streamed insert
   CHECK(consumer.decoded_rows() == r_rows);   // every one handed on decoded, as the decoder reads it
   CHECK(consumer.differences() == std::vector<std::string>{});
+  // The first row handed on is `first`, the last `last` (held back until every reader was done);
+  // the other table's first and last rows handed on first_in_table and last_in_table (par_empty
+  // has none), every other `middle`; all carry the one snapshot transaction's id.
+  const auto positions = consumer.positions();
+  REQUIRE(positions.size() == r_rows);
+  CHECK(positions.front() == sdk::SnapshotPosition::first);
+  CHECK(positions.back() == sdk::SnapshotPosition::last);
+  std::map<std::string, std::vector<sdk::SnapshotPosition>> marks;  // each table's positions but middle
+  for (const auto& [table, at] : consumer.table_positions())
+    if (at != sdk::SnapshotPosition::middle) marks[table].push_back(at);
+  using P = sdk::SnapshotPosition;
+  CHECK(marks.size() == 2);
+  for (const auto& [table, at] : marks) {
+    INFO(table);
+    REQUIRE(at.size() == 2);  // one first and one last each, whatever the interleaving
+    CHECK((at[0] == P::first || at[0] == P::first_in_table));
+    CHECK((at[1] == P::last || at[1] == P::last_in_table));
+  }
+  const auto xids = consumer.xids();
+  REQUIRE(xids.size() == 1);
+  CHECK(xids.begin()->find_first_not_of("0123456789") == std::string::npos);
+  CHECK_FALSE(xids.begin()->empty());
 
   // The metrics of each table, as /metrics shows them.
   const std::string text = metrics::render_prometheus(metrics::registry(), std::nullopt);

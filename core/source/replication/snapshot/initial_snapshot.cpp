@@ -49,14 +49,15 @@ class RunningGauge {
 // progress (log lines at its start and end, the registry for /metrics and the progress log).
 class SnapshotRun {
  public:
-  SnapshotRun(const InitialSnapshot& snapshot, ChangeConsumer& consumer, const SnapshotPlan& plan)
-      : snapshot_(snapshot), consumer_(consumer), plan_(plan) {
+  // `xid`: the snapshot transaction's txid_current(), each row's snapshot_xid().
+  SnapshotRun(const InitialSnapshot& snapshot, ChangeConsumer& consumer, const SnapshotPlan& plan, std::string xid)
+      : snapshot_(snapshot), consumer_(consumer), plan_(plan), xid_(std::move(xid)) {
     for (const SnapshotTablePlan& table : plan.tables) {
       metrics::SnapshotTable& entry = snapshot.registry.snapshot.table(table.name);
       entry.rows.set(0);
       entry.estimated_rows.set(table.estimated_rows < 0 ? -1 : std::llround(table.estimated_rows));
       entry.state.set(metrics::SnapshotTable::waiting);
-      tables_.push_back({&entry, 0, {}});
+      tables_.push_back({&entry, 0, {}, false});
     }
     for (const SnapshotRange& range : plan.ranges) ++tables_[range.table].ranges_left;
   }
@@ -67,10 +68,11 @@ class SnapshotRun {
       if (runtime::stop_requested()) return false;
       auto batch = readers.next(consumer_.has_pending() ? milliseconds(0) : batch_wait);
       if (batch) {
-        take(*batch);
-        readers.recycle(std::move(batch));
+        note_progress(*batch);
+        hand_on(std::move(batch), readers);
         if (consumer_.has_pending()) consumer_.poll(milliseconds(0));
       } else if (readers.finished()) {
+        if (held_) hand_on_row(*held_, held_->ends.size() - 1, true, true);
         return true;
       } else if (consumer_.has_pending()) {
         consumer_.poll(pending_poll_slice);
@@ -85,9 +87,11 @@ class SnapshotRun {
     metrics::SnapshotTable* progress;
     std::size_t ranges_left;
     Clock::time_point started;
+    bool handed = false;  // a row of it was handed on
   };
 
-  void take(const RowBatch& batch) {
+  // Each table's progress: log lines at its start and end, the registry.
+  void note_progress(const RowBatch& batch) {
     Table& table = tables_[batch.table];
     const SnapshotTablePlan& plan = plan_.tables[batch.table];
     if (table.progress->state.value() == metrics::SnapshotTable::waiting) {
@@ -95,20 +99,6 @@ class SnapshotRun {
                    estimate_text(plan.estimated_rows));
       table.progress->state.set(metrics::SnapshotTable::reading);
       table.started = Clock::now();
-    }
-    const decode::RowFormat& format = plan.format;
-    const std::span<const sdk::Column> columns = batch.columns;
-    const std::size_t width = format.column_count();
-    std::size_t begin = 0;
-    for (std::size_t row = 0; row < batch.ends.size(); ++row) {
-      const std::string_view json = std::string_view(batch.messages).substr(begin, batch.ends[row] - begin);
-      if (columns.empty()) {
-        consumer_.consume(json, snapshot_.consistent_point);
-      } else {
-        format.decode(json, columns.subspan(row * width, width), snapshot_.consistent_point, row_);
-        consumer_.consume_decoded(row_, json.size());
-      }
-      begin = batch.ends[row];
     }
     table.progress->rows.add(static_cast<std::int64_t>(batch.ends.size()));
     rows_ += batch.ends.size();
@@ -122,12 +112,65 @@ class SnapshotRun {
     }
   }
 
+  // Hands on the batch's rows but its last, which waits for the next batch, or for the end: then
+  // it is the snapshot's last row (Debezium's source.snapshot `last`), known without asking the
+  // readers anything. Gives back the batch it no longer holds.
+  void hand_on(std::unique_ptr<RowBatch> batch, SnapshotReaders& readers) {
+    if (batch->ends.empty()) {  // a range without rows: the row held may still be its table's last
+      if (held_ && held_->table == batch->table && batch->range_done && tables_[batch->table].ranges_left == 0)
+        held_ends_table_ = true;
+      readers.recycle(std::move(batch));
+      return;
+    }
+    if (held_) {
+      hand_on_row(*held_, held_->ends.size() - 1, false, held_ends_table_);
+      readers.recycle(std::move(held_));
+    }
+    for (std::size_t row = 0; row + 1 < batch->ends.size(); ++row) hand_on_row(*batch, row, false, false);
+    // Its table's last batch (the readers put a range's last row in its last batch): no row of
+    // the table comes after this one's last.
+    held_ends_table_ = batch->range_done && tables_[batch->table].ranges_left == 0;
+    held_ = std::move(batch);
+  }
+
+  // Debezium's order (RelationalSnapshotChangeEventSource.setSnapshotMarker).
+  sdk::SnapshotPosition position(bool first_in_table, bool last_in_table, bool last) const {
+    if (last) return sdk::SnapshotPosition::last;
+    if (handed_ == 0) return sdk::SnapshotPosition::first;
+    if (last_in_table) return sdk::SnapshotPosition::last_in_table;
+    if (first_in_table) return sdk::SnapshotPosition::first_in_table;
+    return sdk::SnapshotPosition::middle;
+  }
+
+  void hand_on_row(const RowBatch& batch, std::size_t row, bool last, bool last_in_table) {
+    const std::size_t begin = row == 0 ? 0 : batch.ends[row - 1];
+    const std::string_view json = std::string_view(batch.messages).substr(begin, batch.ends[row] - begin);
+    Table& table = tables_[batch.table];
+    const sdk::SnapshotPosition at = position(!table.handed, last_in_table, last);
+    table.handed = true;
+    ++handed_;
+    if (batch.columns.empty()) {  // decoded by the pipeline from its text, without the snapshot's facts
+      consumer_.consume(json, snapshot_.consistent_point);
+      return;
+    }
+    const decode::RowFormat& format = plan_.tables[batch.table].format;
+    const std::size_t width = format.column_count();
+    format.decode(json, std::span<const sdk::Column>(batch.columns).subspan(row * width, width), snapshot_.consistent_point, row_);
+    row_.set_snapshot_position(at);
+    row_.set_snapshot_xid(xid_);
+    consumer_.consume_decoded(row_, json.size());
+  }
+
   const InitialSnapshot& snapshot_;
   ChangeConsumer& consumer_;
   decode::DecodedChange row_;  // the row at hand, reused
   const SnapshotPlan& plan_;
   std::vector<Table> tables_;
   std::uint64_t rows_ = 0;
+  const std::string xid_;
+  std::unique_ptr<RowBatch> held_;  // whose last row is not handed on yet
+  bool held_ends_table_ = false;    // that row is its table's last
+  std::uint64_t handed_ = 0;        // rows handed on
 };
 
 }  // namespace
@@ -157,7 +200,9 @@ bool read_initial_snapshot(const InitialSnapshot& snapshot, ChangeConsumer& cons
   spdlog::info("initial snapshot: {} table(s) to read at {}, in {} range(s) on {} connection(s)", plan.tables.size(),
                sdk::format_lsn(snapshot.consistent_point), plan.ranges.size(), readers);
 
-  SnapshotRun run(snapshot, consumer, plan);
+  // Debezium's snapshot rows carry their transaction's id (txid_current(), as its snapshot asks).
+  std::string xid(connections.front()->connection().execute("SELECT txid_current()").value(0, 0));
+  SnapshotRun run(snapshot, consumer, plan, std::move(xid));
   {
     SnapshotReaders reading(plan, std::move(connections));
     if (!run.run(reading)) return false;

@@ -34,7 +34,9 @@ struct InitialSnapshot {
 // readers format each row into a wal2json-shaped message
 // {"action":"R","schema":..,"table":..,"columns":[..],"pk":[..]} (row_format) and the calling
 // thread hands them to `consumer` at `consistent_point` (snapshot_readers: bounded memory).
-// Every row once. Logs each table's start and end; progress in the metrics registry (the
+// Every row once, each with its sdk::ChangeDetails: the columns' NOT NULL and enum labels, its
+// place in the snapshot (first, middle, last: the last batch's last row waits for the readers'
+// end) and the snapshot transaction's txid_current(). Logs each table's start and end; progress in the metrics registry (the
 // progress log and /metrics read it). Returns true when every table was read, false when a stop
 // was requested. Throws ConnectionLost, ReplicationError (a listed table missing, a table that
 // cannot be read), what the consumer throws.

@@ -69,14 +69,15 @@ std::vector<decode::SnapshotColumn> columns_of(ReplicationConnection& connection
   auto result = connection.execute(fmt::format(
       "SELECT a.attname, quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), a.atttypid, "
       "EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisprimary "
-      "AND a.attnum = ANY (i.indkey)) "
+      "AND a.attnum = ANY (i.indkey)), a.attnotnull, "
+      "coalesce((SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = a.atttypid), '') "
       "FROM pg_attribute a WHERE a.attrelid = {} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
       table.oid));
   std::vector<decode::SnapshotColumn> columns;
   for (int row = 0; row < result.rows(); ++row) {
     columns.push_back({std::string(result.value(row, 0)), std::string(result.value(row, 2)),
                        static_cast<std::uint32_t>(std::stoul(std::string(result.value(row, 3)))),
-                       result.value(row, 4) == "t"});
+                       result.value(row, 4) == "t", result.value(row, 5) == "t", std::string(result.value(row, 6))});
     select_list += (select_list.empty() ? "" : ", ") + std::string(result.value(row, 1));
   }
   return columns;

@@ -120,11 +120,12 @@ void SnapshotReaders::read_range(SnapshotConnection& connection, const SnapshotR
   };
   try {
     connection.copy_out(plan_.copy_command(range), [&](std::string_view row) {
+      // A full batch goes when the next row comes: a range's last batch then holds its last
+      // row (where the pipeline thread sees a table's last row).
+      if (batch->messages.size() >= batch_bytes && !(open = push(false))) return false;
       table.format.append(batch->messages, row, scratch, values);
       batch->ends.push_back(batch->messages.size());
-      if (batch->messages.size() < batch_bytes) return true;
-      open = push(false);
-      return open;
+      return true;
     });
   } catch (const ServerError& e) {
     throw ReplicationError(fmt::format("initial snapshot: cannot read table {}: {}", table.name, e.what()));

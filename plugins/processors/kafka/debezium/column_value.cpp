@@ -389,6 +389,13 @@ void ColumnValueWriter::append_unavailable(std::string& out, const PgType& type)
   }
 }
 
+void ColumnValueWriter::open_enum_schema(std::string& out, std::string_view labels, bool optional) {
+  out += optional ? R"({"type":"string","optional":true)" : R"({"type":"string","optional":false)";
+  out += R"(,"name":"io.debezium.data.Enum","version":1,"parameters":{"allowed":)";
+  sdk::append_json_string(out, labels);
+  out += '}';
+}
+
 void ColumnValueWriter::open_schema(std::string& out, const PgType& type, bool optional) const {
   const char* opt = optional ? "true" : "false";
   if (type.array) {

@@ -66,7 +66,9 @@ void append_value_schema(std::string& out, const TableShape& shape, std::span<co
     if (!first) out += ',';
     first = false;
     const bool key = std::find(key_names.begin(), key_names.end(), c.name) != key_names.end();
-    values.open_schema(out, c.type, !key);
+    const bool optional = !key && !c.not_null;
+    if (!c.enum_labels.empty() && !c.type.array) ColumnValueWriter::open_enum_schema(out, c.enum_labels, optional);
+    else values.open_schema(out, c.type, optional);
     append_field(out, c.name);
   }
   out += R"(],"optional":true,"name":)";

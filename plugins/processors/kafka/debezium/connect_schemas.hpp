@@ -18,8 +18,8 @@ void open_schema_wrapper(std::string& out, std::string_view schema);
 // `<prefix>.<schema>.<table>` (Debezium's default schema.name.adjustment.mode=none keeps names as they are).
 std::string schema_name_base(std::string_view prefix, std::string_view schema, std::string_view table);
 
-// The row struct `<base>.Value`; key columns are required, the others optional (logical
-// decoding does not say which columns are NOT NULL).
+// The row struct `<base>.Value`; key and NOT NULL columns are required, the others optional (a
+// column is NOT NULL, or an enum, when the host's sdk::ChangeDetails said so).
 void append_value_schema(std::string& out, const TableShape& shape, std::span<const std::string_view> key_names,
                          std::string_view base, const ColumnValueWriter& values);
 // io.debezium.connector.postgresql.Source, as the envelope's field `source`.

@@ -143,7 +143,12 @@ void EventWriter::write_key_change(const sdk::Change& change) {
 void EventWriter::write_row_event(const sdk::Change& change, char op, bool partial) {
   const auto columns = change.columns();
   const auto identity = change.identity();
-  TableShape& shape = shapes_.update(change.schema(), change.table(), op == 'd' ? identity : columns, !partial && op != 'd');
+  const bool complete = !partial && op != 'd';
+  // NOT NULL and enums matter to the schemas only; the host says them when it knows (details).
+  const sdk::ChangeDetails* details = settings_.schemas || op == 'r' ? sdk::details_of(change) : nullptr;
+  const std::span<const sdk::ColumnDetails> column_details =
+      settings_.schemas && complete && details != nullptr ? details->column_details() : std::span<const sdk::ColumnDetails>{};
+  TableShape& shape = shapes_.update(change.schema(), change.table(), op == 'd' ? identity : columns, complete, column_details);
   if (transactions_) enter_transaction(change);
 
   Record& record = next_record();
@@ -164,7 +169,8 @@ void EventWriter::write_row_event(const sdk::Change& change, char op, bool parti
   if (op == 'd') out += "null";
   else append_row(out, shape, columns, identity, partial ? Missing::Unavailable : Missing::Null);
   out += ",\"source\":";
-  append_source(out, change, op == 'r' ? next_snapshot_marker() : "false", now);
+  append_source(out, change, op == 'r' ? snapshot_marker(details) : "false", now,
+                op == 'r' && details != nullptr ? details->snapshot_xid() : sdk::Value{});
   out += ",\"op\":\"";
   out += op;
   out += "\",";
@@ -292,16 +298,28 @@ void EventWriter::append_micro_times(std::string& out, std::int64_t ns) const {
   append_number(out, ns);
 }
 
-std::string_view EventWriter::next_snapshot_marker() {
-  // Debezium marks the snapshot's first row `first` and its last `last`; popyka cannot tell
-  // which R row is the last (nothing says the snapshot ended until the stream's first change),
-  // so the rest are `true`.
-  if (snapshot_started_) return "true";
+std::string_view EventWriter::snapshot_marker(const sdk::ChangeDetails* details) {
+  // Debezium's markers: `first` and `last` for the snapshot's first and last rows (`last` for a
+  // one-row snapshot), `first_in_data_collection`/`last_in_data_collection` for each other
+  // table's, `true` between, `incremental` for a snapshot taken while streaming. A
+  // host without ChangeDetails does not say which row is the last: `first`, then `true`.
+  const bool first = !snapshot_started_;
   snapshot_started_ = true;
-  return "first";
+  if (details == nullptr) return first ? "first" : "true";
+  if (details->snapshot_origin() == sdk::SnapshotOrigin::incremental) return "incremental";
+  switch (details->snapshot_position()) {
+    case sdk::SnapshotPosition::first: return "first";
+    case sdk::SnapshotPosition::last: return "last";
+    case sdk::SnapshotPosition::middle: return "true";
+    case sdk::SnapshotPosition::first_in_table: return "first_in_data_collection";
+    case sdk::SnapshotPosition::last_in_table: return "last_in_data_collection";
+    case sdk::SnapshotPosition::none: break;
+  }
+  return first ? "first" : "true";
 }
 
-void EventWriter::append_source(std::string& out, const sdk::Change& change, std::string_view snapshot, std::int64_t now_ns) {
+void EventWriter::append_source(std::string& out, const sdk::Change& change, std::string_view snapshot, std::int64_t now_ns,
+                                sdk::Value snapshot_xid) {
   out += source_start_;
   const std::int64_t source_ns = commit_ns(change, now_ns);
   append_number(out, floor_div(source_ns, 1'000'000));
@@ -321,7 +339,8 @@ void EventWriter::append_source(std::string& out, const sdk::Change& change, std
   out += ",\"table\":";
   sdk::append_json_string(out, change.table());
   out += ",\"txId\":";
-  out += in_transaction(change) ? change.xid().json() : std::string_view("null");
+  if (snapshot_xid.is_number()) out += snapshot_xid.json();
+  else out += in_transaction(change) ? change.xid().json() : std::string_view("null");
   out += ",\"lsn\":";
   if (change.lsn() != 0) append_number(out, change.lsn());
   else out += "null";

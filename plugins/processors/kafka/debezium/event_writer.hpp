@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <popyka/sdk/change.hpp>
+#include <popyka/sdk/change_details.hpp>
 
 #include "column_value.hpp"
 #include "debezium_settings.hpp"
@@ -59,10 +60,12 @@ class EventWriter {
   void append_row(std::string& out, const TableShape& shape, std::span<const sdk::Column> row, std::span<const sdk::Column> fill,
                   Missing missing);
   // `snapshot`: source.snapshot (`false` outside the snapshot). `now_ns`: when the event is
-  // written (the source's time when the change has no commit time).
-  void append_source(std::string& out, const sdk::Change& change, std::string_view snapshot, std::int64_t now_ns);
-  // source.snapshot of the next snapshot row: `first` for the first, `true` after it.
-  std::string_view next_snapshot_marker();
+  // written (the source's time when the change has no commit time). `snapshot_xid`: a snapshot
+  // row's txId, when the host gives it.
+  void append_source(std::string& out, const sdk::Change& change, std::string_view snapshot, std::int64_t now_ns,
+                     sdk::Value snapshot_xid = {});
+  // source.snapshot of a snapshot row, from the host's details (null: a host without them).
+  std::string_view snapshot_marker(const sdk::ChangeDetails* details);
   // `"ts_ms":..` and, from Debezium 2.6 on, `,"ts_us":..,"ts_ns":..`: the envelope's times.
   void append_times(std::string& out, std::int64_t ns) const;
   void append_micro_times(std::string& out, std::int64_t ns) const;

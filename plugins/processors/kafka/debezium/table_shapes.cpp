@@ -15,15 +15,30 @@ const ShapeColumn* find(const std::vector<ShapeColumn>& columns, std::string_vie
 }
 
 ShapeColumn make_column(const sdk::Column& c) {
-  ShapeColumn column{std::string(c.name), std::string(c.type), parse_pg_type(c.type), {}};
+  ShapeColumn column{std::string(c.name), std::string(c.type), parse_pg_type(c.type), {}, false, {}};
   sdk::append_json_string(column.json_name, c.name);
   column.json_name += ':';
   return column;
 }
 
+// Takes a complete row's details; whether they differ from the shape's.
+bool take_details(std::vector<ShapeColumn>& columns, std::span<const sdk::ColumnDetails> details) {
+  if (details.size() != columns.size()) return false;
+  bool changed = false;
+  for (std::size_t i = 0; i < details.size(); ++i) {
+    ShapeColumn& c = columns[i];
+    if (c.not_null == details[i].not_null && c.enum_labels == details[i].enum_labels) continue;
+    c.not_null = details[i].not_null;
+    c.enum_labels = details[i].enum_labels;
+    changed = true;
+  }
+  return changed;
+}
+
 }  // namespace
 
-TableShape& TableShapes::update(std::string_view schema, std::string_view table, std::span<const sdk::Column> row, bool complete) {
+TableShape& TableShapes::update(std::string_view schema, std::string_view table, std::span<const sdk::Column> row, bool complete,
+                                std::span<const sdk::ColumnDetails> details) {
   key_.assign(schema).append(1, '.').append(table);
   auto it = shapes_.find(std::string_view(key_));
   if (it == shapes_.end()) it = shapes_.emplace(key_, TableShape{}).first;
@@ -38,6 +53,7 @@ TableShape& TableShapes::update(std::string_view schema, std::string_view table,
       for (const sdk::Column& c : row) columns.push_back(make_column(c));
       changed = true;
     }
+    changed = take_details(columns, details) || changed;
   } else {
     for (std::size_t i = 0; i < row.size(); ++i) {
       if (i < columns.size() && same(columns[i], row[i])) continue;  // the usual case: same order

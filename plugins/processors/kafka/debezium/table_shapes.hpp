@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <popyka/sdk/change.hpp>
+#include <popyka/sdk/change_details.hpp>
 
 #include "pg_type.hpp"
 
@@ -16,6 +17,8 @@ struct ShapeColumn {
   std::string type_name;  // as wal2json gives it
   PgType type;
   std::string json_name;  // `"name":`, ready to write
+  bool not_null = false;    // from the host's ChangeDetails, when it gives them
+  std::string enum_labels;  // an enum's labels, comma-separated; empty: not an enum (or not known)
 };
 
 // A table's columns as last seen in a complete row, and what is derived from them once.
@@ -34,8 +37,10 @@ struct TableShape {
 class TableShapes {
  public:
   // The shape of `schema.table` after seeing `row`: a complete row (I, R) replaces a shape it
-  // differs from; a partial one (U, D) adds the columns the shape lacks.
-  TableShape& update(std::string_view schema, std::string_view table, std::span<const sdk::Column> row, bool complete);
+  // differs from; a partial one (U, D) adds the columns the shape lacks. `details`: the row's
+  // sdk::ColumnDetails (one per column) or empty; a complete row's replace the shape's.
+  TableShape& update(std::string_view schema, std::string_view table, std::span<const sdk::Column> row, bool complete,
+                     std::span<const sdk::ColumnDetails> details = {});
 
  private:
   struct Hash {

@@ -51,33 +51,41 @@ Catalog::Description DatabaseCatalog::describe(std::uint32_t relation_oid, const
   // type dropped since has no format_type() any more: then the name its Type message gave,
   // formatted like format_type() when that name still means a type (a domain's base type), else
   // as it is, schema-qualified outside pg_catalog and public.
-  std::string oids, typmods, schemas, names;
+  std::string oids, typmods, schemas, names, column_names;
   for (const auto& column : columns) {
     const char* separator = oids.empty() ? "" : ",";
     oids += fmt::format("{}{}", separator, column.type_oid);
+    column_names += separator + connection().quote_literal(column.name);
     typmods += fmt::format("{}{}", separator, column.typmod);
     schemas += separator + (column.sent_type ? connection().quote_literal(column.sent_type->schema) : "NULL");
     names += separator + (column.sent_type ? connection().quote_literal(column.sent_type->name) : "NULL");
   }
+  // Also each column's NOT NULL and, for an enum, its labels in their order (Debezium's schemas
+  // say both), as the catalog has them now.
   std::string sql = fmt::format(
       "SELECT 0, x.o::int, coalesce((SELECT format_type(t.oid, x.m) FROM pg_type t WHERE t.oid = x.t), "
       "format_type(to_regtype(quote_ident(x.s) || '.' || quote_ident(x.n)), x.m), "
-      "CASE WHEN x.s IN ('pg_catalog', 'public') THEN '' ELSE quote_ident(x.s) || '.' END || quote_ident(x.n), '\?\?\?') "
-      "FROM unnest(ARRAY[{}]::oid[], ARRAY[{}]::int4[], ARRAY[{}]::text[], ARRAY[{}]::text[]) "
-      "WITH ORDINALITY AS x(t, m, s, n, o)",
-      oids, typmods, schemas, names);
+      "CASE WHEN x.s IN ('pg_catalog', 'public') THEN '' ELSE quote_ident(x.s) || '.' END || quote_ident(x.n), '\?\?\?'), "
+      "coalesce((SELECT a.attnotnull FROM pg_attribute a WHERE a.attrelid = {} AND a.attname = x.c), false), "
+      "coalesce((SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = x.t), '') "
+      "FROM unnest(ARRAY[{}]::oid[], ARRAY[{}]::int4[], ARRAY[{}]::text[], ARRAY[{}]::text[], ARRAY[{}]::text[]) "
+      "WITH ORDINALITY AS x(t, m, s, n, c, o)",
+      relation_oid, oids, typmods, schemas, names, column_names);
   // The catalog's primary key is today's, not the change's: only where the stream cannot say.
   if (with_primary_key) {
     sql += fmt::format(
-        " UNION ALL SELECT 1, a.attnum::int, a.attname::text FROM pg_index i JOIN pg_attribute a ON a.attrelid = "
+        " UNION ALL SELECT 1, a.attnum::int, a.attname::text, false, '' FROM pg_index i JOIN pg_attribute a ON a.attrelid = "
         "i.indrelid AND a.attnum = ANY (i.indkey) WHERE i.indrelid = {} AND i.indisprimary",
         relation_oid);
   }
   auto result = query(sql + " ORDER BY 1, 2");
   Description description;
   for (int row = 0; row < result.rows(); ++row) {
-    auto& list = result.value(row, 0) == "0" ? description.type_names : description.primary_key;
-    list.emplace_back(result.value(row, 2));
+    const bool column = result.value(row, 0) == "0";
+    (column ? description.type_names : description.primary_key).emplace_back(result.value(row, 2));
+    if (!column) continue;
+    description.not_null.push_back(result.value(row, 3) == "t");
+    description.enum_labels.emplace_back(result.value(row, 4));
   }
   return description;
 }

@@ -1,0 +1,68 @@
+#pragma once
+#include <span>
+#include <string_view>
+
+#include "popyka/sdk/change.hpp"
+#include "popyka/sdk/value.hpp"
+#include "popyka/sdk/visibility.hpp"
+
+namespace popyka::sdk {
+inline namespace v1 {
+
+// What the catalog says of a column of a table, beyond wal2json's name, type and value.
+// FROZEN once released, as Column (a new fact is a new type, see abi.hpp).
+struct ColumnDetails {
+  bool not_null = false;          // pg_attribute.attnotnull
+  std::string_view enum_labels;   // an enum's labels in pg_enum.enumsortorder, comma-separated; empty: not an enum
+};
+
+// Which snapshot read an R row.
+enum class SnapshotOrigin : unsigned char {
+  none,         // not a snapshot row (every action but R)
+  initial,      // database.snapshot: initial, before streaming
+  incremental,  // a snapshot taken while streaming
+};
+
+// Where an R row stands in its snapshot (Debezium's source.snapshot markers), the first that
+// holds in this order: last, first, last_in_table, first_in_table, middle.
+enum class SnapshotPosition : unsigned char {
+  none,            // not a snapshot row, or the host does not say
+  first,           // the snapshot's first row
+  middle,          // any other
+  last,            // the snapshot's last row (the only row of a one-row snapshot is `last`)
+  first_in_table,  // the first row of its table handed on (tables may interleave with parallel readers)
+  last_in_table,   // the last row of its table handed on
+};
+
+// Facts about a change that Change does not carry, added after SDK 1.0 as an interface of its own
+// (Change stays as 1.0 froze it). The host's changes implement it; find it with
+//
+//   if (const auto* details = sdk::details_of(change)) ...
+//
+// A host from before it hands changes without it (details_of() is null): treat every fact as
+// absent then.
+// LIFETIME and THREADING: those of the Change it came from (the same object).
+class POPYKA_SDK_VISIBLE ChangeDetails {
+ public:
+  // One entry per columns() entry, in the same order, as the catalog says now (not as of the
+  // change); empty when the host does not know: with wal2json, whose stream does not carry them,
+  // for actions without columns, and for an update whose unchanged TOASTed values the host filled
+  // in (database.unchanged_toast: from_identity).
+  virtual std::span<const ColumnDetails> column_details() const noexcept = 0;
+  virtual SnapshotOrigin snapshot_origin() const noexcept = 0;
+  virtual SnapshotPosition snapshot_position() const noexcept = 0;
+  // An R row's snapshot transaction: txid_current() in the transaction that read it (64 bits,
+  // with the epoch, as PostgreSQL's txid functions give it); absent when unknown.
+  virtual Value snapshot_xid() const noexcept = 0;
+
+ protected:
+  ~ChangeDetails() = default;
+};
+
+// The details of `change`, or null when its host does not give them.
+inline const ChangeDetails* details_of(const Change& change) noexcept {
+  return dynamic_cast<const ChangeDetails*>(&change);
+}
+
+}  // namespace v1
+}  // namespace popyka::sdk
