@@ -46,25 +46,32 @@ metrics::SnapshotTable& IncrementalSnapshot::progress(const std::string& table) 
 }
 
 void IncrementalSnapshot::request(const SnapshotRequest& request) {
+  // Each table on its own: one refused (one warning) leaves the others to read.
   std::vector<TableToRead> tables;
-  try {
-    for (const std::string& pattern : request.tables) {
+  const auto add = [&](const std::string& name) {
+    const ChunkTable& table = reader_.table(name);  // refuses a table without a primary key
+    std::string condition;
+    for (const auto& [collection, filter] : request.conditions)
+      if (names(collection, name)) condition = filter;
+    reader_.check_condition(table, condition);
+    tables.push_back({name, condition});
+  };
+  for (const std::string& pattern : request.tables) {
+    try {
       for (const std::string& name : reader_.resolve(pattern)) {
-        const ChunkTable& table = reader_.table(name);  // refuses a table without a primary key
-        std::string condition;
-        for (const auto& [collection, filter] : request.conditions)
-          if (names(collection, name)) condition = filter;
-        reader_.check_condition(table, condition);
-        tables.push_back({name, condition});
+        try {
+          add(name);
+        } catch (const SnapshotRefused& e) {
+          spdlog::warn("incremental snapshot signal {}: refused: {}", request.id, e.what());
+        }
       }
+    } catch (const SnapshotRefused& e) {
+      spdlog::warn("incremental snapshot signal {}: refused: {}", request.id, e.what());
+    } catch (const ServerError& e) {
+      spdlog::warn("incremental snapshot signal {}: cannot look {} up: {}", request.id, pattern, e.what());
     }
-  } catch (const SnapshotRefused& e) {
-    spdlog::warn("incremental snapshot signal {}: refused: {}", request.id, e.what());
-    return;
-  } catch (const ServerError& e) {
-    spdlog::warn("incremental snapshot signal {}: refused: {}", request.id, e.what());
-    return;
   }
+  if (tables.empty()) return;
   const auto queued = [&](const TableToRead& table) {
     return (running() && state_.current == table) ||
            std::find(state_.queue.begin(), state_.queue.end(), table) != state_.queue.end();
@@ -169,21 +176,20 @@ void IncrementalSnapshot::on_change(const sdk::Change& change) {
   if (window_) window_->on_change(change);
 }
 
-void IncrementalSnapshot::on_watermark(std::string_view content, sdk::Lsn lsn, ChangeConsumer& consumer) {
+bool IncrementalSnapshot::on_watermark(std::string_view content, sdk::Lsn lsn, ChangeConsumer& consumer) {
   auto watermark = parse_watermark(content);
-  if (!watermark) return;
+  if (!watermark) return false;
   if (running() && watermark->nonce == state_.nonce) {
-    if (watermark->high && watermark->chunk == state_.chunk && phase_ == Phase::awaiting_high) {
-      on_high_watermark(lsn, consumer);
-    }
-    return;
+    return watermark->high && watermark->chunk == state_.chunk && phase_ == Phase::awaiting_high &&
+           on_high_watermark(lsn, consumer);
   }
   // Another run's: the first low one with none running is where an interrupted snapshot goes on.
   if (!running() && !watermark->high && !old_nonces_.contains(watermark->nonce)) {
     resume(std::move(watermark->state));
-    return;
+    return false;
   }
   old_nonces_.insert(watermark->nonce);
+  return false;
 }
 
 void IncrementalSnapshot::resume(SnapshotState state) {
@@ -210,7 +216,7 @@ void IncrementalSnapshot::resume(SnapshotState state) {
   }
 }
 
-void IncrementalSnapshot::on_high_watermark(sdk::Lsn lsn, ChangeConsumer& consumer) {
+bool IncrementalSnapshot::on_high_watermark(sdk::Lsn lsn, ChangeConsumer& consumer) {
   const std::size_t released = window_->release(lsn, consumer);
   released_at_ = lsn;
   rows_ += released;
@@ -226,7 +232,7 @@ void IncrementalSnapshot::on_high_watermark(sdk::Lsn lsn, ChangeConsumer& consum
   phase_ = Phase::next_chunk;
   if (full && last) {
     state_.last_key = std::move(last);
-    return;
+    return released > 0;
   }
   if (full) {
     spdlog::warn("incremental snapshot {}: cannot read the primary key of {}'s rows; the rest of the table is skipped",
@@ -236,6 +242,7 @@ void IncrementalSnapshot::on_high_watermark(sdk::Lsn lsn, ChangeConsumer& consum
   spdlog::info("incremental snapshot {}: {} done, {} row(s) in {} chunk(s)", state_.snapshot_id, state_.current.table,
                state_.table_rows, state_.table_chunks);
   next_table();
+  return released > 0;
 }
 
 void IncrementalSnapshot::stop(const StopRequest& request) {

@@ -42,8 +42,9 @@ class IncrementalSnapshot {
   // Drops the named tables (all of them when none is named) from the snapshot, the current chunk too.
   void stop(const StopRequest& request);
 
-  // A popyka.watermark message's content, at `lsn`.
-  void on_watermark(std::string_view content, sdk::Lsn lsn, ChangeConsumer& consumer);
+  // A popyka.watermark message's content, at `lsn`. True when it handed rows to `consumer` (the
+  // current chunk's high watermark).
+  bool on_watermark(std::string_view content, sdk::Lsn lsn, ChangeConsumer& consumer);
   // True while a chunk waits for its high watermark: the stream's changes must go to on_change().
   bool window_open() const { return phase_ == Phase::awaiting_high; }
   void on_change(const sdk::Change& change);
@@ -65,7 +66,7 @@ class IncrementalSnapshot {
   void finish(std::string_view how);
   void read_chunk(const std::function<void()>& confirm, sdk::Lsn received);
   void resume(SnapshotState state);
-  void on_high_watermark(sdk::Lsn lsn, ChangeConsumer& consumer);
+  bool on_high_watermark(sdk::Lsn lsn, ChangeConsumer& consumer);
   metrics::SnapshotTable& progress(const std::string& table);
   std::string fresh_nonce() const;
 
