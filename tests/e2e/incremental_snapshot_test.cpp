@@ -139,7 +139,7 @@ std::size_t lines_with(const std::string& log, std::string_view a, std::string_v
 
 }  // namespace
 
-TEST_CASE("a signal-table row starts an incremental snapshot with its additional-conditions; the signal row never "
+TEST_CASE("a signal-table row starts an incremental snapshot with its additional-conditions, and the signal row never "
           "reaches Kafka") {
   auto& cluster = PostgresCluster::shared();
   const std::string orders = create_orders(cluster, "signal_table", 300);
