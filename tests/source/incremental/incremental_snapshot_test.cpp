@@ -101,7 +101,8 @@ std::map<std::string, std::string> contents(const PostgresCluster& cluster, cons
   return rows;
 }
 
-// About 1,000 inserts, updates (some of the key) and deletes a second on `table` until stopped.
+// About 1,000 inserts, updates (some of the key) and deletes a second on `table` until stopped
+// (10 rows a transaction).
 class Writer {
  public:
   Writer(const PostgresCluster& cluster, std::string table, int rows)
@@ -120,8 +121,11 @@ class Writer {
     for (int i = 0; !stop_; ++i) {
       const std::string n = std::to_string(i);
       const auto some = [&](int prime) { return std::to_string(1 + (i * prime) % rows_); };
+      // Updates spread over the table, so that some land in the chunk being read.
+      std::string spread;
+      for (int k = 0; k < 8; ++k) spread += std::string(k ? "," : "") + std::to_string(1 + (i * 37 + k * rows_ / 8) % rows_);
       std::string sql = "BEGIN;INSERT INTO " + table_ + " VALUES (" + std::to_string(rows_ + 1 + i) + ", 'new " + n + "', " + n + ");"
-                        "UPDATE " + table_ + " SET v = v || ' u', n = n + 1 WHERE id = " + some(37) + ";"
+                        "UPDATE " + table_ + " SET v = v || ' u', n = n + 1 WHERE id IN (" + spread + ");"
                         "DELETE FROM " + table_ + " WHERE id = " + some(53) + ";";
       if (i % 5 == 0) sql += "UPDATE " + table_ + " SET id = " + std::to_string(10 * rows_ + i) + " WHERE id = " + some(71) + ";";
       sql += "COMMIT";
@@ -130,7 +134,7 @@ class Writer {
       PQclear(result);
       if (!error_.empty()) return;
       ++transactions_;
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      std::this_thread::sleep_for(std::chrono::milliseconds(8));
     }
   }
 
@@ -204,7 +208,7 @@ void snapshot_under_writes(const std::string& table, int rows, int chunk) {
 }  // namespace
 
 TEST_CASE("incremental snapshot of a table under ~1,000 writes a second: the consumer ends with the table's rows") {
-  snapshot_under_writes("inc_writes", 20000, 128);
+  snapshot_under_writes("inc_writes", 30000, 1024);
 }
 
 TEST_CASE("incremental snapshot under writes, short", "[matrix]") { snapshot_under_writes("inc_short", 3000, 256); }
