@@ -13,10 +13,12 @@
 #include <vector>
 
 #include "background_stream.hpp"
+#include "log_capture.hpp"
 #include "wait_until.hpp"
 #include "decode/wal2json_decoder.hpp"
 #include "metrics/metrics_registry.hpp"
 #include "popyka/sdk/change.hpp"
+#include "source/replication/slot/replication_slot.hpp"
 
 using namespace popyka;
 using namespace popyka::test;
@@ -27,6 +29,7 @@ namespace {
 // snapshot.
 class SnapshotRowsConsumer : public RecordingConsumer {
  public:
+  explicit SnapshotRowsConsumer(bool asynchronous = false) : RecordingConsumer(asynchronous) {}
   void consume_decoded(decode::DecodedChange& change, std::size_t) override {
     if (change.action() == sdk::Action::Read) {
       std::lock_guard lock(mutex_);
@@ -152,6 +155,12 @@ std::string signal_sql(const std::string& table) {
          "\"], \"type\": \"incremental\"}')";
 }
 
+// A Debezium-shaped signal as a popyka.signal message.
+std::string signal_sql(const std::string& id, const std::string& type, const std::string& data) {
+  return "SELECT pg_logical_emit_message(false, 'popyka.signal', '{\"id\": \"" + id + "\", \"type\": \"" + type +
+         "\", \"data\": " + data + "}')";
+}
+
 bool table_done(const std::string& table) {
   return metrics::registry().incremental_snapshot.table(table).state.value() == metrics::SnapshotTable::done;
 }
@@ -238,4 +247,94 @@ TEST_CASE("incremental snapshot: a dropped connection resumes at the last chunk,
   CHECK(applied.r_rows <= applied.r_keys.size() + chunk);  // one chunk read twice at most
   CHECK(applied.rows == contents(cluster, table));
   CHECK(metrics::registry().reconnects.value() >= 1);
+}
+
+TEST_CASE("incremental snapshot: a table without a primary key, an unknown table and a malformed condition are refused by name, the rest is read") {
+  auto& cluster = PostgresCluster::shared();
+  create_table(cluster, "inc_ok", 50);
+  cluster.exec("CREATE TABLE inc_nopk(id int, v text); INSERT INTO inc_nopk VALUES (1, 'a')");
+  create_table(cluster, "inc_filtered", 10);
+  LogCapture log;
+  auto spec = database_spec(cluster, "inc_refusals_slot");
+  SnapshotRowsConsumer consumer;
+  BackgroundStream stream(spec, consumer);
+  REQUIRE(wait_until_streaming(cluster, spec.slot_name));
+  cluster.exec(signal_sql("sig-filter", "execute-snapshot",
+                          R"({"data-collections": ["public.inc_filtered"], "type": "incremental", )"
+                          R"("additional-conditions": [{"data-collection": "public.inc_filtered", "filter": "no_such_column = 1"}]})"));
+  cluster.exec(signal_sql("sig-refuse", "execute-snapshot",
+                          R"({"data-collections": ["public.inc_nopk", "public.nothing_here", "public.inc_ok"], "type": "incremental"})"));
+  REQUIRE(wait_until([&] { return table_done("public.inc_ok"); }));
+  cluster.exec(end_of_stream_sql);
+  REQUIRE(stream.wait() == BackgroundStream::Ending::end_of_stream_message);
+  CHECK(log.count("signal sig-refuse: refused: table public.inc_nopk has no primary key") == 1);
+  CHECK(log.contains("add a primary key"));
+  CHECK(log.count("signal sig-refuse: refused: no table public.nothing_here") == 1);
+  CHECK(log.count("signal sig-filter: refused: the condition for public.inc_filtered is not valid") == 1);
+  CHECK(log.contains("no_such_column"));
+  CHECK(apply_changes(consumer.received(), "inc_ok").r_rows == 50);
+  CHECK(apply_changes(consumer.received(), "inc_filtered").r_rows == 0);
+  CHECK(apply_changes(consumer.received(), "inc_nopk").r_rows == 0);
+}
+
+TEST_CASE("incremental snapshot: a condition limits the rows, a regular expression names tables") {
+  auto& cluster = PostgresCluster::shared();
+  create_table(cluster, "inc_re_a", 40);
+  create_table(cluster, "inc_re_b", 30);
+  auto spec = database_spec(cluster, "inc_regex_slot");
+  spec.snapshot_chunk_size = 16;
+  SnapshotRowsConsumer consumer;
+  BackgroundStream stream(spec, consumer);
+  REQUIRE(wait_until_streaming(cluster, spec.slot_name));
+  cluster.exec(signal_sql("sig-re", "execute-snapshot",
+                          R"({"data-collections": ["public\\.inc_re_.*"], "type": "incremental", )"
+                          R"("additional-conditions": [{"data-collection": "public.inc_re_a", "filter": "n % 2 = 0"}]})"));
+  REQUIRE(wait_until([&] { return table_done("public.inc_re_a") && table_done("public.inc_re_b"); }));
+  cluster.exec(end_of_stream_sql);
+  REQUIRE(stream.wait() == BackgroundStream::Ending::end_of_stream_message);
+  CHECK(apply_changes(consumer.received(), "inc_re_a").r_rows == 20);
+  CHECK(apply_changes(consumer.received(), "inc_re_b").r_rows == 30);
+  CHECK(metrics::registry().incremental_snapshot.table("public.inc_re_b").chunks.value() == 2);
+}
+
+TEST_CASE("incremental snapshot: stop-snapshot drops the table, no further chunk is read") {
+  auto& cluster = PostgresCluster::shared();
+  constexpr int rows = 2000;
+  create_table(cluster, "inc_stop", rows);
+  LogCapture log;
+  auto spec = database_spec(cluster, "inc_stop_slot");
+  spec.snapshot_chunk_size = 50;
+  SnapshotRowsConsumer consumer(/*asynchronous=*/true);  // slow deliveries: the stop comes mid-snapshot
+  BackgroundStream stream(spec, consumer);
+  REQUIRE(wait_until_streaming(cluster, spec.slot_name));
+  cluster.exec(signal_sql("public.inc_stop"));
+  auto& progress = metrics::registry().incremental_snapshot.table("public.inc_stop");
+  REQUIRE(wait_until([&] { return progress.rows.value() >= 100; }));
+  cluster.exec(signal_sql("sig-stop", "stop-snapshot", R"({"data-collections": ["public.inc_stop"], "type": "incremental"})"));
+  REQUIRE(wait_until([&] { return metrics::registry().incremental_snapshot.running.value() == 0; }));
+  cluster.exec(end_of_stream_sql);
+  REQUIRE(stream.wait() == BackgroundStream::Ending::end_of_stream_message);
+  CHECK(log.contains("stop signal sig-stop"));
+  const auto read = apply_changes(consumer.received(), "inc_stop").r_rows;
+  CHECK(read >= 100);
+  CHECK(read < rows / 2);
+}
+
+TEST_CASE("database.snapshot: incremental reads the tables beside the stream once popyka-host creates the slot") {
+  auto& cluster = PostgresCluster::shared();
+  create_table(cluster, "inc_auto", 700);
+  auto spec = database_spec(cluster, "inc_auto_slot");
+  spec.snapshot = config::DatabaseSpec::Snapshot::incremental;
+  spec.snapshot_tables = {"public.inc_auto"};
+  spec.snapshot_chunk_size = 256;
+  SnapshotRowsConsumer consumer;
+  BackgroundStream stream(spec, consumer);
+  REQUIRE(wait_until([&] { return table_done("public.inc_auto"); }));
+  cluster.exec(end_of_stream_sql);
+  REQUIRE(stream.wait() == BackgroundStream::Ending::end_of_stream_message);
+  const Applied applied = apply_changes(consumer.received(), "inc_auto");
+  CHECK(applied.r_rows == 700);
+  CHECK(applied.rows == contents(cluster, "inc_auto"));
+  CHECK(cluster.query_value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" +
+                            source::replication::ReplicationSlot::snapshot_marker_name("inc_auto_slot") + "'") == "0");
 }

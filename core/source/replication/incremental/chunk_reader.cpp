@@ -36,6 +36,8 @@ ReplicationConnection& ChunkReader::connection() {
     connection->execute(fmt::format("SELECT set_config({}, {}, false)", connection->quote_literal(name),
                                     connection->quote_literal(value)));
   }
+  // The watermarks' commit flushes (write_watermark()), whatever the server's default.
+  connection->execute("SET synchronous_commit = on");
   connection_ = std::move(connection);
   return *connection_;
 }
@@ -132,7 +134,8 @@ void ChunkReader::write_watermark(const std::string& content) {
     // Flushed at once: the walsender sends only flushed WAL, and a non-transactional message
     // alone would wait for the WAL writer (wal_writer_delay, 200 ms by default) on every chunk.
     // PostgreSQL 17 takes a flush argument; before, an xid makes the statement's commit flush
-    // (a transaction without changes is never decoded: nothing reaches the stream).
+    // (synchronous_commit is on for this connection; a transaction without changes is never
+    // decoded: nothing reaches the stream).
     const std::string flushed = PQserverVersion(conn.native()) >= 170000 ? "pg_logical_emit_message(false, {}, {}, true)"
                                                                           : "pg_logical_emit_message(false, {}, {}), txid_current()";
     conn.execute(fmt::format(fmt::runtime("SELECT " + flushed), conn.quote_literal(watermark_prefix),
