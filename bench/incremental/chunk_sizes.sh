@@ -7,7 +7,8 @@
 #
 # A run is timed from popyka-host's start until /metrics counts every row of the table in
 # popyka_incremental_snapshot_rows_total; CPU seconds and peak RSS (VmHWM) from /proc then.
-# Environment: ROWS, CHUNKS, RUNS, POPYKA_BENCH_BUILD_DIR (build-bench), POPYKA_BENCH_NO_BUILD.
+# Environment: ROWS, CHUNKS, RUNS, POPYKA_BENCH_BUILD_DIR (build-bench), POPYKA_BENCH_NO_BUILD;
+# PROFILE=1 runs popyka-host under `perf record -g` and prints where its CPU went.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
@@ -66,8 +67,10 @@ filters: []
 processors:
   - class: popyka.builtin.processors.LogChangeProcessor
 YAML
+  local profiler=()
+  [ -n "${PROFILE:-}" ] && profiler=(perf record -q -F 999 -g -o "$work/$slot.perf" --)
   t0=$(now)
-  POPYKA_CONFIG="$work/$slot.yaml" POPYKA_PLUGIN_PATH="" POPYKA_COMPACT_DUMP=1 "$build/bin/popyka-host" 2>/dev/null &
+  POPYKA_CONFIG="$work/$slot.yaml" POPYKA_PLUGIN_PATH="" POPYKA_COMPACT_DUMP=1 "${profiler[@]}" "$build/bin/popyka-host" 2>/dev/null &
   host_pid=$!
   until [ "${rows:-0}" -ge "$ROWS" ]; do
     kill -0 "$host_pid" 2>/dev/null || { say "popyka-host ended early (config $work/$slot.yaml)"; exit 1; }
@@ -80,11 +83,18 @@ YAML
   rss=$(echo "$(awk '/^VmHWM:/ {print $2}' "/proc/$host_pid/status") / 1024" | bc -l)
   kill -TERM "$host_pid"; wait "$host_pid" || true; host_pid=""
   sql -c "select pg_drop_replication_slot('$slot')" >/dev/null
+  if [ -n "${PROFILE:-}" ]; then
+    echo "--- where popyka-host's CPU went ($slot): top symbols, self time"
+    { perf report -q -i "$work/$slot.perf" --no-children -g none --sort dso,symbol 2>/dev/null | grep -v '^$' | head -n 30; } || true
+  fi
 }
 
 for run in $(seq "$RUNS"); do
   t0=$(now); sql -c "copy t to stdout" >/dev/null; copy=$(echo "$(now) - $t0" | bc -l)
   printf 'run %d: COPY t TO STDOUT (psql, to /dev/null): %.2f s (%.0f rows/s)\n' "$run" "$copy" "$(echo "$ROWS / $copy" | bc -l)"
+  # What reading in key order costs the server alone (an index scan, as the chunks read).
+  t0=$(now); sql -c "copy (select * from t order by id) to stdout" >/dev/null; ordered=$(echo "$(now) - $t0" | bc -l)
+  printf 'run %d: COPY (SELECT * FROM t ORDER BY id) TO STDOUT: %.2f s (%.0f rows/s)\n' "$run" "$ordered" "$(echo "$ROWS / $ordered" | bc -l)"
   for chunk in $CHUNKS; do
     run_popyka "$chunk" "bench_incr_${chunk}_$run"
     printf 'run %d: incremental, chunks of %5d: %.2f s (%.0f rows/s, %.2fx COPY), %.2f CPU s, peak RSS %.0f MiB\n' \

@@ -128,7 +128,7 @@ void ChunkReader::read_chunk(const ChunkTable& table, const std::string& conditi
   window.finish_reading();
 }
 
-void ChunkReader::write_watermark(const std::string& content) {
+void ChunkReader::write_watermark(const std::string& content, bool flush) {
   ReplicationConnection& conn = connection();
   try {
     // Flushed at once: the walsender sends only flushed WAL, and a non-transactional message
@@ -136,9 +136,10 @@ void ChunkReader::write_watermark(const std::string& content) {
     // PostgreSQL 17 takes a flush argument; before, an xid makes the statement's commit flush
     // (synchronous_commit is on for this connection; a transaction without changes is never
     // decoded: nothing reaches the stream).
-    const std::string flushed = PQserverVersion(conn.native()) >= 170000 ? "pg_logical_emit_message(false, {}, {}, true)"
-                                                                          : "pg_logical_emit_message(false, {}, {}), txid_current()";
-    conn.execute(fmt::format(fmt::runtime("SELECT " + flushed), conn.quote_literal(watermark_prefix),
+    const std::string emit = !flush ? "pg_logical_emit_message(false, {}, {})"
+                             : PQserverVersion(conn.native()) >= 170000 ? "pg_logical_emit_message(false, {}, {}, true)"
+                                                                        : "pg_logical_emit_message(false, {}, {}), txid_current()";
+    conn.execute(fmt::format(fmt::runtime("SELECT " + emit), conn.quote_literal(watermark_prefix),
                              conn.quote_literal(content)));
   } catch (const ServerError& e) {
     if (e.sqlstate() == insufficient_privilege) {
