@@ -108,8 +108,10 @@ std::map<std::string, std::string> contents(const PostgresCluster& cluster, cons
 // (10 rows a transaction).
 class Writer {
  public:
-  Writer(const PostgresCluster& cluster, std::string table, int rows)
-      : table_(std::move(table)), rows_(rows), connection_(PQconnectdb(cluster.dsn().c_str())), thread_([this] { run(); }) {}
+  // `big`: every 20th transaction also updates 1,000 rows (streamed while it runs, with pgoutput's
+  // streaming and a small logical_decoding_work_mem).
+  Writer(const PostgresCluster& cluster, std::string table, int rows, bool big = false)
+      : table_(std::move(table)), rows_(rows), big_(big), connection_(PQconnectdb(cluster.dsn().c_str())), thread_([this] { run(); }) {}
   ~Writer() { stop(); }
   void stop() {
     stop_ = true;
@@ -130,6 +132,7 @@ class Writer {
       std::string sql = "BEGIN;INSERT INTO " + table_ + " VALUES (" + std::to_string(rows_ + 1 + i) + ", 'new " + n + "', " + n + ");"
                         "UPDATE " + table_ + " SET v = v || ' u', n = n + 1 WHERE id IN (" + spread + ");"
                         "DELETE FROM " + table_ + " WHERE id = " + some(53) + ";";
+      if (big_ && i % 20 == 0) sql += "UPDATE " + table_ + " SET n = n + 1 WHERE id <= 1000;";
       if (i % 5 == 0) sql += "UPDATE " + table_ + " SET id = " + std::to_string(10 * rows_ + i) + " WHERE id = " + some(71) + ";";
       sql += "COMMIT";
       PGresult* result = PQexec(connection_, sql.c_str());
@@ -143,6 +146,7 @@ class Writer {
 
   std::string table_;
   int rows_;
+  bool big_;
   PGconn* connection_;
   std::atomic<bool> stop_{false};
   std::atomic<int> transactions_{0};
@@ -173,15 +177,21 @@ void create_table(const PostgresCluster& cluster, const std::string& table, int 
 
 // Snapshots `table` (`rows` rows, chunks of `chunk`) while a writer changes it; at the end the
 // consumer's mirror of the table equals the table.
-void snapshot_under_writes(const std::string& table, int rows, int chunk) {
+// With `big_transactions` and pgoutput, big transactions are streamed while they run (pgoutput's
+// `streaming`): their changes come at their commit, some of them to keys of a chunk.
+void snapshot_under_writes(const std::string& table, int rows, int chunk, bool big_transactions = false) {
   auto& cluster = PostgresCluster::shared();
   create_table(cluster, table, rows);
   auto spec = database_spec(cluster, table + "_slot");
   spec.snapshot_chunk_size = chunk;
+  if (big_transactions && spec.output_plugin == config::DatabaseSpec::OutputPlugin::pgoutput) {
+    spec.streaming = true;
+    spec.connect_url += " options='-c logical_decoding_work_mem=64kB'";
+  }
   SnapshotRowsConsumer consumer;
   BackgroundStream stream(spec, consumer);
   REQUIRE(wait_until_streaming(cluster, spec.slot_name));
-  Writer writer(cluster, table, rows);
+  Writer writer(cluster, table, rows, big_transactions);
   REQUIRE(wait_until([&] { return writer.transactions() >= 20; }));
   cluster.exec(signal_sql("public." + table));
   REQUIRE(wait_until([&] { return table_done("public." + table); }));
@@ -221,6 +231,10 @@ TEST_CASE("incremental snapshot of a table under ~1,000 writes a second: the con
 }
 
 TEST_CASE("incremental snapshot under writes, short", "[matrix]") { snapshot_under_writes("inc_short", 3000, 256); }
+
+TEST_CASE("incremental snapshot under writes and big transactions (streamed with pgoutput)", "[matrix]") {
+  snapshot_under_writes("inc_big", 3000, 256, /*big_transactions=*/true);
+}
 
 TEST_CASE("incremental snapshot: a dropped connection resumes at the last chunk, at most one chunk read twice") {
   auto& cluster = PostgresCluster::shared();
