@@ -213,7 +213,10 @@ void ReplicationSession::request_incremental_snapshot() {
   // slot's confirmed position is before it).
   std::vector<std::string> tables = database_.snapshot_tables;
   if (tables.empty()) {
-    for (const CatalogTable& table : list_tables(connection_)) tables.push_back(table.schema + "." + table.name);
+    for (const CatalogTable& table : list_tables(connection_)) {
+      std::string name = table.schema + "." + table.name;
+      if (name != database_.signal_table) tables.push_back(std::move(name));  // signals are no data
+    }
   }
   std::string content = R"({"id":)" + sdk::json_string("snapshot-" + database_.slot_name) +
                         R"(,"type":"execute-snapshot","data":{"type":"incremental","data-collections":[)";

@@ -83,7 +83,7 @@ TEST_CASE("chunk window: rows without a streamed change go on as incremental R r
   CHECK(window.rows_left() == 0);
 }
 
-TEST_CASE("chunk window: an insert, update or delete of a key removes its row; other keys and tables stay",
+TEST_CASE("chunk window: an insert, update or delete of a key removes its row, other keys and tables stay",
           "[incremental]") {
   const auto format = orders_format();
   auto window = read_chunk(format);

@@ -29,7 +29,7 @@ TEST_CASE("watermark: a low watermark's state comes back exactly, keys as the st
   CHECK(start->state == state);
 }
 
-TEST_CASE("watermark: a high watermark names its run and chunk; other content is no watermark", "[incremental]") {
+TEST_CASE("watermark: a high watermark names its run and chunk, other content is no watermark", "[incremental]") {
   const auto high = parse_watermark(high_watermark("n1", 7));
   REQUIRE(high);
   CHECK(high->high);

@@ -51,9 +51,10 @@ class ChunkReader {
   // Throws ServerError, ConnectionLost.
   void read_chunk(const ChunkTable& table, const std::string& condition, const std::optional<std::string>& after,
                   std::size_t limit, ChunkWindow& window);
-  // Writes a watermark into the WAL: a non-transactional popyka.watermark message. Throws
-  // SnapshotRefused (a standby, a role without the right), ServerError, ConnectionLost.
-  void write_watermark(const std::string& content);
+  // Writes a watermark into the WAL: a non-transactional popyka.watermark message, flushed at once
+  // with `flush` (the high one: the low one goes out with it). Throws SnapshotRefused (a standby,
+  // a role without the right), ServerError, ConnectionLost.
+  void write_watermark(const std::string& content, bool flush);
   // Forgets the connection (after it failed): the next use opens a new one.
   void reset() { connection_.reset(); }
 

@@ -22,6 +22,15 @@ ChunkWindow::ChunkWindow(const decode::RowFormat& format, std::string schema, st
                          std::vector<std::string> key_names)
     : format_(format), schema_(std::move(schema)), table_(std::move(table)), key_names_(std::move(key_names)) {}
 
+void ChunkWindow::clear() {
+  messages_.clear();
+  ends_.clear();
+  values_.clear();
+  columns_.clear();
+  index_.clear();
+  removed_.clear();
+}
+
 void ChunkWindow::append(std::string_view copy_row) {
   format_.append(messages_, copy_row, scratch_, values_);
   ends_.push_back(messages_.size());
@@ -33,6 +42,7 @@ void ChunkWindow::finish_reading() {
   if (format_.decodable() && simdjson::validate_utf8(messages_.data(), messages_.size())) {
     format_.append_columns(messages_, values_, columns_);
   }
+  removed_.assign(ends_.size(), false);
   for (std::size_t row = 0; row < ends_.size(); ++row) {
     if (auto key = row_key(row)) index_.emplace(std::move(*key), row);
     else index_.emplace("row " + std::to_string(row), row);  // kept, never matched
@@ -64,6 +74,7 @@ void ChunkWindow::on_change(const sdk::Change& change) {
       break;
     case sdk::Action::Truncate:
       index_.clear();
+      removed_.assign(removed_.size(), true);
       break;
     default:
       break;
@@ -72,15 +83,19 @@ void ChunkWindow::on_change(const sdk::Change& change) {
 
 void ChunkWindow::remove(std::span<const sdk::Column> columns) {
   if (columns.empty()) return;
-  if (auto key = key_text(columns, key_names_)) index_.erase(*key);
+  const auto key = key_text(columns, key_names_);
+  if (!key) return;
+  if (const auto found = index_.find(*key); found != index_.end()) {
+    removed_[found->second] = true;
+    index_.erase(found);
+  }
 }
 
 std::size_t ChunkWindow::release(sdk::Lsn lsn, ChangeConsumer& consumer) {
-  std::vector<std::size_t> rows;
-  rows.reserve(index_.size());
-  for (const auto& [key, row] : index_) rows.push_back(row);
-  std::sort(rows.begin(), rows.end());  // read in key order
-  for (const std::size_t row : rows) {
+  std::size_t released = 0;
+  for (std::size_t row = 0; row < ends_.size(); ++row) {  // read in key order
+    if (removed_[row]) continue;
+    ++released;
     if (columns_.empty()) {
       consumer.consume(message(row), lsn);
       continue;
@@ -90,7 +105,8 @@ std::size_t ChunkWindow::release(sdk::Lsn lsn, ChangeConsumer& consumer) {
     consumer.consume_decoded(row_, message(row).size());
   }
   index_.clear();
-  return rows.size();
+  removed_.assign(removed_.size(), true);
+  return released;
 }
 
 std::string_view ChunkWindow::message(std::size_t row) const {

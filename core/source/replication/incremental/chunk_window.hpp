@@ -29,6 +29,9 @@ class ChunkWindow {
   // `format`: the table's (it must outlive the window); `key_names`: its primary key, in key order.
   ChunkWindow(const decode::RowFormat& format, std::string schema, std::string table, std::vector<std::string> key_names);
 
+  // Empties the window for the table's next chunk; its buffers keep their size (a chunk after
+  // another of the same size allocates nothing, and touches no fresh pages).
+  void clear();
   // Adds one `COPY ... TO STDOUT` text row, while the chunk is read (in key order).
   void append(std::string_view copy_row);
   // The chunk is read: its rows decoded and indexed by key. Open from here on.
@@ -60,6 +63,7 @@ class ChunkWindow {
   std::vector<sdk::Column> columns_;  // column_count() a row; empty when they must go through the decoder
   std::string scratch_;
   std::unordered_map<std::string, std::size_t> index_;  // key -> row, for the rows left
+  std::vector<bool> removed_;                           // by row
   decode::DecodedChange row_;
   decode::Wal2JsonDecoder decoder_;  // for rows without decoded columns
 };

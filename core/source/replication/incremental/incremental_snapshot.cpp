@@ -154,11 +154,15 @@ void IncrementalSnapshot::read_chunk(const std::function<void()>& confirm, sdk::
   confirm();
   try {
     const ChunkTable& table = reader_.table(state_.current.table);
-    reader_.write_watermark(low_watermark(state_));
-    window_.emplace(table.format, table.catalog.schema, table.catalog.name, table.key_names);
+    reader_.write_watermark(low_watermark(state_), /*flush=*/false);
+    if (!window_ || window_table_ != table.name) {
+      window_.emplace(table.format, table.catalog.schema, table.catalog.name, table.key_names);
+      window_table_ = table.name;
+    }
+    window_->clear();
     reader_.read_chunk(table, state_.current.condition, state_.last_key,
                        static_cast<std::size_t>(database_.snapshot_chunk_size), *window_);
-    reader_.write_watermark(high_watermark(state_.nonce, state_.chunk));
+    reader_.write_watermark(high_watermark(state_.nonce, state_.chunk), /*flush=*/true);
     phase_ = Phase::awaiting_high;
   } catch (const SnapshotRefused& e) {  // the server takes no watermarks: nothing else can be read either
     spdlog::warn("incremental snapshot {}: {}", state_.snapshot_id, e.what());
@@ -227,7 +231,7 @@ bool IncrementalSnapshot::on_high_watermark(sdk::Lsn lsn, ChangeConsumer& consum
   entry.chunks.set(static_cast<std::int64_t>(state_.table_chunks));
   const bool full = window_->rows_read() >= static_cast<std::size_t>(database_.snapshot_chunk_size);
   std::optional<std::string> last = window_->last_key();
-  window_.reset();
+  window_->clear();
   ++state_.chunk;
   phase_ = Phase::next_chunk;
   if (full && last) {

@@ -75,7 +75,8 @@ class IncrementalSnapshot {
   ChunkReader reader_;
   Phase phase_ = Phase::idle;
   SnapshotState state_;
-  std::optional<ChunkWindow> window_;
+  std::optional<ChunkWindow> window_;  // kept from chunk to chunk of a table (its buffers)
+  std::string window_table_;
   std::optional<sdk::Lsn> ceiling_;
   std::set<std::string> old_nonces_;  // runs never to resume from (this one's included once it ends)
   std::chrono::steady_clock::time_point next_done_check_{};
