@@ -6,6 +6,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -371,4 +372,71 @@ TEST_CASE("incremental snapshot: a row inserted into database.signal_table start
   for (const auto& message : consumer.received()) {
     if (message.json.find(R"("table":"inc_signals")") != std::string::npos) FAIL("a signal row was handed on: " << message.json);
   }
+}
+
+namespace {
+
+// RecordingConsumer's slow deliveries (one completes per poll()), keeping the LSNs of the R rows
+// not done yet.
+class PendingRowsConsumer : public SnapshotRowsConsumer {
+ public:
+  PendingRowsConsumer() : SnapshotRowsConsumer(/*asynchronous=*/true) {}
+  void consume_decoded(decode::DecodedChange& change, std::size_t bytes) override {
+    if (change.action() == sdk::Action::Read) {
+      std::lock_guard lock(mutex_);
+      pending_rows_.insert(change.lsn());
+    }
+    SnapshotRowsConsumer::consume_decoded(change, bytes);
+  }
+  void poll(std::chrono::milliseconds wait) override {
+    SnapshotRowsConsumer::poll(wait);
+    const sdk::Lsn done = checkpoint();
+    std::lock_guard lock(mutex_);
+    pending_rows_.erase(pending_rows_.begin(), pending_rows_.upper_bound(done));
+  }
+  // The lowest LSN of an R row not done yet.
+  std::optional<sdk::Lsn> lowest_pending_row() const {
+    std::lock_guard lock(mutex_);
+    if (pending_rows_.empty()) return std::nullopt;
+    return *pending_rows_.begin();
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::multiset<sdk::Lsn> pending_rows_;
+};
+
+sdk::Lsn lsn_of(const std::string& text) {
+  const auto slash = text.find('/');
+  return (std::stoull(text.substr(0, slash), nullptr, 16) << 32) | std::stoull(text.substr(slash + 1), nullptr, 16);
+}
+
+}  // namespace
+
+TEST_CASE("incremental snapshot: the slot is never confirmed past an R row that is not done", "[matrix]") {
+  auto& cluster = PostgresCluster::shared();
+  create_table(cluster, "inc_pending", 240);
+  auto spec = database_spec(cluster, "inc_pending_slot");
+  spec.snapshot_chunk_size = 80;
+  PendingRowsConsumer consumer;
+  BackgroundStream stream(spec, consumer);
+  REQUIRE(wait_until_streaming(cluster, spec.slot_name));
+  cluster.exec(signal_sql("public.inc_pending"));
+  std::size_t samples = 0, with_rows_pending = 0;
+  REQUIRE(wait_until([&] {
+    // The server's confirmed position first: an R row pending now was pending then too.
+    const sdk::Lsn confirmed = lsn_of(*cluster.query_value(
+        "SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = 'inc_pending_slot'"));
+    if (const auto pending = consumer.lowest_pending_row()) {
+      ++with_rows_pending;
+      if (confirmed >= *pending) FAIL("confirmed " << sdk::format_lsn(confirmed) << ", an R row at " << sdk::format_lsn(*pending) << " not done");
+    }
+    ++samples;
+    return table_done("public.inc_pending");
+  }));
+  cluster.exec(end_of_stream_sql);
+  REQUIRE(stream.wait() == BackgroundStream::Ending::end_of_stream_message);
+  INFO("samples: " << samples);
+  CHECK(with_rows_pending > 0);
+  CHECK(apply_changes(consumer.received(), "inc_pending").r_rows == 240);
 }
