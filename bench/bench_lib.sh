@@ -34,6 +34,40 @@ start_postgres() {
 psql_admin() { "$pgbin/psql" -X -h 127.0.0.1 -p "$port" -U postgres -v ON_ERROR_STOP=1 -Atq "$@"; }
 sql() { psql_admin -d bench "$@"; }
 
+# Table $1 of $2 rows, the benchmarks' 10 columns (bigint, text, numeric, int, boolean,
+# timestamptz, text, varchar, float8, uuid), VACUUM ANALYZEd and read once untimed (in shared
+# buffers for every run alike).
+load_wide_table() {
+  say "loading $2 rows into $1"
+  sql <<SQL
+create table $1(
+  id bigint primary key, name text, amount numeric(12,2), quantity int, paid boolean,
+  created_at timestamptz, note text, status varchar(20), score float8, ref uuid);
+insert into $1 select g, 'customer ' || g, (g % 100000) / 100.0, 1 + g % 20, g % 2 = 0,
+  timestamptz '2026-01-01 00:00:00+00' + g * interval '1 second',
+  case when g % 3 = 0 then 'customer asked for delivery after 5 pm, call first' else 'standard' end,
+  (array['new', 'paid', 'shipped', 'returned'])[1 + g % 4], g / 7.0, gen_random_uuid()
+from generate_series(1, $2) g;
+vacuum analyze $1;
+SQL
+  sql -c "copy $1 to stdout" >/dev/null
+  say "table size: $(sql -c "select pg_size_pretty(pg_relation_size('$1'))")"
+}
+
+# Seconds `COPY $1 TO STDOUT` takes through psql, its output to /dev/null (PostgreSQL's own
+# rate: the reference of the snapshot benchmarks). Sets elapsed.
+time_copy() {
+  local t0
+  t0=$(now)
+  sql -c "copy $1 to stdout" >/dev/null
+  elapsed=$(echo "$(now) - $t0" | bc -l)
+}
+
+# A TCP port free on 127.0.0.1 a moment ago (for POPYKA_METRICS_LISTEN).
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# Peak RSS (VmHWM) of process $1, MiB.
+peak_rss_mib() { echo "$(awk '/^VmHWM:/ {print $2}' "/proc/$1/status") / 1024" | bc -l; }
+
 # A fresh popyka-mock-kafka with topic `popyka` of $2 partitions, its files named after $1. Sets
 # kafka_pid and bootstrap.
 start_mock_kafka() {

@@ -57,26 +57,10 @@ trap cleanup EXIT INT TERM
 
 start_postgres
 
-say "loading $ROWS rows"
-sql <<SQL
-create table t(
-  id bigint primary key, name text, amount numeric(12,2), quantity int, paid boolean,
-  created_at timestamptz, note text, status varchar(20), score float8, ref uuid);
-insert into t select g, 'customer ' || g, (g % 100000) / 100.0, 1 + g % 20, g % 2 = 0,
-  timestamptz '2026-01-01 00:00:00+00' + g * interval '1 second',
-  case when g % 3 = 0 then 'customer asked for delivery after 5 pm, call first' else 'standard' end,
-  (array['new', 'paid', 'shipped', 'returned'])[1 + g % 4], g / 7.0, gen_random_uuid()
-from generate_series(1, $ROWS) g;
-vacuum analyze t;
-SQL
-sql -c "copy t to stdout" >/dev/null  # untimed: the table in shared buffers for every run alike
-say "table size: $(sql -c "select pg_size_pretty(pg_relation_size('t'))")"
+load_wide_table t "$ROWS"
 
 run_copy() {  # sets elapsed
-  local t0
-  t0=$(now)
-  sql -c "copy t to stdout" >/dev/null
-  elapsed=$(echo "$(now) - $t0" | bc -l)
+  time_copy t
   cpu="" rss="" broker_cpu=""
 }
 
@@ -126,7 +110,7 @@ YAML
   done
   elapsed=$(echo "$(now) - $t0" | bc -l)
   cpu=$(cpu_seconds "$host_pid")
-  rss=$(echo "$(awk '/^VmHWM:/ {print $2}' "/proc/$host_pid/status") / 1024" | bc -l)
+  rss=$(peak_rss_mib "$host_pid")
   # The mock cluster runs on the same cores: its CPU is part of where a Kafka run's time goes.
   broker_cpu=""
   [ -n "$kafka_pid" ] && broker_cpu=$(cpu_seconds "$kafka_pid")

@@ -42,7 +42,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 start_postgres
 sql -c "create publication popyka for all tables"
-metrics_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+metrics_port=$(free_port)
 spooled() { curl -s "http://127.0.0.1:$metrics_port/metrics" | awk '$1 == "popyka_stream_spooled_bytes" {print $2}'; }
 
 printf '%-9s %14s %14s %18s %14s %14s\n' streaming spill_bytes stream_bytes commit_to_done_s peak_rss_mib peak_spool_mib

@@ -48,6 +48,7 @@ class Registry {
   Gauge spooled_bytes;               // what the open streamed transactions' spools hold (memory and files)
   Gauge streamed_transactions_open;  // streamed, neither committed nor aborted yet
   SnapshotProgress snapshot;  // the initial snapshot's tables
+  SnapshotProgress incremental_snapshot;  // the tables of incremental snapshots (taken while streaming)
   const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
   // Registered while the pipeline is built, before the metrics server starts; stable addresses.

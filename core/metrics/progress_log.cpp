@@ -29,8 +29,8 @@ std::string duration_text(double seconds) {
 }  // namespace
 
 std::string snapshot_progress_line(std::string_view table, std::uint64_t rows, std::int64_t estimated,
-                                   double rows_per_s) {
-  std::string line = fmt::format("initial snapshot of {}: {} of ", table, rows);
+                                   double rows_per_s, std::string_view kind) {
+  std::string line = fmt::format("{} snapshot of {}: {} of ", kind, table, rows);
   if (estimated < 0) {
     line += "an unknown number of row(s) (never analyzed)";
   } else {
@@ -68,7 +68,10 @@ void ProgressLog::run(std::chrono::seconds interval) {
     const double rate = static_cast<double>(count - last_count) / seconds;
     last_count = count;
     last_time = now;
-    if (registry().snapshot.running.value() != 0) log_snapshot(seconds);
+    if (registry().snapshot.running.value() != 0) log_snapshot(registry().snapshot, "initial", seconds, snapshot_rows_);
+    if (registry().incremental_snapshot.running.value() != 0) {
+      log_snapshot(registry().incremental_snapshot, "incremental", seconds, incremental_rows_);
+    }
     if (slot_ != nullptr) slot_->query();
     if (registry().health().first != Health::Streaming) continue;
     const Registry& r = registry();
@@ -78,14 +81,15 @@ void ProgressLog::run(std::chrono::seconds interval) {
   }
 }
 
-void ProgressLog::log_snapshot(double seconds) {
-  for (const auto& table : registry().snapshot.sample()) {
+void ProgressLog::log_snapshot(const SnapshotProgress& progress, std::string_view kind, double seconds,
+                               std::map<std::string, std::uint64_t>& rows_at_last_line) {
+  for (const auto& table : progress.sample()) {
     const auto rows = static_cast<std::uint64_t>(table.rows);
-    std::uint64_t& last = snapshot_rows_[table.name];
+    std::uint64_t& last = rows_at_last_line[table.name];
     if (rows < last) last = 0;  // a snapshot that started over
     const double rate = static_cast<double>(rows - last) / seconds;
     last = rows;
-    if (table.state == SnapshotTable::reading) spdlog::info("{}", snapshot_progress_line(table.name, rows, table.estimated_rows, rate));
+    if (table.state == SnapshotTable::reading) spdlog::info("{}", snapshot_progress_line(table.name, rows, table.estimated_rows, rate, kind));
   }
 }
 

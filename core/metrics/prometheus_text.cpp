@@ -121,6 +121,17 @@ std::string render_prometheus(const Registry& registry, const std::optional<Slot
   for (const auto& t : tables) w.sample("popyka_snapshot_rows_total", table_label(t.name), t.rows);
   w.family("popyka_snapshot_rows_estimated", "gauge", "The table's row estimate (pg_class.reltuples; -1: never analyzed).");
   for (const auto& t : tables) w.sample("popyka_snapshot_rows_estimated", table_label(t.name), t.estimated_rows);
+  w.family("popyka_incremental_snapshot_running", "gauge", "1 while an incremental snapshot is being read.");
+  w.sample("popyka_incremental_snapshot_running", "", registry.incremental_snapshot.running.value());
+  const auto incremental = registry.incremental_snapshot.sample();
+  w.family("popyka_incremental_snapshot_chunks_total", "counter", "Chunks of incremental snapshots done, by table.");
+  for (const auto& t : incremental) w.sample("popyka_incremental_snapshot_chunks_total", table_label(t.name), t.chunks);
+  w.family("popyka_incremental_snapshot_rows_total", "counter",
+           "Rows of incremental snapshots handed to the pipeline, by table (from 0 again when the table is read again).");
+  for (const auto& t : incremental) w.sample("popyka_incremental_snapshot_rows_total", table_label(t.name), t.rows);
+  w.family("popyka_incremental_snapshot_rows_estimated", "gauge",
+           "The table's row estimate (pg_class.reltuples; -1: never analyzed).");
+  for (const auto& t : incremental) w.sample("popyka_incremental_snapshot_rows_estimated", table_label(t.name), t.estimated_rows);
   w.family("popyka_reconnects_total", "counter", "Connections to PostgreSQL lost and made again.");
   w.sample("popyka_reconnects_total", "", registry.reconnects.value());
   w.family("popyka_uptime_seconds", "gauge", "Seconds since popyka-host started.");

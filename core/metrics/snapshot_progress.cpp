@@ -17,7 +17,7 @@ std::vector<SnapshotProgress::Sample> SnapshotProgress::sample() const {
   std::vector<Sample> samples;
   samples.reserve(tables_.size());
   for (const SnapshotTable& t : tables_)
-    samples.push_back({t.name, t.estimated_rows.value(), t.rows.value(), t.state.value()});
+    samples.push_back({t.name, t.estimated_rows.value(), t.rows.value(), t.state.value(), t.chunks.value()});
   return samples;
 }
 

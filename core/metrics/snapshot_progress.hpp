@@ -10,20 +10,22 @@
 
 namespace popyka::metrics {
 
-// One table of the initial snapshot: written by the snapshot on the pipeline thread, read by
-// the metrics server and the progress log.
+// One table of a snapshot (the initial one, or an incremental one): written by the snapshot on
+// the pipeline thread, read by the metrics server and the progress log.
 struct SnapshotTable {
   enum State : std::int64_t { waiting = 0, reading = 1, done = 2 };
   std::string name;          // schema.table
   Gauge estimated_rows;      // pg_class.reltuples; -1 when the table was never analyzed
   Gauge rows;                // R rows handed to the pipeline; from 0 again when a snapshot starts over
   Gauge state;               // State
+  Gauge chunks;              // chunks done (an incremental snapshot's)
 };
 
-// The initial snapshot's progress: popyka_snapshot_running and the rows of each table.
+// A snapshot's progress (the initial one's, or the incremental ones'): whether it runs and each
+// table's rows.
 class SnapshotProgress {
  public:
-  Gauge running;  // 1 while an initial snapshot is being read
+  Gauge running;  // 1 while the snapshot is being read
 
   // The table's entry, created on first use; a snapshot that starts over finds its old entry
   // (stable address) and sets it again.
@@ -31,7 +33,7 @@ class SnapshotProgress {
 
   struct Sample {
     std::string name;
-    std::int64_t estimated_rows, rows, state;
+    std::int64_t estimated_rows, rows, state, chunks;
   };
   std::vector<Sample> sample() const;
 

@@ -191,3 +191,25 @@ TEST_CASE("the progress log writes a line for each table the initial snapshot is
   reading.state.set(popyka::metrics::SnapshotTable::done);
   CHECK_FALSE(log.contains("initial snapshot of public.progress_done"));
 }
+
+TEST_CASE("/metrics and the progress log show incremental snapshots: running, chunks, rows and the estimate per table") {
+  popyka::test::LogCapture log;
+  auto& table = registry().incremental_snapshot.table("public.orders");
+  table.estimated_rows.set(40000);
+  table.rows.set(10240);
+  table.chunks.set(10);
+  table.state.set(popyka::metrics::SnapshotTable::reading);
+  registry().incremental_snapshot.running.set(1);
+  const std::string text = scrape();
+  CHECK_THAT(text, Contains("# TYPE popyka_incremental_snapshot_running gauge\npopyka_incremental_snapshot_running 1\n"));
+  CHECK_THAT(text, Contains(R"(popyka_incremental_snapshot_chunks_total{table="public.orders"} 10)"));
+  CHECK_THAT(text, Contains(R"(popyka_incremental_snapshot_rows_total{table="public.orders"} 10240)"));
+  CHECK_THAT(text, Contains(R"(popyka_incremental_snapshot_rows_estimated{table="public.orders"} 40000)"));
+  CHECK_THAT(text, !Contains(R"(popyka_snapshot_rows_total{table="public.orders"})"));  // not the initial snapshot's
+  {
+    const popyka::metrics::ProgressLog progress(std::chrono::seconds(1));
+    CHECK(popyka::test::wait_until([&] { return log.contains("incremental snapshot of public.orders: 10240 of ~40000 row(s) (26%)"); }));
+  }
+  registry().incremental_snapshot.running.set(0);
+  table.state.set(popyka::metrics::SnapshotTable::done);
+}

@@ -86,6 +86,16 @@ TEST_CASE("the flush position is the consumer's checkpoint and never goes backwa
   CHECK(position.write() == 150);
 }
 
+TEST_CASE("below an incremental snapshot's ceiling, neither a checkpoint nor a keepalive confirms past it") {
+  ConfirmedPosition position(100);
+  position.on_data(150);
+  position.on_keepalive(400);  // a keepalive, or a heartbeat or watermark message, past the current low watermark
+  CHECK(position.confirm_below(500, false, 300) == 300);
+  CHECK(position.flush() == 300);
+  CHECK(position.confirm_below(500, false, 450) == 450);  // the next chunk's ceiling
+  CHECK(position.confirm(500, false) == 500);             // the snapshot done
+}
+
 TEST_CASE("a keepalive's WAL end is confirmed only when everything consumed before it is done") {
   ConfirmedPosition position(100);
   position.on_data(150);

@@ -1,4 +1,6 @@
 #pragma once
+#include <algorithm>
+
 #include "popyka/sdk/change.hpp"
 
 namespace popyka::source::replication {
@@ -35,8 +37,13 @@ class ConfirmedPosition {
 
   // The flush position to report now, given the consumer's checkpoint() and has_pending().
   sdk::Lsn confirm(sdk::Lsn checkpoint, bool consumer_has_pending) {
-    raise(flush_, checkpoint);
-    if (!consumed_since_keepalive_ && !consumer_has_pending) raise(flush_, keepalive_end_);
+    return confirm_below(checkpoint, consumer_has_pending, ~sdk::Lsn{0});
+  }
+  // The same, never past `ceiling` (an incremental snapshot's: see incremental_snapshot.hpp);
+  // `ceiling` must not be below flush().
+  sdk::Lsn confirm_below(sdk::Lsn checkpoint, bool consumer_has_pending, sdk::Lsn ceiling) {
+    raise(flush_, std::min(checkpoint, ceiling));
+    if (!consumed_since_keepalive_ && !consumer_has_pending) raise(flush_, std::min(keepalive_end_, ceiling));
     raise(write_, flush_);
     return flush_;
   }

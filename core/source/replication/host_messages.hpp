@@ -6,7 +6,8 @@
 namespace popyka::source::replication {
 
 // Logical decoding messages whose prefix starts with `popyka.` are the host's own (heartbeats,
-// and signals and watermarks to come): the source drops them before the pipeline, so no filter
+// signals, watermarks): the source drops them before the pipeline (signals and watermarks go to
+// the incremental snapshot instead, incremental/), so no filter
 // or processor ever sees one. Users pick any other prefix.
 inline constexpr std::string_view host_message_namespace = "popyka.";
 

@@ -16,6 +16,7 @@
 #include "runtime/logging.hpp"
 #include "runtime/stop_signal.hpp"
 #include "source/drain.hpp"
+#include "popyka/sdk/json.hpp"
 #include "source/replication/host_messages.hpp"
 #include "source/replication/slot/replication_slot.hpp"
 #include "source/replication/snapshot/initial_snapshot.hpp"
@@ -98,6 +99,12 @@ ReplicationSession::ReplicationSession(const config::DatabaseSpec& database, boo
   check_failover();
   check_wal_level();
   prepare_slot(may_create_slot);
+  incremental_ = std::make_unique<incremental::IncrementalSnapshot>(database_, output_settings_, registry_);
+  if (const auto dot = database_.signal_table.find('.'); dot != std::string::npos) {
+    signal_schema_ = database_.signal_table.substr(0, dot);
+    signal_table_ = database_.signal_table.substr(dot + 1);
+    signal_table_needle_ = "\"table\":" + sdk::json_string(signal_table_);
+  }
   if (exported_snapshot_.empty()) start_replication();
 }
 
@@ -182,8 +189,15 @@ void ReplicationSession::prepare_slot(bool may_create_slot) {
                  "primary",
                  database_.slot_name);
   }
-  if (initial_snapshot) output_settings_ = read_output_settings(connection_);
-  auto prepared = slot.prepare(may_create_slot, initial_snapshot);
+  // For the initial snapshot and incremental ones: asked now, as the exported snapshot forbids
+  // any command later.
+  output_settings_ = read_output_settings(connection_);
+  const bool incremental_snapshot = database_.snapshot == config::DatabaseSpec::Snapshot::incremental;
+  auto prepared = slot.prepare(may_create_slot, initial_snapshot, incremental_snapshot);
+  if (prepared.incremental_snapshot_pending) {
+    request_incremental_snapshot();
+    slot.snapshot_finished();
+  }
   start_position_ = prepared.confirmed_flush;
   position_ = ConfirmedPosition(start_position_);
   exported_snapshot_ = std::move(prepared.exported_snapshot);
@@ -192,6 +206,27 @@ void ReplicationSession::prepare_slot(bool may_create_slot) {
                  "the slot)",
                  database_.slot_name);
   }
+}
+
+void ReplicationSession::request_incremental_snapshot() {
+  // The same path as a user's signal: a popyka.signal message, which the stream brings back (the
+  // slot's confirmed position is before it).
+  std::vector<std::string> tables = database_.snapshot_tables;
+  if (tables.empty()) {
+    for (const CatalogTable& table : list_tables(connection_)) {
+      std::string name = table.schema + "." + table.name;
+      if (name != database_.signal_table) tables.push_back(std::move(name));  // signals are no data
+    }
+  }
+  std::string content = R"({"id":)" + sdk::json_string("snapshot-" + database_.slot_name) +
+                        R"(,"type":"execute-snapshot","data":{"type":"incremental","data-collections":[)";
+  for (std::size_t i = 0; i < tables.size(); ++i) content += (i > 0 ? "," : "") + sdk::json_string(tables[i]);
+  content += "]}}";
+  connection_.execute(fmt::format("SELECT pg_logical_emit_message(false, {}, {})",
+                                  connection_.quote_literal(incremental::signal_message_prefix),
+                                  connection_.quote_literal(content)));
+  spdlog::info("database.snapshot: incremental: requested a snapshot of {} table(s) for replication slot \"{}\"",
+               tables.size(), database_.slot_name);
 }
 
 bool ReplicationSession::take_initial_snapshot(ChangeConsumer& consumer) {
@@ -250,6 +285,7 @@ void ReplicationSession::stream(ChangeConsumer& consumer) {
     receive_available(consumer);
     if (runtime::stop_requested()) break;
     if (Clock::now() >= next_status_) confirm_done(consumer);
+    incremental_->step(consumer, position_.write(), [&] { confirm_done(consumer); });
     wait_for_input(consumer);
   }
   finish(consumer);
@@ -314,11 +350,66 @@ void ReplicationSession::deliver(const PluginMessage& message, sdk::Lsn lsn, std
     // A heartbeat (or another of the host's own messages) never reaches the pipeline and is done
     // at once: as confirmable as a keepalive at its LSN.
     position_.on_keepalive(lsn);
+    try {
+      if (take_host_message(json != nullptr ? host_decoder_.decode(*json, lsn) : *change, lsn, consumer)) {
+        position_.on_data(lsn);
+      }
+    } catch (const decode::DecodeError& e) {
+      spdlog::warn("a popyka. message at {} cannot be read, and is ignored: {}", sdk::format_lsn(lsn), e.what());
+    }
+    return;
+  }
+  if (show_to_snapshot(json, change, lsn)) {
+    position_.on_keepalive(lsn);  // a signal: done at once, as a host message
     return;
   }
   position_.on_data(lsn);
   if (json != nullptr) consumer.consume_padded(*json, lsn, readable_after);
   else consumer.consume_decoded(*change, bytes);
+}
+
+bool ReplicationSession::take_host_message(const sdk::Change& message, sdk::Lsn lsn, ChangeConsumer& consumer) {
+  const std::string prefix = message.message_prefix().as_string();
+  if (prefix == incremental::watermark_prefix) {
+    return incremental_->on_watermark(message.message_content().as_string(), lsn, consumer);
+  }
+  if (prefix == incremental::signal_message_prefix) {
+    take_signal(incremental::signal_from_message(message.message_content().as_string(), sdk::format_lsn(lsn)));
+  }
+  return false;
+}
+
+bool ReplicationSession::show_to_snapshot(const std::string_view* json, const decode::DecodedChange* change,
+                                          sdk::Lsn lsn) {
+  const bool window = incremental_->window_open();
+  if (!window && signal_table_.empty()) return false;
+  // wal2json's text is decoded here only when needed (the pipeline decodes it again).
+  if (json != nullptr && !window && json->find(signal_table_needle_) == std::string_view::npos) return false;
+  const sdk::Change* decoded = change;
+  try {
+    if (decoded == nullptr) decoded = &host_decoder_.decode(*json, lsn);
+  } catch (const decode::DecodeError&) {
+    return false;  // the pipeline reports it
+  }
+  if (!signal_table_.empty() && decoded->table() == signal_table_ && decoded->schema() == signal_schema_) {
+    if (decoded->action() == sdk::Action::Insert) take_signal(incremental::signal_from_row(*decoded));
+    return true;  // the signal table's rows never reach processors
+  }
+  incremental_->on_change(*decoded);
+  return false;
+}
+
+void ReplicationSession::take_signal(const std::optional<incremental::Signal>& signal) {
+  if (!signal) return;  // malformed: the parser warned
+  if (const auto* request = std::get_if<incremental::SnapshotRequest>(&*signal)) incremental_->request(*request);
+  else incremental_->stop(std::get<incremental::StopRequest>(*signal));
+}
+
+sdk::Lsn ReplicationSession::confirmable(sdk::Lsn checkpoint, bool undone) {
+  // While an incremental snapshot runs, nothing at or past its current low watermark: a restart
+  // must find that watermark in the stream again to resume.
+  if (const auto ceiling = incremental_->ceiling()) return position_.confirm_below(checkpoint, undone, *ceiling);
+  return position_.confirm(checkpoint, undone);
 }
 
 void ReplicationSession::wait_for_input(ChangeConsumer& consumer) {
@@ -342,7 +433,7 @@ bool ReplicationSession::undone(const ChangeConsumer& consumer) const {
 }
 
 void ReplicationSession::confirm_done(ChangeConsumer& consumer) {
-  send_status(position_.confirm(consumer.checkpoint(), undone(consumer)));
+  send_status(confirmable(consumer.checkpoint(), undone(consumer)));
   next_status_ = Clock::now() + status_interval_;
 }
 
@@ -378,7 +469,7 @@ void ReplicationSession::send_status(sdk::Lsn flush) {
 void ReplicationSession::finish(ChangeConsumer& consumer) {
   registry_.set_health(metrics::Health::Stopping, "asked to stop");
   const sdk::Lsn done = drain(consumer, drain_limit);
-  send_status(position_.confirm(done, undone(consumer)));
+  send_status(confirmable(done, undone(consumer)));
   end_copy();
   spdlog::info("stopped streaming replication slot \"{}\"; confirmed up to {}", database_.slot_name,
                sdk::format_lsn(position_.flush()));

@@ -7,9 +7,11 @@
 #include <vector>
 
 #include "config/pipeline_config.hpp"
+#include "decode/wal2json_decoder.hpp"
 #include "metrics/metrics_registry.hpp"
 #include "source/change_consumer.hpp"
 #include "source/replication/confirmed_position.hpp"
+#include "source/replication/incremental/incremental_snapshot.hpp"
 #include "source/replication/output_plugin/output_plugin.hpp"
 #include "source/replication/transport/replication_connection.hpp"
 
@@ -44,6 +46,9 @@ class ReplicationSession {
   // The R rows, every one done, before START_REPLICATION on this (until then idle) connection.
   // False when a stop came first.
   bool take_initial_snapshot(ChangeConsumer& consumer);
+  // database.snapshot: incremental, once the slot is new: the signal for every table (or
+  // snapshot_tables), through the stream like a user's.
+  void request_incremental_snapshot();
   void start_replication();
   void receive_available(ChangeConsumer& consumer);
   // `readable_after`: bytes past the end of `copy_data` that may be read (see consume_padded()).
@@ -51,6 +56,15 @@ class ReplicationSession {
   // One message of a payload to the consumer (`bytes`: the payload's, for a decoded change), or
   // dropped when it is one of the host's own (host_messages.hpp).
   void deliver(const PluginMessage& message, sdk::Lsn lsn, std::size_t readable_after, std::size_t bytes, ChangeConsumer& consumer);
+  // A host message (heartbeat, watermark, signal) for the incremental snapshot; true when it
+  // handed rows to the consumer (a high watermark).
+  bool take_host_message(const sdk::Change& message, sdk::Lsn lsn, ChangeConsumer& consumer);
+  // A streamed change, seen by the incremental snapshot (the chunk waiting for its high
+  // watermark); true when it is a row of the signal table (a signal, never handed on).
+  bool show_to_snapshot(const std::string_view* json, const decode::DecodedChange* change, sdk::Lsn lsn);
+  void take_signal(const std::optional<incremental::Signal>& signal);
+  // A status update, no further than the incremental snapshot allows.
+  sdk::Lsn confirmable(sdk::Lsn checkpoint, bool undone);
   void wait_for_input(ChangeConsumer& consumer);
   // The periodic status: asks the consumer what is done (which flushes its processors) and
   // confirms it.
@@ -74,6 +88,10 @@ class ReplicationSession {
   std::chrono::steady_clock::duration status_interval_;
   std::chrono::steady_clock::time_point next_status_;
   bool reply_requested_ = false;
+  std::unique_ptr<incremental::IncrementalSnapshot> incremental_;
+  decode::Wal2JsonDecoder host_decoder_;  // wal2json's text, when the incremental snapshot needs it decoded
+  std::string signal_schema_, signal_table_;  // database.signal_table's parts
+  std::string signal_table_needle_;           // `"table":"<its name>"` in wal2json's text
 };
 
 }  // namespace popyka::source::replication

@@ -110,10 +110,16 @@ void ReplicationSlot::wait_until_free(Row& row) {
   }
 }
 
-ReplicationSlot::Prepared ReplicationSlot::prepare(bool may_create, bool initial_snapshot) {
+ReplicationSlot::Prepared ReplicationSlot::prepare(bool may_create, bool initial_snapshot, bool incremental_snapshot) {
   Row row;
+  bool incremental_pending = false;
   if (marker_exists()) {
-    if (initial_snapshot) {
+    if (incremental_snapshot) {
+      spdlog::warn("replication slot \"{}\" was created by a run that stopped before it requested its incremental "
+                   "snapshot (marker slot \"{}\"): requesting it now",
+                   slot_name_, snapshot_marker_name(slot_name_));
+      incremental_pending = true;
+    } else if (initial_snapshot) {
       spdlog::warn("the initial snapshot of replication slot \"{}\" did not finish in an earlier run (marker slot "
                    "\"{}\"): dropping the slot and starting the snapshot over; consumers may see some R rows twice",
                    slot_name_, snapshot_marker_name(slot_name_));
@@ -148,6 +154,10 @@ ReplicationSlot::Prepared ReplicationSlot::prepare(bool may_create, bool initial
           "are lost to it. Restart popyka to create it again",
           slot_name_));
     }
+    if (incremental_snapshot) {
+      create_marker();
+      incremental_pending = true;
+    }
     create();
     created = true;
     if (!lookup(row)) throw ConnectionLost(fmt::format("replication slot \"{}\" vanished after creation", slot_name_));
@@ -177,7 +187,7 @@ ReplicationSlot::Prepared ReplicationSlot::prepare(bool may_create, bool initial
                    slot_name_);
     }
   }
-  return Prepared{created, row.confirmed_flush, {}};  // no snapshot exported on this path
+  return Prepared{created, row.confirmed_flush, {}, incremental_pending};  // no snapshot exported on this path
 }
 
 void ReplicationSlot::create() {
@@ -195,15 +205,7 @@ void ReplicationSlot::create() {
 
 ReplicationSlot::Prepared ReplicationSlot::create_exporting_snapshot() {
   // The marker first: a crash at any point from here until snapshot_finished() leaves it behind.
-  const std::string marker = snapshot_marker_name(slot_name_);
-  try {
-    connection_.execute(fmt::format("SELECT pg_create_physical_replication_slot('{}')", marker));
-  } catch (const ServerError& e) {
-    if (e.sqlstate() != "42710") {  // duplicate_object: left by an earlier run, fine
-      throw ReplicationError(fmt::format("cannot create the marker slot \"{}\" of the initial snapshot: {}", marker,
-                                         e.what()));
-    }
-  }
+  create_marker();
   try {
     auto result = connection_.execute(
         fmt::format("CREATE_REPLICATION_SLOT {} LOGICAL {} {}", slot_name_, plugin_, creation_options("export")));
@@ -240,6 +242,17 @@ void ReplicationSlot::abandon_snapshot() {
   connection_.execute(fmt::format("DROP_REPLICATION_SLOT {}", slot_name_));
   spdlog::info("dropped replication slot \"{}\": its initial snapshot did not finish; the next run creates it and "
                "snapshots again", slot_name_);
+}
+
+void ReplicationSlot::create_marker() {
+  const std::string marker = snapshot_marker_name(slot_name_);
+  try {
+    connection_.execute(fmt::format("SELECT pg_create_physical_replication_slot('{}')", marker));
+  } catch (const ServerError& e) {
+    if (e.sqlstate() != "42710") {  // duplicate_object: left by an earlier run, fine
+      throw ReplicationError(fmt::format("cannot create the marker slot \"{}\" of the snapshot: {}", marker, e.what()));
+    }
+  }
 }
 
 bool ReplicationSlot::marker_exists() {

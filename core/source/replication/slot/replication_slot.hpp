@@ -34,6 +34,9 @@ class ReplicationSlot {
     // With `initial_snapshot`, for a slot created now: the snapshot it exported, which stays
     // valid only while this connection stays open and runs no other command. Empty otherwise.
     std::string exported_snapshot;
+    // With `incremental_snapshot`: the slot was created now, or by a run that stopped before it
+    // requested its snapshot (the marker says so): request it, then snapshot_finished().
+    bool incremental_snapshot_pending = false;
   };
 
   // Makes sure the slot exists, uses the plugin, belongs to this database and is free. Creates it
@@ -43,7 +46,10 @@ class ReplicationSlot {
   // snapshot, after a marker slot that says "its initial snapshot is not finished" (see
   // snapshot_finished()). A marker found here means a previous run's snapshot was interrupted:
   // the slot is dropped and created again (whatever `may_create`), so the snapshot starts over.
-  Prepared prepare(bool may_create, bool initial_snapshot = false);
+  //
+  // With `incremental_snapshot` (database.snapshot: incremental) the marker comes before a slot
+  // created here too, and stays until the snapshot's signal is written (snapshot_finished()).
+  Prepared prepare(bool may_create, bool initial_snapshot = false, bool incremental_snapshot = false);
 
   // Every row of the initial snapshot is done: removes the marker. Runs a command, so the
   // exported snapshot is gone afterwards.
@@ -73,6 +79,7 @@ class ReplicationSlot {
   // CREATE_REPLICATION_SLOT's options after the plugin, `snapshot` being "export" or "nothing".
   std::string creation_options(std::string_view snapshot) const;
   bool marker_exists();
+  void create_marker();
   void drop_marker();
 
   ReplicationConnection& connection_;

@@ -29,20 +29,25 @@ SnapshotConnection::SnapshotConnection(const InitialSnapshot& snapshot)
   }
 }
 
-void SnapshotConnection::copy_out(const std::string& copy_command, const std::function<bool(std::string_view)>& on_row) {
-  connection_.execute(copy_command);  // PGRES_COPY_OUT
-  PGconn* conn = connection_.native();
+void copy_rows(ReplicationConnection& connection, const std::string& copy_command,
+               const std::function<bool(std::string_view)>& on_row) {
+  connection.execute(copy_command);  // PGRES_COPY_OUT
+  PGconn* conn = connection.native();
   for (;;) {
     char* raw = nullptr;
     const int size = PQgetCopyData(conn, &raw, /*async=*/0);
     if (size == -1) break;
-    if (size < 0) connection_.throw_lost("the COPY of the initial snapshot broke");
+    if (size < 0) connection.throw_lost("the COPY of a snapshot broke");
     std::unique_ptr<char, PqFree> row(raw);
     std::string_view text(raw, static_cast<std::size_t>(size));
     if (text.ends_with('\n')) text.remove_suffix(1);
     if (!on_row(text)) return;
   }
-  connection_.finish_copy_out();
+  connection.finish_copy_out();
+}
+
+void SnapshotConnection::copy_out(const std::string& copy_command, const std::function<bool(std::string_view)>& on_row) {
+  copy_rows(connection_, copy_command, on_row);
 }
 
 void SnapshotConnection::cancel() {

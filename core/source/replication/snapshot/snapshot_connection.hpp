@@ -9,6 +9,12 @@
 
 namespace popyka::source::replication {
 
+// Runs `COPY (...) TO STDOUT` on `connection` and calls `on_row` with each text row, without its
+// newline; stops early (the connection is then unusable) when `on_row` returns false. Throws
+// ServerError, ConnectionLost. The initial and the incremental snapshots read with it.
+void copy_rows(ReplicationConnection& connection, const std::string& copy_command,
+               const std::function<bool(std::string_view)>& on_row);
+
 // An ordinary connection inside the slot's exported snapshot: BEGIN ISOLATION LEVEL REPEATABLE
 // READ, READ ONLY; SET TRANSACTION SNAPSHOT; the walsender's output settings. Every reader of
 // the snapshot has one, so all of them see the same rows.
@@ -20,9 +26,7 @@ class SnapshotConnection {
 
   ReplicationConnection& connection() { return connection_; }
 
-  // Runs `COPY (...) TO STDOUT` and calls `on_row` with each text row, without its newline; stops
-  // early (the connection is then unusable) when `on_row` returns false. Throws ServerError,
-  // ConnectionLost.
+  // copy_rows() on this connection.
   void copy_out(const std::string& copy_command, const std::function<bool(std::string_view)>& on_row);
 
   // Asks the server to cancel the command this connection runs (a COPY waiting for a lock that

@@ -16,7 +16,8 @@ namespace {
 constexpr int tid_range_scan_version = 140000;
 constexpr std::uint64_t ranges_per_reader = 4;
 
-// wal2json's include-pk is a PostgreSQL boolean option; the host turns it on.
+}  // namespace
+
 bool include_pk(const config::DatabaseSpec& database) {
   for (const auto& [name, value] : wal2json_options(database.wal2json_options)) {
     if (name != "include-pk") continue;
@@ -27,17 +28,11 @@ bool include_pk(const config::DatabaseSpec& database) {
   return true;
 }
 
-struct CatalogTable {
-  std::string oid, schema, name, quoted;
-  double estimated_rows;
-  std::uint64_t pages;
-};
-
-std::vector<CatalogTable> list_tables(ReplicationConnection& connection, const config::DatabaseSpec& database) {
+std::vector<CatalogTable> list_tables(ReplicationConnection& connection, const std::vector<std::string>& only) {
   std::string filter;
-  if (!database.snapshot_tables.empty()) {
+  if (!only.empty()) {
     std::string list;
-    for (const auto& name : database.snapshot_tables) list += (list.empty() ? "" : ", ") + connection.quote_literal(name);
+    for (const auto& name : only) list += (list.empty() ? "" : ", ") + connection.quote_literal(name);
     filter = fmt::format(" AND n.nspname || '.' || c.relname = ANY (ARRAY[{}])", list);
   }
   auto result = connection.execute(fmt::format(
@@ -53,6 +48,13 @@ std::vector<CatalogTable> list_tables(ReplicationConnection& connection, const c
                       std::string(result.value(row, 2)), std::string(result.value(row, 3)),
                       std::stod(std::string(result.value(row, 4))), std::stoull(std::string(result.value(row, 5)))});
   }
+  return tables;
+}
+
+namespace {
+
+std::vector<CatalogTable> list_snapshot_tables(ReplicationConnection& connection, const config::DatabaseSpec& database) {
+  auto tables = list_tables(connection, database.snapshot_tables);
   for (const auto& wanted : database.snapshot_tables) {
     if (std::none_of(tables.begin(), tables.end(), [&](const CatalogTable& t) { return t.schema + "." + t.name == wanted; })) {
       throw ReplicationError(fmt::format(
@@ -63,27 +65,32 @@ std::vector<CatalogTable> list_tables(ReplicationConnection& connection, const c
   return tables;
 }
 
-// The columns, and SELECT's list of them.
-std::vector<decode::SnapshotColumn> columns_of(ReplicationConnection& connection, const CatalogTable& table,
-                                       std::string& select_list) {
+}  // namespace
+
+TableColumns columns_of(ReplicationConnection& connection, const CatalogTable& table) {
+  // key_position: the column's place in the primary key (1-based), null outside it.
   auto result = connection.execute(fmt::format(
       "SELECT a.attname, quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), a.atttypid, "
-      "EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisprimary "
-      "AND a.attnum = ANY (i.indkey)), a.attnotnull, "
+      "(SELECT array_position(i.indkey::int2[], a.attnum) FROM pg_index i WHERE i.indrelid = a.attrelid "
+      "AND i.indisprimary), a.attnotnull, "
       "coalesce((SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = a.atttypid), '') "
       "FROM pg_attribute a WHERE a.attrelid = {} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
       table.oid));
-  std::vector<decode::SnapshotColumn> columns;
+  TableColumns out;
+  std::vector<std::pair<int, std::size_t>> key_positions;
   for (int row = 0; row < result.rows(); ++row) {
-    columns.push_back({std::string(result.value(row, 0)), std::string(result.value(row, 2)),
-                       static_cast<std::uint32_t>(std::stoul(std::string(result.value(row, 3)))),
-                       result.value(row, 4) == "t", result.value(row, 5) == "t", std::string(result.value(row, 6))});
-    select_list += (select_list.empty() ? "" : ", ") + std::string(result.value(row, 1));
+    const bool in_pk = !result.is_null(row, 4);
+    out.columns.push_back({std::string(result.value(row, 0)), std::string(result.value(row, 2)),
+                           static_cast<std::uint32_t>(std::stoul(std::string(result.value(row, 3)))), in_pk,
+                           result.value(row, 5) == "t", std::string(result.value(row, 6))});
+    out.quoted_names.emplace_back(result.value(row, 1));
+    out.select_list += (out.select_list.empty() ? "" : ", ") + out.quoted_names.back();
+    if (in_pk) key_positions.emplace_back(std::stoi(std::string(result.value(row, 4))), out.columns.size() - 1);
   }
-  return columns;
+  std::sort(key_positions.begin(), key_positions.end());
+  for (const auto& [position, column] : key_positions) out.primary_key.push_back(column);
+  return out;
 }
-
-}  // namespace
 
 std::string SnapshotPlan::copy_command(const SnapshotRange& range) const {
   const std::string& select = tables[range.table].select;
@@ -99,14 +106,13 @@ SnapshotPlan plan_snapshot(ReplicationConnection& connection, const config::Data
   const std::uint64_t block_size = std::stoull(std::string(connection.execute("SHOW block_size").value(0, 0)));
   const std::uint64_t min_range_pages = std::max<std::uint64_t>(1, min_range_bytes / block_size);
   SnapshotPlan plan;
-  for (const CatalogTable& table : list_tables(connection, database)) {
-    std::string select_list;
-    const auto columns = columns_of(connection, table, select_list);
+  for (const CatalogTable& table : list_snapshot_tables(connection, database)) {
+    const TableColumns columns = columns_of(connection, table);
     const std::size_t index = plan.tables.size();
     // ONLY: an inheritance child is a table of its own in this list (and in wal2json's output).
     plan.tables.push_back({table.schema + "." + table.name,
-                           fmt::format("SELECT {} FROM ONLY {}", select_list, table.quoted), table.estimated_rows,
-                           decode::RowFormat(table.schema, table.name, columns, pk)});
+                           fmt::format("SELECT {} FROM ONLY {}", columns.select_list, table.quoted), table.estimated_rows,
+                           decode::RowFormat(table.schema, table.name, columns.columns, pk)});
     if (!can_split || table.pages < 2 * min_range_pages) {
       plan.ranges.push_back({index});
       continue;

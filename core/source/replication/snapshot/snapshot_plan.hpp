@@ -14,6 +14,31 @@ namespace popyka::source::replication {
 // so the readers share big tables and small ones cost one COPY each.
 inline constexpr std::uint64_t min_range_bytes = std::uint64_t{1} << 20;
 
+// A table the snapshots may read (the catalog's view of it).
+struct CatalogTable {
+  std::string oid, schema, name, quoted;  // quoted: quote_ident(schema).quote_ident(name)
+  double estimated_rows;                  // pg_class.reltuples; < 0 when never analyzed
+  std::uint64_t pages;
+};
+
+// The plain (relkind 'r'), logged tables outside the system schemas, the ones wal2json streams
+// (partitions one by one, their parents not at all), by schema and name; only those named
+// `schema.table` in `only` when it is not empty (missing ones are simply absent).
+std::vector<CatalogTable> list_tables(ReplicationConnection& connection, const std::vector<std::string>& only = {});
+
+// A table's columns in attnum order, as RowFormat takes them, with SELECT's list of them.
+struct TableColumns {
+  std::vector<decode::SnapshotColumn> columns;
+  std::vector<std::string> quoted_names;  // quote_ident() of each column
+  std::string select_list;                // the quoted names, comma-separated
+  std::vector<std::size_t> primary_key;   // indexes into `columns`, in the key's order; empty without one
+};
+TableColumns columns_of(ReplicationConnection& connection, const CatalogTable& table);
+
+// wal2json's include-pk (a PostgreSQL boolean option) as database.wal2json_options set it; the
+// host turns it on.
+bool include_pk(const config::DatabaseSpec& database);
+
 struct SnapshotTablePlan {
   std::string name;       // schema.table, as logged and in the metrics
   std::string select;     // SELECT <columns> FROM ONLY <table>
