@@ -201,7 +201,11 @@ bool read_initial_snapshot(const InitialSnapshot& snapshot, ChangeConsumer& cons
                sdk::format_lsn(snapshot.consistent_point), plan.ranges.size(), readers);
 
   // Debezium's snapshot rows carry their transaction's id (txid_current(), as its snapshot asks).
-  std::string xid(connections.front()->connection().execute("SELECT txid_current()").value(0, 0));
+  // A standby cannot assign one: there the rows carry none (absent, txId null).
+  std::string xid(connections.front()
+                      ->connection()
+                      .execute("SELECT CASE WHEN pg_is_in_recovery() THEN NULL ELSE txid_current() END")
+                      .value(0, 0));
   SnapshotRun run(snapshot, consumer, plan, std::move(xid));
   {
     SnapshotReaders reading(plan, std::move(connections));
