@@ -4,6 +4,7 @@
 #include <libpq-fe.h>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "background_stream.hpp"
+#include "background_writer.hpp"
 #include "log_capture.hpp"
 #include "wait_until.hpp"
 #include "decode/wal2json_decoder.hpp"
@@ -105,55 +107,25 @@ std::map<std::string, std::string> contents(const PostgresCluster& cluster, cons
   return rows;
 }
 
-// About 1,000 inserts, updates (some of the key) and deletes a second on `table` until stopped
-// (10 rows a transaction).
-class Writer {
- public:
-  // `big`: every 20th transaction also updates 1,000 rows (streamed while it runs, with pgoutput's
-  // streaming and a small logical_decoding_work_mem).
-  Writer(const PostgresCluster& cluster, std::string table, int rows, bool big = false)
-      : table_(std::move(table)), rows_(rows), big_(big), connection_(PQconnectdb(cluster.dsn().c_str())), thread_([this] { run(); }) {}
-  ~Writer() { stop(); }
-  void stop() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-    if (connection_) PQfinish(connection_), connection_ = nullptr;
-  }
-  int transactions() const { return transactions_; }
-  const std::string& error() const { return error_; }
-
- private:
-  void run() {
-    for (int i = 0; !stop_; ++i) {
-      const std::string n = std::to_string(i);
-      const auto some = [&](int prime) { return std::to_string(1 + (i * prime) % rows_); };
-      // Updates spread over the table, so that some land in the chunk being read.
-      std::string spread;
-      for (int k = 0; k < 8; ++k) spread += std::string(k ? "," : "") + std::to_string(1 + (i * 37 + k * rows_ / 8) % rows_);
-      std::string sql = "BEGIN;INSERT INTO " + table_ + " VALUES (" + std::to_string(rows_ + 1 + i) + ", 'new " + n + "', " + n + ");"
-                        "UPDATE " + table_ + " SET v = v || ' u', n = n + 1 WHERE id IN (" + spread + ");"
-                        "DELETE FROM " + table_ + " WHERE id = " + some(53) + ";";
-      if (big_ && i % 20 == 0) sql += "UPDATE " + table_ + " SET n = n + 1 WHERE id <= 1000;";
-      if (i % 5 == 0) sql += "UPDATE " + table_ + " SET id = " + std::to_string(10 * rows_ + i) + " WHERE id = " + some(71) + ";";
-      sql += "COMMIT";
-      PGresult* result = PQexec(connection_, sql.c_str());
-      if (PQresultStatus(result) != PGRES_COMMAND_OK) error_ = PQresultErrorMessage(result);
-      PQclear(result);
-      if (!error_.empty()) return;
-      ++transactions_;
-      std::this_thread::sleep_for(std::chrono::milliseconds(8));
-    }
-  }
-
-  std::string table_;
-  int rows_;
-  bool big_;
-  PGconn* connection_;
-  std::atomic<bool> stop_{false};
-  std::atomic<int> transactions_{0};
-  std::string error_;
-  std::thread thread_;
-};
+// About 1,000 inserts, updates (spread over the table, some of the key) and deletes a second on
+// `table` of `rows` rows, 10 rows a transaction 8 ms apart; with `big`, every 20th transaction
+// also updates 1,000 rows (streamed while it runs, with pgoutput's streaming and a small
+// logical_decoding_work_mem).
+std::function<std::string(int)> writer_transactions(std::string table, int rows, bool big = false) {
+  return [table = std::move(table), rows, big](int i) {
+    const std::string n = std::to_string(i);
+    const auto some = [&](int prime) { return std::to_string(1 + (i * prime) % rows); };
+    // Updates spread over the table, so that some land in the chunk being read.
+    std::string spread;
+    for (int k = 0; k < 8; ++k) spread += std::string(k ? "," : "") + std::to_string(1 + (i * 37 + k * rows / 8) % rows);
+    std::string sql = "BEGIN;INSERT INTO " + table + " VALUES (" + std::to_string(rows + 1 + i) + ", 'new " + n + "', " + n + ");"
+                      "UPDATE " + table + " SET v = v || ' u', n = n + 1 WHERE id IN (" + spread + ");"
+                      "DELETE FROM " + table + " WHERE id = " + some(53) + ";";
+    if (big && i % 20 == 0) sql += "UPDATE " + table + " SET n = n + 1 WHERE id <= 1000;";
+    if (i % 5 == 0) sql += "UPDATE " + table + " SET id = " + std::to_string(10 * rows + i) + " WHERE id = " + some(71) + ";";
+    return sql + "COMMIT";
+  };
+}
 
 std::string signal_sql(const std::string& table) {
   return "SELECT pg_logical_emit_message(false, 'popyka.signal', '{\"data-collections\": [\"" + table +
@@ -192,7 +164,7 @@ void snapshot_under_writes(const std::string& table, int rows, int chunk, bool b
   SnapshotRowsConsumer consumer;
   BackgroundStream stream(spec, consumer);
   REQUIRE(wait_until_streaming(cluster, spec.slot_name));
-  Writer writer(cluster, table, rows, big_transactions);
+  BackgroundWriter writer(cluster, writer_transactions(table, rows, big_transactions), std::chrono::milliseconds(8));
   REQUIRE(wait_until([&] { return writer.transactions() >= 20; }));
   cluster.exec(signal_sql("public." + table));
   REQUIRE(wait_until([&] { return table_done("public." + table); }));

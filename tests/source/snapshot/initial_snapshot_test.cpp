@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "background_stream.hpp"
+#include "background_writer.hpp"
 #include "decoded_change_check.hpp"
 #include "wait_until.hpp"
 #include "decode/wal2json_decoder.hpp"
@@ -165,47 +166,17 @@ std::map<std::string, std::string> contents(const PostgresCluster& cluster) {
 }
 
 // Inserts, updates (the key too) and deletes in short transactions until stopped.
-class Writer {
- public:
-  explicit Writer(const PostgresCluster& cluster)
-      : connection_(PQconnectdb(cluster.dsn().c_str())), thread_([this] { run(); }) {}
-  ~Writer() { stop(); }
-  void stop() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-    if (connection_) PQfinish(connection_), connection_ = nullptr;
-  }
-  int transactions() const { return transactions_; }
-  const std::string& error() const { return error_; }
-
- private:
-  void run() {
-    for (int i = 0; !stop_; ++i) {
-      const std::string n = std::to_string(i);
-      const std::string sql =
-          "BEGIN;"
-          "INSERT INTO snap_a(id, v, n) VALUES (100000 + " + n + ", 'new " + n + "', " + n + ".5);"
-          "UPDATE snap_a SET v = v || ' upd', n = n + 1 WHERE id = " + std::to_string(1 + (i * 37) % 40000) + ";"
-          "DELETE FROM snap_b WHERE id = " + std::to_string(1 + (i * 53) % 30000) + ";"
-          "UPDATE snap_c SET id = 200000 + " + n + ", payload = '{\"moved\": " + n + "}' WHERE id = " +
-          std::to_string(1 + (i * 71) % 30000) + ";"
-          "INSERT INTO snap_b(id, f, flag) VALUES (300000 + " + n + ", " + n + " * 0.25, " + (i % 2 ? "true" : "false") + ");"
-          "COMMIT";
-      PGresult* result = PQexec(connection_, sql.c_str());
-      if (PQresultStatus(result) != PGRES_COMMAND_OK) error_ = PQresultErrorMessage(result);
-      PQclear(result);
-      if (!error_.empty()) return;
-      ++transactions_;
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-  }
-
-  PGconn* connection_;
-  std::atomic<bool> stop_{false};
-  std::atomic<int> transactions_{0};
-  std::string error_;
-  std::thread thread_;
-};
+std::string writer_transaction(int i) {
+  const std::string n = std::to_string(i);
+  return "BEGIN;"
+      "INSERT INTO snap_a(id, v, n) VALUES (100000 + " + n + ", 'new " + n + "', " + n + ".5);"
+      "UPDATE snap_a SET v = v || ' upd', n = n + 1 WHERE id = " + std::to_string(1 + (i * 37) % 40000) + ";"
+      "DELETE FROM snap_b WHERE id = " + std::to_string(1 + (i * 53) % 30000) + ";"
+      "UPDATE snap_c SET id = 200000 + " + n + ", payload = '{\"moved\": " + n + "}' WHERE id = " +
+      std::to_string(1 + (i * 71) % 30000) + ";"
+      "INSERT INTO snap_b(id, f, flag) VALUES (300000 + " + n + ", " + n + " * 0.25, " + (i % 2 ? "true" : "false") + ");"
+      "COMMIT";
+}
 
 }  // namespace
 
@@ -223,7 +194,7 @@ TEST_CASE("100,000 existing rows and a concurrent writer: R rows then the stream
   spec.snapshot_parallelism = 3;
   CHECK(ranges_of(cluster, spec, "public.snap_a") > 1);  // read side by side by several connections
 
-  Writer writer(cluster);  // writes before, during and after the slot's creation and the snapshot
+  test::BackgroundWriter writer(cluster, writer_transaction, std::chrono::milliseconds(2));  // writes before, during and after the slot's creation and the snapshot
   REQUIRE(wait_until([&] { return writer.transactions() >= 10; }));
   RecordingConsumer consumer;
   BackgroundStream stream(spec, consumer);
