@@ -16,18 +16,30 @@ namespace {
 // source.version: which program wrote the event (Debezium writes its own version here).
 constexpr std::string_view kSourceVersion = "popyka-" POPYKA_VERSION_STRING;
 
-void append_number(std::string& out, std::int64_t v) { append_integer(out, v); }
-void append_number(std::string& out, sdk::Lsn v) { append_integer(out, static_cast<std::int64_t>(v)); }
+// An LSN's digits, written into `buffer`; empty for 0 (no LSN).
+std::string_view lsn_digits(sdk::Lsn lsn, std::array<char, 20>& buffer) {
+  if (lsn == 0) return {};
+  const char* end = std::to_chars(buffer.data(), buffer.data() + buffer.size(), static_cast<std::int64_t>(lsn)).ptr;
+  return {buffer.data(), static_cast<std::size_t>(end - buffer.data())};
+}
 
-// `"\"123\""`, or null: an LSN as a JSON string inside the sequence string.
-void append_sequence_lsn(std::string& out, sdk::Lsn lsn) {
-  if (lsn == 0) {
+// `"\"123\""`, or null: an LSN (its digits) as a JSON string inside the sequence string.
+void append_sequence_lsn(std::string& out, std::string_view digits) {
+  if (digits.empty()) {
     out += "null";
     return;
   }
   out += "\\\"";
-  append_number(out, lsn);
+  out += digits;
   out += "\\\"";
+}
+
+// The source block's `,"schema":..,"table":..`.
+void append_table_names(std::string& out, std::string_view schema, std::string_view table) {
+  out += ",\"schema\":";
+  sdk::append_json_string(out, schema);
+  out += ",\"table\":";
+  sdk::append_json_string(out, table);
 }
 
 std::string_view text_of(sdk::Value value, std::string& buffer) { return json_string_text(value.json(), buffer); }
@@ -64,11 +76,14 @@ EventWriter::EventWriter(DebeziumSettings settings, Clock now_ns)
 std::span<const Record> EventWriter::write(const sdk::Change& change) {
   count_ = 0;
   switch (change.action()) {
-    case sdk::Action::Commit:
-      last_commit_lsn_ = change.lsn();
+    case sdk::Action::Commit: {
+      std::array<char, 20> digits;
+      last_commit_sequence_.clear();
+      append_sequence_lsn(last_commit_sequence_, lsn_digits(change.lsn(), digits));
       if (transactions_ && transactions_->in_progress())
         transactions_->end(change.lsn(), commit_ms(change), next_record());
       break;
+    }
     case sdk::Action::Begin:
       if (transactions_) enter_transaction(change);
       break;
@@ -145,31 +160,35 @@ void EventWriter::write_row_event(const sdk::Change& change, char op, bool parti
   const auto identity = change.identity();
   const bool complete = !partial && op != 'd';
   // NOT NULL and enums matter to the schemas only; the host says them when it knows (details).
-  const sdk::ChangeDetails* details = settings_.schemas || op == 'r' ? sdk::details_of(change) : nullptr;
+  const sdk::ChangeDetails* details = (settings_.schemas && complete) || op == 'r' ? sdk::details_of(change) : nullptr;
   const std::span<const sdk::ColumnDetails> column_details =
       settings_.schemas && complete && details != nullptr ? details->column_details() : std::span<const sdk::ColumnDetails>{};
-  TableShape& shape = shapes_.update(change.schema(), change.table(), op == 'd' ? identity : columns, complete, column_details);
+  bool row_matches = false;  // the row below has the shape's columns in order: no lookup by name
+  TableShape& shape =
+      shapes_.update(change.schema(), change.table(), op == 'd' ? identity : columns, complete, column_details, &row_matches);
+  // A change naming no key leaves the shape's as it is (its schemas too: as before this cache).
+  if (!change.primary_key().empty()) take_key(shape, change.primary_key());
   if (transactions_) enter_transaction(change);
 
   Record& record = next_record();
   record.key.clear();
-  record.has_key = append_key(record.key, change, op == 'd');
+  record.has_key = append_key(record.key, shape, change, op == 'd');
   record.value.clear();
   record.has_value = true;
   std::string& out = record.value;
-  const std::int64_t now = now_ns_();
+  const EpochTimes now(now_ns_());
   append_envelope_start(out, shape, change);
   out += "{\"before\":";
   // The identity is the old row under REPLICA IDENTITY FULL, the key's columns otherwise.
-  if (op == 'u' || op == 'd') append_row(out, shape, identity, {}, Missing::Null);
+  if (op == 'u' || op == 'd') append_row(out, shape, identity, {}, Missing::Null, op == 'd' && row_matches);
   else out += "null";
   out += ",\"after\":";
   // An UPDATE leaves unchanged TOASTed values out: from the old row when it has them (FULL),
   // otherwise Debezium's placeholder.
   if (op == 'd') out += "null";
-  else append_row(out, shape, columns, identity, partial ? Missing::Unavailable : Missing::Null);
+  else append_row(out, shape, columns, identity, partial ? Missing::Unavailable : Missing::Null, row_matches);
   out += ",\"source\":";
-  append_source(out, change, op == 'r' ? snapshot_marker(details) : "false", now,
+  append_source(out, change, op == 'r' ? snapshot_marker(details) : "false", now, table_names(shape),
                 op == 'r' && details != nullptr ? details->snapshot_xid() : sdk::Value{});
   out += ",\"op\":\"";
   out += op;
@@ -189,10 +208,10 @@ void EventWriter::write_truncate(const sdk::Change& change) {
   record.has_value = true;
   std::string& out = record.value;
   out.clear();
-  const std::int64_t now = now_ns_();
+  const EpochTimes now(now_ns_());
   append_envelope_start(out, shape, change);
   out += "{\"before\":null,\"after\":null,\"source\":";
-  append_source(out, change, "false", now);
+  append_source(out, change, "false", now, table_names(shape));
   out += ",\"op\":\"t\",";
   append_times(out, now);
   append_transaction(out, change);
@@ -220,11 +239,13 @@ void EventWriter::write_message(const sdk::Change& change) {
   record.has_value = true;
   if (settings_.schemas) open_schema_wrapper(out, message_value_schema_);
   // Debezium's message value has ts_ms only; its source has all three.
-  const std::int64_t now = now_ns_();
+  const EpochTimes now(now_ns_());
   out += "{\"op\":\"m\",\"ts_ms\":";
-  append_number(out, floor_div(now, 1'000'000));
+  out += now.ms();
   out += ",\"source\":";
-  append_source(out, change, "false", now);
+  message_names_.clear();
+  append_table_names(message_names_, change.schema(), change.table());
+  append_source(out, change, "false", now, message_names_);
   if (counted) append_transaction(out, change);
   out += ",\"message\":{\"prefix\":";
   sdk::append_json_string(out, prefix);
@@ -234,35 +255,26 @@ void EventWriter::write_message(const sdk::Change& change) {
   if (settings_.schemas) out += '}';
 }
 
-bool EventWriter::append_key(std::string& out, const sdk::Change& change, bool old_key) {
-  const auto pk = change.primary_key();
-  if (pk.empty()) return false;
+bool EventWriter::append_key(std::string& out, TableShape& shape, const sdk::Change& change, bool old_key) {
+  if (change.primary_key().empty()) return false;
   const std::size_t start = out.size();
   if (settings_.schemas) {
-    TableShape& shape = shapes_.update(change.schema(), change.table(), {}, false);
-    scratch_.clear();
-    for (const sdk::Column& k : pk) scratch_.append(k.name).append(1, ':').append(k.type).append(1, ',');
-    if (shape.schema_keys != scratch_) {  // the schemas depend on which columns are the key
-      shape.schema_keys = scratch_;
-      shape.key_schema.clear();
-      shape.envelope_schema.clear();
-    }
-    if (shape.key_schema.empty()) append_key_schema(shape.key_schema, pk, schema_name_base(settings_.topic_prefix, change.schema(), change.table()), values_);
+    if (shape.key_schema.empty())
+      append_key_schema(shape.key_schema, change.primary_key(), schema_name_base(settings_.topic_prefix, change.schema(), change.table()), values_);
     open_schema_wrapper(out, shape.key_schema);
   }
   out += '{';
-  bool first = true;
-  for (const sdk::Column& k : pk) {
-    const sdk::Column* c = old_key ? find(change.identity(), 0, k.name) : change.find_column(k.name);  // new values first
+  const auto row = old_key ? change.identity() : change.columns();  // new values first
+  for (std::size_t i = 0; i < shape.key.size(); ++i) {
+    const ShapeColumn& k = shape.key[i];
+    const sdk::Column* c = find(row, i, k.name);
     if (c == nullptr || !c->value.is_present()) {
       out.resize(start);
       return false;
     }
-    if (!first) out += ',';
-    first = false;
-    sdk::append_json_string(out, k.name);
-    out += ':';
-    values_.append_value(out, *c, parse_pg_type(k.type));
+    if (i > 0) out += ',';
+    out += k.json_name;
+    values_.append_value(out, *c, k.type);
   }
   out += '}';
   if (settings_.schemas) out += '}';
@@ -270,13 +282,14 @@ bool EventWriter::append_key(std::string& out, const sdk::Change& change, bool o
 }
 
 void EventWriter::append_row(std::string& out, const TableShape& shape, std::span<const sdk::Column> row,
-                             std::span<const sdk::Column> fill, Missing missing) {
+                             std::span<const sdk::Column> fill, Missing missing, bool row_matches) {
   out += '{';
   for (std::size_t i = 0; i < shape.columns.size(); ++i) {
     const ShapeColumn& c = shape.columns[i];
     if (i > 0) out += ',';
     out += c.json_name;
-    if (const sdk::Column* v = find(row, i, c.name)) values_.append_value(out, *v, c.type);
+    if (row_matches) values_.append_value(out, row[i], c.type);
+    else if (const sdk::Column* v = find(row, i, c.name)) values_.append_value(out, *v, c.type);
     else if (const sdk::Column* old = find(fill, i, c.name)) values_.append_value(out, *old, c.type);
     else if (missing == Missing::Unavailable) values_.append_unavailable(out, c.type);
     else out += "null";
@@ -284,18 +297,18 @@ void EventWriter::append_row(std::string& out, const TableShape& shape, std::spa
   out += '}';
 }
 
-void EventWriter::append_times(std::string& out, std::int64_t ns) const {
+void EventWriter::append_times(std::string& out, const EpochTimes& time) const {
   out += "\"ts_ms\":";
-  append_number(out, floor_div(ns, 1'000'000));
-  append_micro_times(out, ns);
+  out += time.ms();
+  append_micro_times(out, time);
 }
 
-void EventWriter::append_micro_times(std::string& out, std::int64_t ns) const {
+void EventWriter::append_micro_times(std::string& out, const EpochTimes& time) const {
   if (!has_micro_times(settings_.release)) return;
   out += ",\"ts_us\":";
-  append_number(out, floor_div(ns, 1000));
+  out += time.us();
   out += ",\"ts_ns\":";
-  append_number(out, ns);
+  out += time.ns();
 }
 
 std::string_view EventWriter::snapshot_marker(const sdk::ChangeDetails* details) {
@@ -318,33 +331,37 @@ std::string_view EventWriter::snapshot_marker(const sdk::ChangeDetails* details)
   return first ? "first" : "true";
 }
 
-void EventWriter::append_source(std::string& out, const sdk::Change& change, std::string_view snapshot, std::int64_t now_ns,
-                                sdk::Value snapshot_xid) {
+void EventWriter::append_source(std::string& out, const sdk::Change& change, std::string_view snapshot, const EpochTimes& now,
+                                std::string_view table_names, sdk::Value snapshot_xid) {
   out += source_start_;
-  const std::int64_t source_ns = commit_ns(change, now_ns);
-  append_number(out, floor_div(source_ns, 1'000'000));
+  const EpochTimes* committed = commit_time_.of(change);
+  const EpochTimes& time = committed != nullptr ? *committed : now;
+  out += time.ms();
   out += ",\"snapshot\":\"";
   out += snapshot;
   out += '"';
   out += db_;
   // sequence: the last commit's LSN and this change's, as a JSON array of strings in a string.
+  std::array<char, 20> buffer;
+  const std::string_view lsn = lsn_digits(change.lsn(), buffer);
   out += ",\"sequence\":\"[";
-  append_sequence_lsn(out, last_commit_lsn_);
+  out += last_commit_sequence_;
   out += ',';
-  append_sequence_lsn(out, change.lsn());
+  append_sequence_lsn(out, lsn);
   out += "]\"";
-  append_micro_times(out, source_ns);
-  out += ",\"schema\":";
-  sdk::append_json_string(out, change.schema());
-  out += ",\"table\":";
-  sdk::append_json_string(out, change.table());
+  append_micro_times(out, time);
+  out += table_names;
   out += ",\"txId\":";
   if (snapshot_xid.is_number()) out += snapshot_xid.json();
   else out += in_transaction(change) ? change.xid().json() : std::string_view("null");
   out += ",\"lsn\":";
-  if (change.lsn() != 0) append_number(out, change.lsn());
-  else out += "null";
+  out += lsn.empty() ? std::string_view("null") : lsn;
   out += ",\"xmin\":null}";
+}
+
+std::string_view EventWriter::table_names(TableShape& shape) {
+  if (shape.source_names.empty()) append_table_names(shape.source_names, shape.schema, shape.table);
+  return shape.source_names;
 }
 
 void EventWriter::append_envelope_start(std::string& out, TableShape& shape, const sdk::Change& change) {
@@ -360,15 +377,11 @@ void EventWriter::append_envelope_start(std::string& out, TableShape& shape, con
   open_schema_wrapper(out, shape.envelope_schema);
 }
 
-std::int64_t EventWriter::commit_ns(const sdk::Change& change, std::int64_t now_ns) {
-  // wal2json's include-timestamp, in microseconds; a snapshot row has none: the time read.
-  std::optional<std::int64_t> commit_micros;
-  int infinite = 0;
-  if (const sdk::Value t = change.timestamp(); t.is_string()) commit_micros = parse_timestamp(text_of(t, scratch_), &infinite);
-  return commit_micros && infinite == 0 ? *commit_micros * 1000 : now_ns;
+std::int64_t EventWriter::commit_ms(const sdk::Change& change) {
+  // A change without a commit time (a snapshot row): the time it is written.
+  const EpochTimes* committed = commit_time_.of(change);
+  return floor_div(committed != nullptr ? committed->nanoseconds() : now_ns_(), 1'000'000);
 }
-
-std::int64_t EventWriter::commit_ms(const sdk::Change& change) { return floor_div(commit_ns(change, now_ns_()), 1'000'000); }
 
 bool EventWriter::in_transaction(const sdk::Change& change) const {
   // A non-transactional message has wal2json's xid of the moment, but belongs to no transaction.

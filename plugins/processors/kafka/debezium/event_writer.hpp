@@ -10,7 +10,9 @@
 #include <popyka/sdk/change_details.hpp>
 
 #include "column_value.hpp"
+#include "commit_time.hpp"
 #include "debezium_settings.hpp"
+#include "epoch_times.hpp"
 #include "record.hpp"
 #include "table_shapes.hpp"
 #include "transaction_metadata.hpp"
@@ -53,22 +55,25 @@ class EventWriter {
   void write_message(const sdk::Change& change);
   // The key record's JSON, from the new row's values or (`old_key`) the identity's; false when
   // the change has no primary key.
-  bool append_key(std::string& out, const sdk::Change& change, bool old_key);
+  bool append_key(std::string& out, TableShape& shape, const sdk::Change& change, bool old_key);
   // `{"col":value,...}` over the table's shape; columns absent from `row` are `missing` (null,
-  // or Debezium's placeholder for unchanged TOAST).
+  // or Debezium's placeholder for unchanged TOAST). `row_matches`: `row` has the shape's columns
+  // in order (TableShapes::update said so).
   enum class Missing { Null, Unavailable };
   void append_row(std::string& out, const TableShape& shape, std::span<const sdk::Column> row, std::span<const sdk::Column> fill,
-                  Missing missing);
-  // `snapshot`: source.snapshot (`false` outside the snapshot). `now_ns`: when the event is
-  // written (the source's time when the change has no commit time). `snapshot_xid`: a snapshot
-  // row's txId, when the host gives it.
-  void append_source(std::string& out, const sdk::Change& change, std::string_view snapshot, std::int64_t now_ns,
-                     sdk::Value snapshot_xid = {});
+                  Missing missing, bool row_matches = false);
+  // `snapshot`: source.snapshot (`false` outside the snapshot). `now`: when the event is
+  // written (the source's time when the change has no commit time). `table_names`: its
+  // `,"schema":..,"table":..`. `snapshot_xid`: a snapshot row's txId, when the host gives it.
+  void append_source(std::string& out, const sdk::Change& change, std::string_view snapshot, const EpochTimes& now,
+                     std::string_view table_names, sdk::Value snapshot_xid = {});
+  // The table's `,"schema":..,"table":..`, written once per table.
+  static std::string_view table_names(TableShape& shape);
   // source.snapshot of a snapshot row, from the host's details (null: a host without them).
   std::string_view snapshot_marker(const sdk::ChangeDetails* details);
   // `"ts_ms":..` and, from Debezium 2.6 on, `,"ts_us":..,"ts_ns":..`: the envelope's times.
-  void append_times(std::string& out, std::int64_t ns) const;
-  void append_micro_times(std::string& out, std::int64_t ns) const;
+  void append_times(std::string& out, const EpochTimes& time) const;
+  void append_micro_times(std::string& out, const EpochTimes& time) const;
   void append_envelope_start(std::string& out, TableShape& shape, const sdk::Change& change);
   // With transaction_metadata, for a B or before an event: the BEGIN of its transaction when that
   // is not the one in progress (or it is its B, sent again), after the END of the one in progress
@@ -76,9 +81,7 @@ class EventWriter {
   void enter_transaction(const sdk::Change& change);
   // `,"transaction":` and the event's block, counted, or null outside a transaction.
   void append_transaction(std::string& out, const sdk::Change& change);
-  // The commit time of `change` in nanoseconds; `now_ns` for a change without one.
-  std::int64_t commit_ns(const sdk::Change& change, std::int64_t now_ns);
-  std::int64_t commit_ms(const sdk::Change& change);  // the same in milliseconds, now when it has none
+  std::int64_t commit_ms(const sdk::Change& change);  // the commit time in milliseconds, now when it has none
   bool in_transaction(const sdk::Change& change) const;  // has an xid, and is not a non-transactional message
   void close_value(std::string& out) const;
 
@@ -91,9 +94,11 @@ class EventWriter {
   std::optional<TransactionMetadata> transactions_;  // with transaction_metadata
   std::size_t count_ = 0;
   bool snapshot_started_ = false;  // an R row was written
-  sdk::Lsn last_commit_lsn_ = 0;  // of the last C seen (C passes the filters only without IgnoreTxFilter)
+  // The last C's LSN as sequence writes it (C passes the filters only without IgnoreTxFilter).
+  std::string last_commit_sequence_ = "null";
+  CommitTime commit_time_;
   std::vector<std::string_view> key_names_;
-  std::string schema_base_, scratch_, data_collection_;
+  std::string schema_base_, scratch_, data_collection_, message_names_;
   std::string source_start_, db_;  // the source block's parts that never change
   std::string source_schema_, message_value_schema_;  // for the release
 };

@@ -37,14 +37,35 @@ bool take_details(std::vector<ShapeColumn>& columns, std::span<const sdk::Column
 
 }  // namespace
 
-TableShape& TableShapes::update(std::string_view schema, std::string_view table, std::span<const sdk::Column> row, bool complete,
-                                std::span<const sdk::ColumnDetails> details) {
+void take_key(TableShape& shape, std::span<const sdk::Column> key) {
+  bool same_key = shape.key.size() == key.size();
+  for (std::size_t i = 0; same_key && i < key.size(); ++i) same_key = same(shape.key[i], key[i]);
+  if (same_key) return;
+  shape.key.clear();
+  for (const sdk::Column& c : key) shape.key.push_back(make_column(c));
+  shape.key_schema.clear();
+  shape.envelope_schema.clear();  // its value schema requires the key's columns
+}
+
+TableShape& TableShapes::find_or_add(std::string_view schema, std::string_view table) {
+  if (last_ != nullptr && last_->table == table && last_->schema == schema) return *last_;
   key_.assign(schema).append(1, '.').append(table);
   auto it = shapes_.find(std::string_view(key_));
-  if (it == shapes_.end()) it = shapes_.emplace(key_, TableShape{}).first;
-  TableShape& shape = it->second;
+  if (it == shapes_.end()) {
+    it = shapes_.emplace(key_, TableShape{}).first;
+    it->second.schema = schema;
+    it->second.table = table;
+  }
+  last_ = &it->second;  // the map's elements stay where they are when it grows
+  return *last_;
+}
+
+TableShape& TableShapes::update(std::string_view schema, std::string_view table, std::span<const sdk::Column> row, bool complete,
+                                std::span<const sdk::ColumnDetails> details, bool* row_matches) {
+  TableShape& shape = find_or_add(schema, table);
   auto& columns = shape.columns;
   bool changed = false;
+  bool in_order = true;
   if (complete) {
     bool equal = columns.size() == row.size();
     for (std::size_t i = 0; equal && i < row.size(); ++i) equal = same(columns[i], row[i]);
@@ -57,6 +78,7 @@ TableShape& TableShapes::update(std::string_view schema, std::string_view table,
   } else {
     for (std::size_t i = 0; i < row.size(); ++i) {
       if (i < columns.size() && same(columns[i], row[i])) continue;  // the usual case: same order
+      in_order = false;
       const ShapeColumn* known = find(columns, row[i].name);
       if (known != nullptr && known->type_name == row[i].type) continue;
       if (known != nullptr) {  // a column's type changed: this row is all we know now
@@ -69,12 +91,12 @@ TableShape& TableShapes::update(std::string_view schema, std::string_view table,
       changed = true;
     }
   }
+  if (row_matches != nullptr) *row_matches = complete || (in_order && row.size() == columns.size());
   if (changed) {
     ++shape.version;
     shape.value_schema.clear();
     shape.envelope_schema.clear();
     shape.key_schema.clear();
-    shape.schema_keys.clear();
   }
   return shape;
 }

@@ -21,15 +21,22 @@ struct ShapeColumn {
   std::string enum_labels;  // an enum's labels, comma-separated; empty: not an enum (or not known)
 };
 
-// A table's columns as last seen in a complete row, and what is derived from them once.
+// A table's columns as last seen in a complete row, its key as last named, and what is derived
+// from them once.
 struct TableShape {
+  std::string schema, table;
   std::vector<ShapeColumn> columns;
+  std::vector<ShapeColumn> key;  // the primary key's columns, in the key's order (see take_key)
+  std::string source_names;     // the source block's `,"schema":..,"table":..`, once written
   std::string value_schema;     // the `<prefix>.<schema>.<table>.Value` struct's JSON schema, when schemas are on
   std::string envelope_schema;  // the whole value's JSON schema, when schemas are on
   std::string key_schema;       // the key's JSON schema, when schemas are on
-  std::string schema_keys;      // the key columns the schemas above were made for (`name:type,...`)
   std::size_t version = 0;      // bumped whenever `columns` change
 };
+
+// Takes the primary key a change names (wal2json's `pk`, empty: none); when it is not the
+// shape's (other columns, order or types), the schemas made for the shape's key are cleared.
+void take_key(TableShape& shape, std::span<const sdk::Column> key);
 
 // What columns each table has. Logical decoding leaves unchanged TOASTed values out of an
 // UPDATE and non-key values out of a DELETE under REPLICA IDENTITY DEFAULT; the columns seen in
@@ -39,16 +46,25 @@ class TableShapes {
   // The shape of `schema.table` after seeing `row`: a complete row (I, R) replaces a shape it
   // differs from; a partial one (U, D) adds the columns the shape lacks. `details`: the row's
   // sdk::ColumnDetails (one per column) or empty; a complete row's replace the shape's.
+  // `row_matches`, when given: whether `row` has the shape's columns, in its order, so that a
+  // column's value is the row's at the same index (always so for a complete row).
   TableShape& update(std::string_view schema, std::string_view table, std::span<const sdk::Column> row, bool complete,
-                     std::span<const sdk::ColumnDetails> details = {});
+                     std::span<const sdk::ColumnDetails> details = {}, bool* row_matches = nullptr);
+
+  TableShapes() = default;
+  TableShapes(const TableShapes&) = delete;  // last_ points into this one's map
+  TableShapes& operator=(const TableShapes&) = delete;
 
  private:
+  TableShape& find_or_add(std::string_view schema, std::string_view table);
+
   struct Hash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, TableShape, Hash, std::equal_to<>> shapes_;
   std::string key_;
+  TableShape* last_ = nullptr;  // the last table asked for: changes come in runs of one table
 };
 
 }  // namespace popyka::kafka::debezium
