@@ -103,20 +103,25 @@ bool read_offset(Reader& r, std::int64_t& micros) {
 // ` BC` after a date: year 1 BC is ISO year 0.
 std::int64_t iso_year(Reader& r, std::int64_t year) { return r.eat(" BC") ? 1 - year : year; }
 
-void append_digits(std::string& out, std::int64_t v, int width) {
+// The writers below put their text in a buffer appended once: a value's dozen small appends
+// to the event's string would each check its capacity.
+
+// `v` in at least `width` digits (zero-padded) at `at`; returns where it ends.
+char* put_digits(char* at, std::int64_t v, int width) {
   char buf[24];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  for (int n = static_cast<int>(end - buf); n < width; ++n) out += '0';
-  out.append(buf, end);
+  const char* end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+  for (auto n = end - buf; n < width; ++n) *at++ = '0';
+  return std::copy(static_cast<const char*>(buf), end, at);
 }
 
-void append_clock(std::string& out, std::int64_t micros_of_day) {
+// `HH:MM:SS` at `at`; returns where it ends.
+char* put_clock(char* at, std::int64_t micros_of_day) {
   const std::int64_t seconds = micros_of_day / kMicrosPerSecond;
-  append_digits(out, seconds / 3600, 2);
-  out += ':';
-  append_digits(out, seconds / 60 % 60, 2);
-  out += ':';
-  append_digits(out, seconds % 60, 2);
+  at = put_digits(at, seconds / 3600, 2);
+  *at++ = ':';
+  at = put_digits(at, seconds / 60 % 60, 2);
+  *at++ = ':';
+  return put_digits(at, seconds % 60, 2);
 }
 
 }  // namespace
@@ -211,28 +216,32 @@ void append_iso_timestamp(std::string& out, std::int64_t micros, int fraction_di
   const std::int64_t days = floor_div(micros, kMicrosPerDay);
   const std::int64_t of_day = micros - days * kMicrosPerDay;
   const Civil c = civil_from_days(days);
+  char text[64];  // sign, year (at most 19 digits), `-MM-DDTHH:MM:SS.ffffff`
+  char* at = text;
   // ISO-8601 as java.time prints it: 4-digit years, a sign beyond 9999 or before year 0.
-  if (c.year > 9999) out += '+';
-  if (c.year < 0) out += '-';
-  append_digits(out, c.year < 0 ? -c.year : c.year, 4);
-  out += '-';
-  append_digits(out, c.month, 2);
-  out += '-';
-  append_digits(out, c.day, 2);
-  out += 'T';
-  append_clock(out, of_day);
+  if (c.year > 9999) *at++ = '+';
+  if (c.year < 0) *at++ = '-';
+  at = put_digits(at, c.year < 0 ? -c.year : c.year, 4);
+  *at++ = '-';
+  at = put_digits(at, c.month, 2);
+  *at++ = '-';
+  at = put_digits(at, c.day, 2);
+  *at++ = 'T';
+  at = put_clock(at, of_day);
   if (fraction_digits > 0) {
-    char digits[7];
+    *at++ = '.';
     std::int64_t f = of_day % kMicrosPerSecond;
-    for (int i = 5; i >= 0; --i, f /= 10) digits[i] = static_cast<char>('0' + f % 10);
-    out += '.';
-    for (int i = 0; i < fraction_digits; ++i) out += i < 6 ? digits[i] : '0';
+    for (int i = 5; i >= 0; --i, f /= 10) at[i] = static_cast<char>('0' + f % 10);
+    at += std::min(fraction_digits, 6);
   }
+  out.append(text, at);
+  if (fraction_digits > 6) out.append(static_cast<std::size_t>(fraction_digits - 6), '0');
   out += 'Z';
 }
 
 void append_iso_time_utc(std::string& out, std::int64_t micros) {
-  append_clock(out, micros);
+  char clock[32];
+  out.append(clock, put_clock(clock, micros));
   if (std::int64_t f = micros % kMicrosPerSecond; f != 0) {
     char digits[6];
     for (int i = 5; i >= 0; --i, f /= 10) digits[i] = static_cast<char>('0' + f % 10);
