@@ -125,6 +125,7 @@ class Decoder {
   // their columns to `out`, their values still to be pointed at (point_values()).
   void add_columns(Output& output, const Relation& relation, const std::vector<Value>& values, bool key_only,
                    std::vector<sdk::Column>& out);
+  // Points the columns' values into the text, and gives the change its special numbers.
   void point_values(Output& output);
   // column_details() of the row change `output` holds, parallel to its columns().
   void set_column_details(Output& output, const Relation& relation);

@@ -123,14 +123,15 @@ TEST_CASE("format: debezium end to end with schemas: true: JsonConverter's schem
 }
 
 TEST_CASE("format: debezium end to end with pgoutput and schemas: true: NOT NULL columns required, enums with their "
-          "labels, snapshot rows first, true, last with the snapshot's txId") {
+          "labels, snapshot rows first, true, last with the snapshot's txId, NaN and infinities as Debezium's") {
   auto& cluster = PostgresCluster::shared();
   // dbz_snap is snapshotted, dbz_stream only streamed: each path's details (the snapshot's plan,
-  // pgoutput's catalog) make its schemas.
+  // pgoutput's catalog) make its schemas and tell a NaN from a NULL.
   cluster.exec("CREATE TYPE dbz_mood AS ENUM ('sad', 'ok', 'happy');"
-               "CREATE TABLE dbz_snap(id int PRIMARY KEY, name text NOT NULL, mood dbz_mood, note text);"
-               "CREATE TABLE dbz_stream(id int PRIMARY KEY, name text NOT NULL, mood dbz_mood NOT NULL, note text);"
-               "INSERT INTO dbz_snap VALUES (1, 'a', 'happy', NULL), (2, 'b', NULL, 'x'), (3, 'c', 'sad', NULL);"
+               "CREATE TABLE dbz_snap(id int PRIMARY KEY, name text NOT NULL, mood dbz_mood, note text, n numeric, d float8);"
+               "CREATE TABLE dbz_stream(id int PRIMARY KEY, name text NOT NULL, mood dbz_mood NOT NULL, note text, n numeric, d float8);"
+               "INSERT INTO dbz_snap VALUES (1, 'a', 'happy', NULL, 'NaN', '-Infinity'), (2, 'b', NULL, 'x', 1.50, NULL),"
+               " (3, 'c', 'sad', NULL, NULL, 2.5);"
                "CREATE PUBLICATION dbz_details FOR TABLE dbz_snap, dbz_stream");
   MockKafkaProcess kafka({"--topic", "dbserver1.public.dbz_snap:1", "--topic", "dbserver1.public.dbz_stream:1"});
   TempDir dir;
@@ -145,12 +146,13 @@ TEST_CASE("format: debezium end to end with pgoutput and schemas: true: NOT NULL
                          "      format: debezium\n"
                          "      topic_prefix: dbserver1\n"
                          "      database_name: postgres\n"
+                         "      decimal_handling_mode: string\n"
                          "      schemas: true\n");
   HostProcess host(dir / "popyka.log", host_env(config, cluster, kafka.bootstrap_servers()));
   const bool streaming = host.wait_for_log("streaming replication slot", 40s);
   INFO(host.log());
   REQUIRE(streaming);
-  cluster.exec("INSERT INTO dbz_stream VALUES (1, 'd', 'ok', NULL)");
+  cluster.exec("INSERT INTO dbz_stream VALUES (1, 'd', 'ok', NULL, '-Infinity', 'NaN')");
   const Lsn end = parse_lsn(cluster.query_value("SELECT pg_current_wal_lsn()::text").value());
   REQUIRE(wait_confirmed(cluster, "e2e_dbz_details", end, 30s));
   host.signal(SIGTERM);
@@ -169,11 +171,17 @@ TEST_CASE("format: debezium end to end with pgoutput and schemas: true: NOT NULL
     CHECK(json_at(snap[i].value, "/schema/fields/1/fields/3") == R"({"type":"string","optional":true,"field":"note"})");
   }
   CHECK(json_at(snap[0].value, "/payload/after/mood") == R"("happy")");
+  CHECK(json_at(snap[0].value, "/payload/after/n") == R"("NAN")");
+  CHECK(json_at(snap[0].value, "/payload/after/d") == R"("-Infinity")");
+  CHECK(json_at(snap[1].value, "/payload/after/n") == R"("1.50")");
+  CHECK(json_at(snap[1].value, "/payload/after/d") == "null");
 
   const std::vector<Record> stream = consume(kafka.bootstrap_servers(), "dbserver1.public.dbz_stream", 1);
   REQUIRE(stream.size() == 1);
   INFO(stream[0].value);
   CHECK(json_at(stream[0].value, "/payload/op") == R"("c")");
+  CHECK(json_at(stream[0].value, "/payload/after/n") == R"("NEGATIVE_INFINITY")");
+  CHECK(json_at(stream[0].value, "/payload/after/d") == R"("NaN")");
   CHECK(json_at(stream[0].value, "/schema/fields/1/fields/1") == R"({"type":"string","optional":false,"field":"name"})");
   CHECK(json_at(stream[0].value, "/schema/fields/1/fields/2") ==
         R"({"type":"string","optional":false,"name":"io.debezium.data.Enum","version":1,"parameters":{"allowed":"sad,ok,happy"},"field":"mood"})");

@@ -126,25 +126,48 @@ TEST_CASE("debezium: every mapped type's value matches Debezium's for the same S
 }
 
 TEST_CASE("debezium: numeric NaN and infinities as Debezium writes them in each decimal_handling_mode", "[debezium][types]") {
-  // wal2json writes a numeric column's NaN and ±Infinity as null (as JSON has none): only an
-  // array's text still holds them. AbstractRecordsProducerTest: string mode "NAN",
-  // "POSITIVE_INFINITY", "NEGATIVE_INFINITY" (SpecialValueDecimal's names); double mode NaN.
-  const auto row = change_from_wal2json(
+  // wal2json writes a numeric or float column's NaN and ±Infinity as null (as JSON has none); the
+  // host says which it was (sdk::SpecialNumbers) when it knows, and an array's text still holds
+  // them. AbstractRecordsProducerTest: string mode "NAN", "POSITIVE_INFINITY", "NEGATIVE_INFINITY"
+  // (SpecialValueDecimal's names); double mode NaN.
+  using popyka::sdk::SpecialNumber;
+  const std::string row_json =
       R"({"action":"I","xid":1,"schema":"public","table":"n","columns":[{"name":"id","type":"integer","value":1},)"
-      R"({"name":"nan","type":"numeric","value":null},{"name":"na","type":"numeric[]","value":"{1.5,NaN,Infinity,-Infinity}"}],)"
-      R"("pk":[{"name":"id","type":"integer"}]})");
-  const std::pair<dbz::DecimalMode, const char*> expected[] = {
-      {dbz::DecimalMode::String, R"(["1.5","NAN","POSITIVE_INFINITY","NEGATIVE_INFINITY"])"},
-      {dbz::DecimalMode::Double, R"([1.5,"NaN","Infinity","-Infinity"])"},
-      {dbz::DecimalMode::Precise, R"([{"scale":1,"value":"Dw=="},null,null,null])"},
+      R"({"name":"nan","type":"numeric","value":null},{"name":"na","type":"numeric[]","value":"{1.5,NaN,Infinity,-Infinity}"},)"
+      R"j({"name":"pinf","type":"numeric(10,2)","value":null},{"name":"ninf","type":"numeric","value":null},)j"
+      R"({"name":"fnan","type":"double precision","value":null},{"name":"finf","type":"real","value":null},)"
+      R"({"name":"none","type":"numeric","value":null}],"pk":[{"name":"id","type":"integer"}]})";
+  const auto wal2json = change_from_wal2json(row_json);  // the stream says nothing more: null
+  const auto told = change_from_wal2json(row_json);
+  told->details().column_specials = {SpecialNumber::none, SpecialNumber::nan, SpecialNumber::none, SpecialNumber::infinity,
+                                     SpecialNumber::negative_infinity, SpecialNumber::nan, SpecialNumber::infinity,
+                                     SpecialNumber::none};
+  struct Expected {
+    dbz::DecimalMode mode;
+    const char* array;
+    const char *nan, *pinf, *ninf;
   };
-  for (const auto& [mode, array] : expected) {
+  const Expected expected[] = {
+      {dbz::DecimalMode::String, R"(["1.5","NAN","POSITIVE_INFINITY","NEGATIVE_INFINITY"])", R"("NAN")",
+       R"("POSITIVE_INFINITY")", R"("NEGATIVE_INFINITY")"},
+      {dbz::DecimalMode::Double, R"([1.5,"NaN","Infinity","-Infinity"])", R"("NaN")", R"("Infinity")", R"("-Infinity")"},
+      {dbz::DecimalMode::Precise, R"([{"scale":1,"value":"Dw=="},null,null,null])", "null", "null", "null"},
+  };
+  for (const Expected& e : expected) {
     auto settings = debezium_settings();
-    settings.decimal_mode = mode;
+    settings.decimal_mode = e.mode;
     dbz::EventWriter writer(settings, &fixed_now_ns);
-    const Json value(writer.write(*row)[0].value);
-    CHECK(value.at("/after/na") == minified(array));
-    CHECK(value.at("/after/nan") == "null");
+    const Json value(writer.write(*told)[0].value);
+    CHECK(value.at("/after/na") == minified(e.array));
+    CHECK(value.at("/after/nan") == e.nan);
+    CHECK(value.at("/after/pinf") == e.pinf);
+    CHECK(value.at("/after/ninf") == e.ninf);
+    CHECK(value.at("/after/fnan") == R"("NaN")");  // floats as in an array, in every mode
+    CHECK(value.at("/after/finf") == R"("Infinity")");
+    CHECK(value.at("/after/none") == "null");  // a SQL NULL
+    const Json unknown(writer.write(*wal2json)[0].value);
+    CHECK(unknown.at("/after/nan") == "null");
+    CHECK(unknown.at("/after/fnan") == "null");
   }
 }
 

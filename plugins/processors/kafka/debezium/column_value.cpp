@@ -133,10 +133,14 @@ void ColumnValueWriter::refuse(const PgType& type, std::string_view text) const 
                            std::string(text.substr(0, 60)) + "' as " + (type.array ? "an array" : "its type"));
 }
 
-void ColumnValueWriter::append_value(std::string& out, const sdk::Column& column, const PgType& type) {
+void ColumnValueWriter::append_value(std::string& out, const sdk::Column& column, const PgType& type, sdk::SpecialNumber special) {
   column_ = &column;
   const std::string_view json = column.value.json();
   if (json.empty() || json == "null") {
+    if (special != sdk::SpecialNumber::none && !type.array) {  // PostgreSQL's text of it, as in an array
+      append_scalar(out, type, special == sdk::SpecialNumber::nan ? "NaN" : special == sdk::SpecialNumber::infinity ? "Infinity" : "-Infinity", {});
+      return;
+    }
     out += "null";
     return;
   }

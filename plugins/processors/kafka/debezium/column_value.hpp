@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <popyka/sdk/change.hpp>
+#include <popyka/sdk/change_details.hpp>
 
 #include "pg_text.hpp"
 #include "pg_type.hpp"
@@ -27,9 +28,11 @@ class ColumnValueWriter {
  public:
   explicit ColumnValueWriter(DecimalMode mode) : mode_(mode) {}
 
-  // The value's JSON. Throws std::runtime_error naming the column and type when its text is
-  // not what PostgreSQL writes for that type.
-  void append_value(std::string& out, const sdk::Column& column, const PgType& type);
+  // The value's JSON; a null that stands for `special` (sdk::SpecialNumbers) as Debezium writes
+  // that number. Throws std::runtime_error naming the column and type when its text is not what
+  // PostgreSQL writes for that type.
+  void append_value(std::string& out, const sdk::Column& column, const PgType& type,
+                    sdk::SpecialNumber special = sdk::SpecialNumber::none);
   // The placeholder Debezium writes for a value logical decoding left out (unchanged TOAST):
   // the placeholder text, its bytes for BYTES types, null for the types that cannot carry it.
   void append_unavailable(std::string& out, const PgType& type);
