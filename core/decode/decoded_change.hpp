@@ -6,6 +6,7 @@
 
 #include "popyka/sdk/change.hpp"
 #include "popyka/sdk/change_details.hpp"
+#include "decode/column_details_lookup.hpp"
 
 namespace popyka::decode {
 namespace pgoutput {
@@ -56,7 +57,13 @@ class DecodedChange final : public sdk::Change, public sdk::ChangeDetails, publi
     if (json_writer_ != nullptr) write_json();
     return json_;
   }
-  std::span<const sdk::ColumnDetails> column_details() const noexcept override { return column_details_; }
+  std::span<const sdk::ColumnDetails> column_details() const noexcept override {
+    if (details_lookup_ != nullptr) {  // a wal2json row change's, looked up on the first call
+      column_details_ = details_lookup_->details(schema_, table_, columns_);
+      details_lookup_ = nullptr;
+    }
+    return column_details_;
+  }
   SnapshotOrigin snapshot_origin() const noexcept override { return snapshot_origin_; }
   sdk::SnapshotPosition snapshot_position() const noexcept override { return snapshot_position_; }
   sdk::Value snapshot_xid() const noexcept override { return snapshot_xid_; }
@@ -137,6 +144,7 @@ class DecodedChange final : public sdk::Change, public sdk::ChangeDetails, publi
     snapshot_xid_ = sdk::Value{};
     column_details_ = {};
     column_specials_ = identity_specials_ = {};
+    details_lookup_ = nullptr;
     retries_ = 0;
     columns_at_ = identity_at_ = std::string_view::npos;
     json_writer_ = nullptr;
@@ -159,7 +167,8 @@ class DecodedChange final : public sdk::Change, public sdk::ChangeDetails, publi
   SnapshotOrigin snapshot_origin_ = SnapshotOrigin::none;
   sdk::SnapshotPosition snapshot_position_ = sdk::SnapshotPosition::none;
   sdk::Value snapshot_xid_;
-  std::span<const sdk::ColumnDetails> column_details_;
+  mutable std::span<const sdk::ColumnDetails> column_details_;
+  mutable ColumnDetailsLookup* details_lookup_ = nullptr;  // set while column_details_ is still to be looked up
   std::span<const sdk::SpecialNumber> column_specials_, identity_specials_;
   int retries_ = 0;
   mutable std::size_t columns_at_ = std::string_view::npos, identity_at_ = std::string_view::npos;  // offsets in json_

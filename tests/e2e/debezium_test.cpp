@@ -99,7 +99,8 @@ TEST_CASE("format: debezium end to end: snapshot rows, insert, update, delete an
   CHECK(got[5].null_value);  // the tombstone: same key, no value
 }
 
-TEST_CASE("format: debezium end to end with schemas: true: JsonConverter's schema and payload, Debezium's schema names") {
+TEST_CASE("format: debezium end to end with schemas: true: JsonConverter's schema and payload, Debezium's schema names, "
+          "NOT NULL columns required with wal2json too") {
   const std::vector<Record> got = run("e2e_dbz_schemas", "dbz_schemas", true);
   REQUIRE(got.size() == 6);
   for (std::size_t i = 0; i < 5; ++i) {
@@ -109,6 +110,9 @@ TEST_CASE("format: debezium end to end with schemas: true: JsonConverter's schem
     CHECK(json_at(*got[i].key, "/schema/fields/0") == R"({"type":"int32","optional":false,"field":"id"})");
     CHECK(json_at(got[i].value, "/schema/name") == R"("dbserver1.public.dbz_schemas.Envelope")");
     CHECK(json_at(got[i].value, "/schema/fields/0/name") == R"("dbserver1.public.dbz_schemas.Value")");
+    // wal2json's text does not say NOT NULL: the catalog does.
+    CHECK(json_at(got[i].value, "/schema/fields/0/fields/0") == R"({"type":"int32","optional":false,"field":"id"})");
+    CHECK(json_at(got[i].value, "/schema/fields/0/fields/1") == R"({"type":"string","optional":true,"field":"name"})");
     CHECK(json_at(got[i].value, "/schema/fields/0/fields/2/name") == R"("org.apache.kafka.connect.data.Decimal")");
     CHECK(json_at(got[i].value, "/schema/fields/0/fields/2/parameters") == R"({"scale":"2","connect.decimal.precision":"10"})");
     CHECK(json_at(got[i].value, "/schema/fields/0/fields/3/name") == R"("io.debezium.time.ZonedTimestamp")");
