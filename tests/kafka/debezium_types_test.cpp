@@ -308,7 +308,9 @@ TEST_CASE("debezium: with the host's details, snapshot rows are first, true, las
 
 TEST_CASE("debezium: schemas: true, a NOT NULL column is required and an enum is io.debezium.data.Enum with its labels",
           "[debezium][schemas]") {
-  // PostgresValueConverter: an enum column's schema is Enum.builder(its labels in their order);
+  // PostgresValueConverter: an enum column's schema is Enum.builder(its labels in their order),
+  // an enum array's SchemaBuilder.array(Enum.builder(...)) (RecordsStreamProducerIT
+  // shouldStreamEnumArrayAsKnownType: items not optional, values the labels' strings);
   // Column.isOptional(): a NOT NULL column is not optional.
   auto settings = debezium_settings();
   settings.schemas = true;
@@ -316,8 +318,10 @@ TEST_CASE("debezium: schemas: true, a NOT NULL column is required and an enum is
   const auto row = change_from_wal2json(
       R"({"action":"I","xid":7,"schema":"public","table":"e","columns":[{"name":"id","type":"integer","value":1},)"
       R"({"name":"name","type":"text","value":"a"},{"name":"mood","type":"mood","value":"happy"},)"
-      R"({"name":"m2","type":"mood","value":null}],"pk":[{"name":"id","type":"integer"}]})");
-  row->details().column_details = {{true, {}}, {true, {}}, {true, "sad,ok,happy"}, {false, "sad,ok,happy"}};
+      R"({"name":"m2","type":"mood","value":null},{"name":"ma","type":"mood[]","value":"{sad,happy}"},)"
+      R"({"name":"ma2","type":"mood[]","value":"{ok}"}],"pk":[{"name":"id","type":"integer"}]})");
+  row->details().column_details = {{true, {}},           {true, {}},           {true, "sad,ok,happy"},
+                                   {false, "sad,ok,happy"}, {false, "sad,ok,happy"}, {true, "sad,ok,happy"}};
   const Json value(writer.write(*row)[0].value);
   CHECK(value.at("/schema/fields/1/fields/0") == R"({"type":"int32","optional":false,"field":"id"})");
   CHECK(value.at("/schema/fields/1/fields/1") == R"({"type":"string","optional":false,"field":"name"})");
@@ -328,13 +332,22 @@ TEST_CASE("debezium: schemas: true, a NOT NULL column is required and an enum is
         minified(R"({"type":"string","optional":true,"name":"io.debezium.data.Enum","version":1,)"
                  R"("parameters":{"allowed":"sad,ok,happy"},"field":"m2"})"));
   CHECK(value.at("/payload/after/mood") == R"("happy")");
+  CHECK(value.at("/schema/fields/1/fields/4") ==
+        minified(R"({"type":"array","items":{"type":"string","optional":false,"name":"io.debezium.data.Enum","version":1,)"
+                 R"("parameters":{"allowed":"sad,ok,happy"}},"optional":true,"field":"ma"})"));
+  CHECK(value.at("/schema/fields/1/fields/5") ==
+        minified(R"({"type":"array","items":{"type":"string","optional":false,"name":"io.debezium.data.Enum","version":1,)"
+                 R"("parameters":{"allowed":"sad,ok,happy"}},"optional":false,"field":"ma2"})"));
+  CHECK(value.at("/payload/after/ma") == R"(["sad","happy"])");
 
   // A column made nullable since: the next complete row's details change the schema.
   const auto later = change_from_wal2json(
       R"({"action":"I","xid":8,"schema":"public","table":"e","columns":[{"name":"id","type":"integer","value":2},)"
       R"({"name":"name","type":"text","value":null},{"name":"mood","type":"mood","value":"ok"},)"
-      R"({"name":"m2","type":"mood","value":null}],"pk":[{"name":"id","type":"integer"}]})");
-  later->details().column_details = {{true, {}}, {false, {}}, {true, "sad,ok,happy"}, {false, "sad,ok,happy"}};
+      R"({"name":"m2","type":"mood","value":null},{"name":"ma","type":"mood[]","value":null},)"
+      R"({"name":"ma2","type":"mood[]","value":"{}"}],"pk":[{"name":"id","type":"integer"}]})");
+  later->details().column_details = {{true, {}},           {false, {}},          {true, "sad,ok,happy"},
+                                     {false, "sad,ok,happy"}, {false, "sad,ok,happy"}, {true, "sad,ok,happy"}};
   CHECK(Json(writer.write(*later)[0].value).at("/schema/fields/1/fields/1") == R"({"type":"string","optional":true,"field":"name"})");
 }
 

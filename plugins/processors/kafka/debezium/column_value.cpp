@@ -389,7 +389,13 @@ void ColumnValueWriter::append_unavailable(std::string& out, const PgType& type)
   }
 }
 
-void ColumnValueWriter::open_enum_schema(std::string& out, std::string_view labels, bool optional) {
+void ColumnValueWriter::open_enum_schema(std::string& out, std::string_view labels, bool array, bool optional) {
+  if (array) {
+    out += R"({"type":"array","items":)";
+    open_enum_schema(out, labels, false, false);
+    out += optional ? R"(},"optional":true)" : R"(},"optional":false)";
+    return;
+  }
   out += optional ? R"({"type":"string","optional":true)" : R"({"type":"string","optional":false)";
   out += R"(,"name":"io.debezium.data.Enum","version":1,"parameters":{"allowed":)";
   sdk::append_json_string(out, labels);

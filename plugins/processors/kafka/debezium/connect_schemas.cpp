@@ -67,7 +67,7 @@ void append_value_schema(std::string& out, const TableShape& shape, std::span<co
     first = false;
     const bool key = std::find(key_names.begin(), key_names.end(), c.name) != key_names.end();
     const bool optional = !key && !c.not_null;
-    if (!c.enum_labels.empty() && !c.type.array) ColumnValueWriter::open_enum_schema(out, c.enum_labels, optional);
+    if (!c.enum_labels.empty()) ColumnValueWriter::open_enum_schema(out, c.enum_labels, c.type.array, optional);
     else values.open_schema(out, c.type, optional);
     append_field(out, c.name);
   }

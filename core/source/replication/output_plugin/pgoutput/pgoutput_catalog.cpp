@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "source/replication/enum_labels_sql.hpp"
 #include "source/replication/replication_error.hpp"
 
 namespace popyka::source::replication::pgoutput {
@@ -60,17 +61,16 @@ Catalog::Description DatabaseCatalog::describe(std::uint32_t relation_oid, const
     schemas += separator + (column.sent_type ? connection().quote_literal(column.sent_type->schema) : "NULL");
     names += separator + (column.sent_type ? connection().quote_literal(column.sent_type->name) : "NULL");
   }
-  // Also each column's NOT NULL and, for an enum, its labels in their order (Debezium's schemas
-  // say both), as the catalog has them now.
+  // Also each column's NOT NULL and, for an enum or an array of one, its labels in their order
+  // (Debezium's schemas say both), as the catalog has them now.
   std::string sql = fmt::format(
       "SELECT 0, x.o::int, coalesce((SELECT format_type(t.oid, x.m) FROM pg_type t WHERE t.oid = x.t), "
       "format_type(to_regtype(quote_ident(x.s) || '.' || quote_ident(x.n)), x.m), "
       "CASE WHEN x.s IN ('pg_catalog', 'public') THEN '' ELSE quote_ident(x.s) || '.' END || quote_ident(x.n), '\?\?\?'), "
-      "coalesce((SELECT a.attnotnull FROM pg_attribute a WHERE a.attrelid = {} AND a.attname = x.c), false), "
-      "coalesce((SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = x.t), '') "
+      "coalesce((SELECT a.attnotnull FROM pg_attribute a WHERE a.attrelid = {} AND a.attname = x.c), false), {} "
       "FROM unnest(ARRAY[{}]::oid[], ARRAY[{}]::int4[], ARRAY[{}]::text[], ARRAY[{}]::text[], ARRAY[{}]::text[]) "
       "WITH ORDINALITY AS x(t, m, s, n, c, o)",
-      relation_oid, oids, typmods, schemas, names, column_names);
+      relation_oid, enum_labels_sql("x.t"), oids, typmods, schemas, names, column_names);
   // The catalog's primary key is today's, not the change's: only where the stream cannot say.
   if (with_primary_key) {
     sql += fmt::format(
