@@ -46,7 +46,7 @@ class Catalog {
     std::vector<std::string> primary_key;  // the primary key's column names (any order); empty: none
     // Per column, in order, as of now (the catalog's, not the change's); empty: not known.
     std::vector<bool> not_null;               // pg_attribute.attnotnull
-    std::vector<std::string> enum_labels;     // an enum's labels, comma-separated; "" for other types
+    std::vector<std::string> enum_labels;     // an enum's (or its arrays') labels, comma-separated; "" for other types
   };
   // Asked once per Relation message (so an ALTER TABLE mid-stream is seen). The primary key only
   // when `with_primary_key`: the Relation message says it itself under the default replica

@@ -126,16 +126,18 @@ TEST_CASE("format: debezium end to end with schemas: true: JsonConverter's schem
   CHECK(json_at(*got[5].key, "/payload") == R"({"id":2})");
 }
 
-TEST_CASE("format: debezium end to end with pgoutput and schemas: true: NOT NULL columns required, enums with their "
-          "labels, snapshot rows first, true, last with the snapshot's txId, NaN and infinities as Debezium's") {
+TEST_CASE("format: debezium end to end with pgoutput and schemas: true: NOT NULL columns required, enums and their "
+          "arrays with their labels, snapshot rows first, true, last with the snapshot's txId, NaN and infinities as Debezium's") {
   auto& cluster = PostgresCluster::shared();
   // dbz_snap is snapshotted, dbz_stream only streamed: each path's details (the snapshot's plan,
   // pgoutput's catalog) make its schemas and tell a NaN from a NULL.
   cluster.exec("CREATE TYPE dbz_mood AS ENUM ('sad', 'ok', 'happy');"
-               "CREATE TABLE dbz_snap(id int PRIMARY KEY, name text NOT NULL, mood dbz_mood, note text, n numeric, d float8);"
-               "CREATE TABLE dbz_stream(id int PRIMARY KEY, name text NOT NULL, mood dbz_mood NOT NULL, note text, n numeric, d float8);"
-               "INSERT INTO dbz_snap VALUES (1, 'a', 'happy', NULL, 'NaN', '-Infinity'), (2, 'b', NULL, 'x', 1.50, NULL),"
-               " (3, 'c', 'sad', NULL, NULL, 2.5);"
+               "CREATE TABLE dbz_snap(id int PRIMARY KEY, name text NOT NULL, mood dbz_mood, note text, moods dbz_mood[], "
+               "n numeric, d float8);"
+               "CREATE TABLE dbz_stream(id int PRIMARY KEY, name text NOT NULL, mood dbz_mood NOT NULL, note text, "
+               "moods dbz_mood[] NOT NULL, n numeric, d float8);"
+               "INSERT INTO dbz_snap VALUES (1, 'a', 'happy', NULL, '{sad,happy}', 'NaN', '-Infinity'), "
+               "(2, 'b', NULL, 'x', NULL, 1.50, NULL), (3, 'c', 'sad', NULL, '{}', NULL, 2.5);"
                "CREATE PUBLICATION dbz_details FOR TABLE dbz_snap, dbz_stream");
   MockKafkaProcess kafka({"--topic", "dbserver1.public.dbz_snap:1", "--topic", "dbserver1.public.dbz_stream:1"});
   TempDir dir;
@@ -156,7 +158,7 @@ TEST_CASE("format: debezium end to end with pgoutput and schemas: true: NOT NULL
   const bool streaming = host.wait_for_log("streaming replication slot", 40s);
   INFO(host.log());
   REQUIRE(streaming);
-  cluster.exec("INSERT INTO dbz_stream VALUES (1, 'd', 'ok', NULL, '-Infinity', 'NaN')");
+  cluster.exec("INSERT INTO dbz_stream VALUES (1, 'd', 'ok', NULL, '{ok}', '-Infinity', 'NaN')");
   const Lsn end = parse_lsn(cluster.query_value("SELECT pg_current_wal_lsn()::text").value());
   REQUIRE(wait_confirmed(cluster, "e2e_dbz_details", end, 30s));
   host.signal(SIGTERM);
@@ -173,8 +175,11 @@ TEST_CASE("format: debezium end to end with pgoutput and schemas: true: NOT NULL
     CHECK(json_at(snap[i].value, "/schema/fields/1/fields/2") ==
           R"({"type":"string","optional":true,"name":"io.debezium.data.Enum","version":1,"parameters":{"allowed":"sad,ok,happy"},"field":"mood"})");
     CHECK(json_at(snap[i].value, "/schema/fields/1/fields/3") == R"({"type":"string","optional":true,"field":"note"})");
+    CHECK(json_at(snap[i].value, "/schema/fields/1/fields/4") ==
+          R"({"type":"array","items":{"type":"string","optional":false,"name":"io.debezium.data.Enum","version":1,"parameters":{"allowed":"sad,ok,happy"}},"optional":true,"field":"moods"})");
   }
   CHECK(json_at(snap[0].value, "/payload/after/mood") == R"("happy")");
+  CHECK(json_at(snap[0].value, "/payload/after/moods") == R"(["sad","happy"])");
   CHECK(json_at(snap[0].value, "/payload/after/n") == R"("NAN")");
   CHECK(json_at(snap[0].value, "/payload/after/d") == R"("-Infinity")");
   CHECK(json_at(snap[1].value, "/payload/after/n") == R"("1.50")");
@@ -190,4 +195,7 @@ TEST_CASE("format: debezium end to end with pgoutput and schemas: true: NOT NULL
   CHECK(json_at(stream[0].value, "/schema/fields/1/fields/2") ==
         R"({"type":"string","optional":false,"name":"io.debezium.data.Enum","version":1,"parameters":{"allowed":"sad,ok,happy"},"field":"mood"})");
   CHECK(json_at(stream[0].value, "/schema/fields/1/fields/3") == R"({"type":"string","optional":true,"field":"note"})");
+  CHECK(json_at(stream[0].value, "/schema/fields/1/fields/4") ==
+        R"({"type":"array","items":{"type":"string","optional":false,"name":"io.debezium.data.Enum","version":1,"parameters":{"allowed":"sad,ok,happy"}},"optional":false,"field":"moods"})");
+  CHECK(json_at(stream[0].value, "/payload/after/moods") == R"(["ok"])");
 }

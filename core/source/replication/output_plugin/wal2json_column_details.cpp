@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "source/replication/catalog_sql.hpp"
+#include "source/replication/enum_labels_sql.hpp"
 
 namespace popyka::source::replication {
 

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "source/replication/catalog_sql.hpp"
+#include "source/replication/enum_labels_sql.hpp"
 #include "source/replication/output_plugin/wal2json_plugin.hpp"
 #include "source/replication/replication_error.hpp"
 

@@ -38,8 +38,9 @@ class ColumnValueWriter {
   void append_unavailable(std::string& out, const PgType& type);
   // The value's Kafka Connect schema, without the struct field's `"field"` member and closing brace.
   void open_schema(std::string& out, const PgType& type, bool optional) const;
-  // As open_schema(), for an enum (a string): `io.debezium.data.Enum` with its `allowed` labels.
-  static void open_enum_schema(std::string& out, std::string_view labels, bool optional);
+  // As open_schema(), for an enum (a string) or an array of one: `io.debezium.data.Enum` with its
+  // `allowed` labels; an array's items are required (Debezium's Enum.builder() is not optional).
+  static void open_enum_schema(std::string& out, std::string_view labels, bool array, bool optional);
 
  private:
   // `text` is the value's text; `json` the JSON token wal2json wrote for it, when there is one

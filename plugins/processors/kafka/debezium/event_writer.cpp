@@ -260,7 +260,7 @@ bool EventWriter::append_key(std::string& out, const sdk::Change& change, bool o
       shape.key_schema.clear();
       shape.envelope_schema.clear();
     }
-    if (shape.key_schema.empty()) append_key_schema(shape.key_schema, pk, schema_name_base(settings_.topic_prefix, change.schema(), change.table()), values_);
+    if (shape.key_schema.empty()) append_key_schema(shape.key_schema, pk, shape, schema_name_base(settings_.topic_prefix, change.schema(), change.table()), values_);
     open_schema_wrapper(out, shape.key_schema);
   }
   out += '{';

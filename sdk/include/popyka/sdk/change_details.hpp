@@ -14,7 +14,7 @@ inline namespace v1 {
 // FROZEN once released, as Column (a new fact is a new type, see abi.hpp).
 struct ColumnDetails {
   bool not_null = false;          // pg_attribute.attnotnull
-  std::string_view enum_labels;   // an enum's labels in pg_enum.enumsortorder, comma-separated; empty: not an enum
+  std::string_view enum_labels;   // an enum's labels (an enum array's: its element's) in pg_enum.enumsortorder, comma-separated; empty: neither
 };
 
 // Which snapshot read an R row.
@@ -46,9 +46,10 @@ enum class SnapshotPosition : unsigned char {
 class POPYKA_SDK_VISIBLE ChangeDetails {
  public:
   // One entry per columns() entry, in the same order, as the catalog says now (not as of the
-  // change); empty when the host does not know: with wal2json, whose stream does not carry them,
-  // for actions without columns, and for an update whose unchanged TOASTed values the host filled
-  // in (database.unchanged_toast: from_identity).
+  // change; with wal2json, whose stream does not carry them, read from the catalog on the first
+  // call); empty when the host does not know: for a table it cannot read in the catalog, for
+  // actions without columns, and with pgoutput for an update whose unchanged TOASTed values the
+  // host filled in (database.unchanged_toast: from_identity).
   virtual std::span<const ColumnDetails> column_details() const noexcept = 0;
   virtual SnapshotOrigin snapshot_origin() const noexcept = 0;
   virtual SnapshotPosition snapshot_position() const noexcept = 0;

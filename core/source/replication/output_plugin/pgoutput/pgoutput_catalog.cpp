@@ -2,8 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "source/replication/catalog_sql.hpp"
-
+#include "source/replication/enum_labels_sql.hpp"
 
 namespace popyka::source::replication::pgoutput {
 
@@ -27,8 +26,8 @@ Catalog::Description DatabaseCatalog::describe(std::uint32_t relation_oid, const
     schemas += separator + (column.sent_type ? catalog_.quote_literal(column.sent_type->schema) : "NULL");
     names += separator + (column.sent_type ? catalog_.quote_literal(column.sent_type->name) : "NULL");
   }
-  // Also each column's NOT NULL and, for an enum, its labels in their order (Debezium's schemas
-  // say both), as the catalog has them now.
+  // Also each column's NOT NULL and, for an enum or an array of one, its labels in their order
+  // (Debezium's schemas say both), as the catalog has them now.
   std::string sql = fmt::format(
       "SELECT 0, x.o::int, coalesce((SELECT format_type(t.oid, x.m) FROM pg_type t WHERE t.oid = x.t), "
       "format_type(to_regtype(quote_ident(x.s) || '.' || quote_ident(x.n)), x.m), "
