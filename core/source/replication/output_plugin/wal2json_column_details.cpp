@@ -19,7 +19,9 @@ Wal2jsonColumnDetails::Wal2jsonColumnDetails(std::string connect_url)
 std::span<const sdk::ColumnDetails> Wal2jsonColumnDetails::details(std::string_view schema, std::string_view name,
                                                                    std::span<const sdk::Column> columns) noexcept {
   try {
-    Table& table = tables_[fmt::format("\"{}\".\"{}\"", schema, name)];
+    key_.clear();  // reused: no allocation per change once warm
+    key_.append(schema).append(1, '\0').append(name);
+    Table& table = tables_[key_];
     if (table.known && pick(table, columns)) return picked_;
     if (!table.known && table.failed_at != Clock::time_point{} && Clock::now() - table.failed_at < retry_after) return {};
     // First seen, or a column it did not have: the table as it is now.
@@ -59,11 +61,16 @@ bool Wal2jsonColumnDetails::read(Table& table, std::string_view schema, std::str
 
 bool Wal2jsonColumnDetails::pick(const Table& table, std::span<const sdk::Column> columns) {
   picked_.clear();
+  std::size_t next = 0;  // columns mostly come in the table's order: try the next one first
   for (const sdk::Column& column : columns) {
-    const auto at = std::find(table.names.begin(), table.names.end(), column.name);
-    if (at == table.names.end()) return false;
-    const auto i = static_cast<std::size_t>(at - table.names.begin());
+    std::size_t i = next;
+    if (i >= table.names.size() || table.names[i] != column.name) {
+      const auto at = std::find(table.names.begin(), table.names.end(), column.name);
+      if (at == table.names.end()) return false;
+      i = static_cast<std::size_t>(at - table.names.begin());
+    }
     picked_.push_back({table.not_null[i], table.labels[i]});
+    next = i + 1;
   }
   return true;
 }

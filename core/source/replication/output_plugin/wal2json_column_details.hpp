@@ -40,7 +40,8 @@ class Wal2jsonColumnDetails final : public decode::ColumnDetailsLookup {
   bool pick(const Table& table, std::span<const sdk::Column> columns);
 
   CatalogConnection catalog_;
-  std::unordered_map<std::string, Table> tables_;  // by "schema"."table"
+  std::unordered_map<std::string, Table> tables_;  // by schema, '\0', table
+  std::string key_;
   std::vector<sdk::ColumnDetails> picked_;
 };
 
