@@ -6,6 +6,7 @@
 
 #include "popyka/sdk/change.hpp"
 #include "popyka/sdk/change_details.hpp"
+#include "decode/column_details_lookup.hpp"
 
 namespace popyka::decode {
 namespace pgoutput {
@@ -21,8 +22,9 @@ class Decoder;
 // another input, the text wal2json would have sent, written by its decoder's JsonWriter on the
 // first json() call (many filters never ask for it) and kept until the change is reused.
 //
-// It is also the SDK's ChangeDetails (plugins find it with sdk::details_of()).
-class DecodedChange final : public sdk::Change, public sdk::ChangeDetails {
+// It is also the SDK's ChangeDetails and SpecialNumbers (plugins find them with sdk::details_of()
+// and sdk::special_numbers_of()).
+class DecodedChange final : public sdk::Change, public sdk::ChangeDetails, public sdk::SpecialNumbers {
  public:
   // Which snapshot read an R row: the initial one (`database.snapshot: initial`) or one taken
   // while streaming (an incremental snapshot); `none` for every other change.
@@ -55,16 +57,29 @@ class DecodedChange final : public sdk::Change, public sdk::ChangeDetails {
     if (json_writer_ != nullptr) write_json();
     return json_;
   }
-  std::span<const sdk::ColumnDetails> column_details() const noexcept override { return column_details_; }
+  std::span<const sdk::ColumnDetails> column_details() const noexcept override {
+    if (details_lookup_ != nullptr) {  // a wal2json row change's, looked up on the first call
+      column_details_ = details_lookup_->details(schema_, table_, columns_);
+      details_lookup_ = nullptr;
+    }
+    return column_details_;
+  }
   SnapshotOrigin snapshot_origin() const noexcept override { return snapshot_origin_; }
   sdk::SnapshotPosition snapshot_position() const noexcept override { return snapshot_position_; }
   sdk::Value snapshot_xid() const noexcept override { return snapshot_xid_; }
+  std::span<const sdk::SpecialNumber> in_columns() const noexcept override { return column_specials_; }
+  std::span<const sdk::SpecialNumber> in_identity() const noexcept override { return identity_specials_; }
   void set_snapshot_origin(SnapshotOrigin origin) noexcept { snapshot_origin_ = origin; }
   void set_snapshot_position(sdk::SnapshotPosition position) noexcept { snapshot_position_ = position; }
   // `xid`: JSON text (digits) that must outlive the change; empty: unknown.
   void set_snapshot_xid(std::string_view xid) noexcept { snapshot_xid_ = sdk::Value(xid); }
   // One per column, or empty; must outlive the change (the decoder's relation, the snapshot's plan).
   void set_column_details(std::span<const sdk::ColumnDetails> details) noexcept { column_details_ = details; }
+  // One per column (identity column), or empty when none is special; must outlive the change.
+  void set_special_numbers(std::span<const sdk::SpecialNumber> columns, std::span<const sdk::SpecialNumber> identity) noexcept {
+    column_specials_ = columns;
+    identity_specials_ = identity;
+  }
   // How many times error handlers had the current processor retry this change (the host's
   // bookkeeping, handed to error handlers in sdk::Failure::retries).
   int retries() const noexcept { return retries_; }
@@ -96,6 +111,7 @@ class DecodedChange final : public sdk::Change, public sdk::ChangeDetails {
     columns_.assign(columns.begin(), columns.end());
     // The details were of the old columns: kept only when they still line up.
     if (column_details_.size() != columns_.size()) column_details_ = {};
+    if (column_specials_.size() != columns_.size()) column_specials_ = {};
     json_ = json;
     json_writer_ = nullptr;
     columns_at_ = identity_at_ = std::string_view::npos;
@@ -127,6 +143,8 @@ class DecodedChange final : public sdk::Change, public sdk::ChangeDetails {
     snapshot_position_ = sdk::SnapshotPosition::none;
     snapshot_xid_ = sdk::Value{};
     column_details_ = {};
+    column_specials_ = identity_specials_ = {};
+    details_lookup_ = nullptr;
     retries_ = 0;
     columns_at_ = identity_at_ = std::string_view::npos;
     json_writer_ = nullptr;
@@ -149,7 +167,9 @@ class DecodedChange final : public sdk::Change, public sdk::ChangeDetails {
   SnapshotOrigin snapshot_origin_ = SnapshotOrigin::none;
   sdk::SnapshotPosition snapshot_position_ = sdk::SnapshotPosition::none;
   sdk::Value snapshot_xid_;
-  std::span<const sdk::ColumnDetails> column_details_;
+  mutable std::span<const sdk::ColumnDetails> column_details_;
+  mutable ColumnDetailsLookup* details_lookup_ = nullptr;  // set while column_details_ is still to be looked up
+  std::span<const sdk::SpecialNumber> column_specials_, identity_specials_;
   int retries_ = 0;
   mutable std::size_t columns_at_ = std::string_view::npos, identity_at_ = std::string_view::npos;  // offsets in json_
 };

@@ -71,6 +71,7 @@ class Decoder::Output final : public DecodedChange::JsonWriter {
   const Relation* relation = nullptr;
   std::vector<const std::string*> heads;  // of columns() then identity(), in order
   std::vector<sdk::ColumnDetails> details;  // of columns(), when some of the relation's are left out
+  std::vector<sdk::SpecialNumber> specials;  // of columns() then identity(), when one is special
   bool with_columns = false, with_identity = false, with_pk = false;
 
   void write_json(std::string& out, std::size_t& columns_at, std::size_t& identity_at) const override {
@@ -292,9 +293,10 @@ void Decoder::add_columns(Output& output, const Relation& relation, const std::v
     // Unchanged TOAST: wal2json skips the column ("does not need to be output").
     if (values[i].kind == 'u' || (key_only && !column.replica_identity)) continue;
     const std::size_t at = output.text.size();
+    sdk::SpecialNumber special = sdk::SpecialNumber::none;
     if (values[i].kind == 'n') output.text += "null";
-    else append_wal2json_value(output.text, column.kind, values[i].text);
-    value_spans_.push_back({at, output.text.size() - at});
+    else special = append_wal2json_value(output.text, column.kind, values[i].text);
+    value_spans_.push_back({at, output.text.size() - at, special});
     out.push_back({column.name, column.type, {}});
     output.heads.push_back(&column.head);
   }
@@ -302,12 +304,20 @@ void Decoder::add_columns(Output& output, const Relation& relation, const std::v
 
 void Decoder::point_values(Output& output) {
   const std::string_view text = output.text;
+  DecodedChange& change = output.change;
   std::size_t next = 0;
-  for (auto* row : {&output.change.columns_, &output.change.identity_})
+  bool special = false;
+  for (auto* row : {&change.columns_, &change.identity_})
     for (sdk::Column& column : *row) {
       const ValueSpan span = value_spans_[next++];
       column.value = sdk::Value(text.substr(span.offset, span.size));
+      special |= span.special != sdk::SpecialNumber::none;
     }
+  if (!special) return;  // the common case: the change says none
+  output.specials.clear();
+  for (const ValueSpan& span : value_spans_) output.specials.push_back(span.special);
+  const std::span<const sdk::SpecialNumber> all = output.specials;
+  change.set_special_numbers(all.first(change.columns_.size()), all.subspan(change.columns_.size()));
 }
 
 void Decoder::set_column_details(Output& output, const Relation& relation) {

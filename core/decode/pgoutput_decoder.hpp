@@ -46,7 +46,7 @@ class Catalog {
     std::vector<std::string> primary_key;  // the primary key's column names (any order); empty: none
     // Per column, in order, as of now (the catalog's, not the change's); empty: not known.
     std::vector<bool> not_null;               // pg_attribute.attnotnull
-    std::vector<std::string> enum_labels;     // an enum's labels, comma-separated; "" for other types
+    std::vector<std::string> enum_labels;     // an enum's (or its arrays') labels, comma-separated; "" for other types
   };
   // Asked once per Relation message (so an ALTER TABLE mid-stream is seen). The primary key only
   // when `with_primary_key`: the Relation message says it itself under the default replica
@@ -125,6 +125,7 @@ class Decoder {
   // their columns to `out`, their values still to be pointed at (point_values()).
   void add_columns(Output& output, const Relation& relation, const std::vector<Value>& values, bool key_only,
                    std::vector<sdk::Column>& out);
+  // Points the columns' values into the text, and gives the change its special numbers.
   void point_values(Output& output);
   // column_details() of the row change `output` holds, parallel to its columns().
   void set_column_details(Output& output, const Relation& relation);

@@ -64,15 +64,16 @@ void RowFormat::append(std::string& out, std::string_view copy_row, std::string&
     }
     out += column_heads_[column];
     const std::size_t value_at = out.size();
+    sdk::SpecialNumber special = sdk::SpecialNumber::none;
     if (fields.next_is_null()) {
       fields.skip_null();
       out += "null";
     } else if (kinds_[column] == Wal2JsonValue::string) {
       fields.append_next_as_json_string(out);  // most columns: one pass over the field
     } else {
-      append_wal2json_value(out, kinds_[column], fields.next_text(scratch));
+      special = append_wal2json_value(out, kinds_[column], fields.next_text(scratch));
     }
-    values.push_back({value_at, out.size() - value_at});
+    values.push_back({value_at, out.size() - value_at, special});
     out += '}';
   }
   if (fields.has_next() && !column_heads_.empty()) {  // a table without columns: COPY writes empty rows

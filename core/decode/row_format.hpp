@@ -18,7 +18,7 @@ struct SnapshotColumn {
   std::uint32_t type_oid;
   bool in_pk;
   bool not_null = false;    // pg_attribute.attnotnull
-  std::string enum_labels = {};  // an enum's labels in their order, comma-separated; "" for other types
+  std::string enum_labels = {};  // an enum's (or its arrays') labels in their order, comma-separated; "" for other types
 };
 
 // One table's R message, formatted as wal2json 2.5 formats an insert:

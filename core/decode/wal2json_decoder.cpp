@@ -59,6 +59,8 @@ const DecodedChange& Wal2JsonDecoder::decode(std::string_view json, sdk::Lsn lsn
   }
   if (!has_action_) throw DecodeError("not a wal2json v2 message: no \"action\" field");
   change_.lsn_ = lsn != 0 ? lsn : field_lsn_;
+  const bool row = change_.action_ == sdk::Action::Insert || change_.action_ == sdk::Action::Update || change_.action_ == sdk::Action::Read;
+  if (row && !change_.columns_.empty()) change_.details_lookup_ = details_lookup_;
   return change_;
 }
 

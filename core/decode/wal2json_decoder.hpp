@@ -29,6 +29,9 @@ class Wal2JsonDecoder {
   // only while `json` is too; else it is copied first. Throws DecodeError.
   const DecodedChange& decode(std::string_view json, sdk::Lsn lsn, std::size_t readable_after = 0);
   DecodedChange& current() noexcept { return change_; }
+  // Where row changes (I, U, R) find their columns' details, which wal2json's text does not carry;
+  // null (the default): they have none. It must outlive the decoder's changes.
+  void set_column_details_lookup(ColumnDetailsLookup* lookup) noexcept { details_lookup_ = lookup; }
 
  private:
   void decode_field(simdjson::ondemand::raw_json_string key, simdjson::ondemand::value value);
@@ -38,6 +41,7 @@ class Wal2JsonDecoder {
 
   simdjson::ondemand::parser parser_;
   std::string buffer_;  // the message plus simdjson's padding; reused
+  ColumnDetailsLookup* details_lookup_ = nullptr;
   DecodedChange change_;
   sdk::Lsn field_lsn_ = 0;
   bool has_action_ = false;

@@ -29,6 +29,14 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
 // What a number printed as it is is made of.
 bool is_number_char(char c) { return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == 'e' || c == 'E' || c == '.'; }
 
+// The numbers wal2json writes as null, by its test (a prefix, any case).
+sdk::SpecialNumber special_number(std::string_view text) {
+  if (starts_with_ignoring_case(text, "NaN")) return sdk::SpecialNumber::nan;
+  if (starts_with_ignoring_case(text, "Infinity")) return sdk::SpecialNumber::infinity;
+  if (starts_with_ignoring_case(text, "-Infinity")) return sdk::SpecialNumber::negative_infinity;
+  return sdk::SpecialNumber::none;
+}
+
 }  // namespace
 
 bool read_back_json_string(std::string_view written, std::string& out) {
@@ -60,17 +68,18 @@ Wal2JsonValue wal2json_value_kind(std::uint32_t type_oid) {
   }
 }
 
-void append_wal2json_value(std::string& out, Wal2JsonValue kind, std::string_view text) {
+sdk::SpecialNumber append_wal2json_value(std::string& out, Wal2JsonValue kind, std::string_view text) {
   switch (kind) {
     case Wal2JsonValue::number:
       if (std::all_of(text.begin(), text.end(), is_number_char)) {  // the common case: no NaN or Infinity
         out += text;
-      } else if (starts_with_ignoring_case(text, "NaN") || starts_with_ignoring_case(text, "Infinity") ||
-                 starts_with_ignoring_case(text, "-Infinity")) {
-        out += "null";
-      } else {
-        append_json_string(out, text);  // wal2json fails here ("is not a number"); cannot happen
+        break;
       }
+      if (auto special = special_number(text); special != sdk::SpecialNumber::none) {
+        out += "null";
+        return special;
+      }
+      append_json_string(out, text);  // wal2json fails here ("is not a number"); cannot happen
       break;
     case Wal2JsonValue::boolean:
       out += text == "t" ? "true" : "false";
@@ -81,6 +90,7 @@ void append_wal2json_value(std::string& out, Wal2JsonValue kind, std::string_vie
     case Wal2JsonValue::string:
       append_json_string(out, text);
   }
+  return sdk::SpecialNumber::none;
 }
 
 }  // namespace popyka::decode

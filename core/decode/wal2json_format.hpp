@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "popyka/sdk/change_details.hpp"
 #include "popyka/sdk/json.hpp"
 
 namespace popyka::decode {
@@ -24,6 +25,7 @@ void append_wal2json_type(std::string& out, std::string_view type_name);
 // Where a value went in the text it was appended to.
 struct ValueSpan {
   std::size_t offset, size;
+  sdk::SpecialNumber special = sdk::SpecialNumber::none;  // what a null there stands for
 };
 
 // How wal2json writes the values of a type: int2/4/8, oid, float4/8 and numeric as JSON numbers
@@ -31,8 +33,9 @@ struct ValueSpan {
 // as a JSON string (append_json_string).
 enum class Wal2JsonValue { number, boolean, bytea, string };
 Wal2JsonValue wal2json_value_kind(std::uint32_t type_oid);
-// A value whose type output function printed `text`, as wal2json writes it.
-void append_wal2json_value(std::string& out, Wal2JsonValue kind, std::string_view text);
+// A value whose type output function printed `text`, as wal2json writes it. Returns the special
+// number (NaN, ±Infinity) written as null, which the JSON no longer tells.
+sdk::SpecialNumber append_wal2json_value(std::string& out, Wal2JsonValue kind, std::string_view text);
 // The same, of the type `type_oid`; std::nullopt (NULL) as null.
 inline void append_wal2json_value(std::string& out, std::uint32_t type_oid, std::optional<std::string_view> text) {
   if (text) append_wal2json_value(out, wal2json_value_kind(type_oid), *text);

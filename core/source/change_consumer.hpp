@@ -36,6 +36,10 @@ class ChangeConsumer {
     (void)bytes;
     consume(change.json(), change.lsn());
   }
+  // Where the wal2json text's row changes find their columns' details (sdk::ChangeDetails), which
+  // the text does not carry; null: they have none. Set by the source while it streams. By
+  // default ignored.
+  virtual void use_column_details(decode::ColumnDetailsLookup* lookup) { (void)lookup; }
   // Lets asynchronous processors report completions, waiting up to `wait` for one.
   virtual void poll(std::chrono::milliseconds wait) = 0;
   // Flushes every processor and returns the highest LSN up to which every consumed message is

@@ -52,6 +52,12 @@ class ReferenceChangeDetails final : public sdk::ChangeDetails {
   sdk::Value snapshot_xid() const noexcept override { return {}; }
 };
 
+class ReferenceSpecialNumbers final : public sdk::SpecialNumbers {
+ public:
+  std::span<const sdk::SpecialNumber> in_columns() const noexcept override { return {}; }
+  std::span<const sdk::SpecialNumber> in_identity() const noexcept override { return {}; }
+};
+
 class ReferenceHost final : public sdk::Host {
  public:
   void log(sdk::LogLevel, std::string_view) noexcept override {}
@@ -86,6 +92,10 @@ extern "C" __attribute__((visibility("default"))) void popyka_abi_reference_deta
 extern "C" __attribute__((visibility("default"))) sdk::ChangeDetails* popyka_abi_reference_change_details() {
   static ReferenceChangeDetails details;
   return &details;
+}
+extern "C" __attribute__((visibility("default"))) sdk::SpecialNumbers* popyka_abi_reference_special_numbers(sdk::SpecialNumber*) {
+  static ReferenceSpecialNumbers specials;
+  return &specials;
 }
 extern "C" __attribute__((visibility("default"))) sdk::Host* popyka_abi_reference_host() {
   static ReferenceHost host;

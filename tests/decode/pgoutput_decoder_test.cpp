@@ -376,3 +376,34 @@ TEST_CASE("pgoutput: a row change's column details are the catalog's, for the co
   changes = decode_raw(decoder, Message('I').i32(16400).u8('N').i16(4).text("2").text("b").null().text("f").bytes());
   CHECK(changes[0]->column_details().empty());
 }
+
+TEST_CASE("pgoutput: a NaN or infinite number is null in the text, and its change says which (sdk::SpecialNumbers)") {
+  using popyka::sdk::SpecialNumber;
+  FakeCatalog catalog;
+  catalog.primary_keys[16400] = {"id"};
+  Decoder decoder(catalog);
+  decode(decoder, Message('B').i64(0x1000).i64(commit_us).i32(732));
+  decode(decoder, relation_t());
+  auto changes = decode_raw(decoder, Message('I').i32(16400).u8('N').i16(4).text("1").text("NaN").text("NaN").text("t").bytes());
+  REQUIRE(changes.size() == 1);
+  const popyka::sdk::SpecialNumbers* specials = popyka::sdk::special_numbers_of(*changes[0]);
+  REQUIRE(specials != nullptr);
+  // The text column's "NaN" is a string, not a number; the numeric one is wal2json's null.
+  CHECK(changes[0]->columns()[1].value.json() == "\"NaN\"");
+  CHECK(changes[0]->columns()[2].value.json() == "null");
+  CHECK(std::vector(specials->in_columns().begin(), specials->in_columns().end()) ==
+        std::vector{SpecialNumber::none, SpecialNumber::none, SpecialNumber::nan, SpecialNumber::none});
+  CHECK(specials->in_identity().empty());
+  // An update's old row (REPLICA IDENTITY FULL) and new row each say theirs.
+  changes = decode_raw(decoder, Message('U').i32(16400).u8('O').i16(4).text("1").text("a").text("-Infinity").text("t")
+                                    .u8('N').i16(4).text("1").text("a").text("Infinity").text("t").bytes());
+  specials = popyka::sdk::special_numbers_of(*changes[0]);
+  CHECK(popyka::sdk::special_number_at(specials->in_columns(), 2) == SpecialNumber::infinity);
+  CHECK(popyka::sdk::special_number_at(specials->in_identity(), 2) == SpecialNumber::negative_infinity);
+  CHECK(changes[0]->json().find("\"value\":null") != std::string_view::npos);
+  // An ordinary change and a SQL NULL say none: empty.
+  changes = decode_raw(decoder, Message('I').i32(16400).u8('N').i16(4).text("2").text("b").null().text("f").bytes());
+  specials = popyka::sdk::special_numbers_of(*changes[0]);
+  CHECK(specials->in_columns().empty());
+  CHECK(popyka::sdk::special_number_at(specials->in_columns(), 2) == SpecialNumber::none);
+}

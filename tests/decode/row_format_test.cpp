@@ -5,6 +5,7 @@
 #include <random>
 
 #include "decode/copy_text.hpp"
+#include "decode/formatted_rows.hpp"
 #include "decode/row_format.hpp"
 #include "decode/wal2json_format.hpp"
 #include "decoded_change_check.hpp"
@@ -140,26 +141,21 @@ TEST_CASE("an R message handed on decoded gives what the decoder makes of its te
   REQUIRE(format.column_count() == columns.size());
   const std::vector<std::string_view> rows = {"7\ta \"q\" \\\\ \\n \\t żółć\tok\t{ok,\"Très bien\"}\t-12.50000\tt\t\\\\x00ff",
                                               "\\N\t\\N\t\\N\t\\N\tNaN\t\\N\t\\N", "8\t\t\t{}\t0\tf\t\\\\x"};
-  std::string text, scratch;
-  std::vector<ValueSpan> values;
-  std::vector<std::size_t> ends;
-  for (std::string_view row : rows) {
-    format.append(text, row, scratch, values);
-    ends.push_back(text.size());
-  }
-  REQUIRE(values.size() == rows.size() * columns.size());
-  std::vector<popyka::sdk::Column> decoded;
-  format.append_columns(text, values, decoded);
-  REQUIRE(decoded.size() == values.size());
+  FormattedRows formatted;
+  for (std::string_view row : rows) formatted.append(format, row);
+  formatted.finish(format);
+  REQUIRE(formatted.decoded());
+  REQUIRE(formatted.size() == rows.size());
   popyka::test::DecodedChangeCheck check;
   popyka::decode::DecodedChange message;
-  std::size_t begin = 0;
   for (std::size_t row = 0; row < rows.size(); ++row) {
-    const auto json = std::string_view(text).substr(begin, ends[row] - begin);
-    format.decode(json, std::span(decoded).subspan(row * columns.size(), columns.size()), 5, message);
-    INFO(json);
+    formatted.decode(format, row, 5, message);
+    INFO(message.json());
+    CHECK(message.json() == formatted.message(row));
     CHECK(check.difference(message) == "");
-    begin = ends[row];
+    // The numeric NaN of the second row is null in the text; the change says it was NaN.
+    CHECK(popyka::sdk::special_number_at(message.in_columns(), 4) ==
+          (row == 1 ? popyka::sdk::SpecialNumber::nan : popyka::sdk::SpecialNumber::none));
   }
   // A quoted type name with a '"' in it is written as it is (as wal2json does), which is not JSON.
   const RowFormat odd_type("public", "t", {{"x", "\"My\"\"Type\"", 16400, false}}, false);
@@ -169,13 +165,12 @@ TEST_CASE("an R message handed on decoded gives what the decoder makes of its te
 TEST_CASE("an R row handed on decoded carries its columns' NOT NULL and enum labels, an initial snapshot's origin") {
   const std::vector<SnapshotColumn> columns = {{"id", "bigint", 20, true, true, ""}, {"mood", "\"Mood\"", 16385, false, false, "sad,ok"}};
   const RowFormat format("public", "t", columns, true);
-  std::string text, scratch;
-  std::vector<ValueSpan> values;
-  format.append(text, "1\tok", scratch, values);
-  std::vector<popyka::sdk::Column> decoded;
-  format.append_columns(text, values, decoded);
+  FormattedRows formatted;
+  formatted.append(format, "1\tok");
+  formatted.finish(format);
   popyka::decode::DecodedChange message;
-  format.decode(text, decoded, 5, message);
+  formatted.decode(format, 0, 5, message);
+  CHECK(message.in_columns().empty());  // no special number in the rows
   const auto details = message.column_details();
   REQUIRE(details.size() == 2);
   CHECK(details[0].not_null);

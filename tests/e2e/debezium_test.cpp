@@ -99,7 +99,8 @@ TEST_CASE("format: debezium end to end: snapshot rows, insert, update, delete an
   CHECK(got[5].null_value);  // the tombstone: same key, no value
 }
 
-TEST_CASE("format: debezium end to end with schemas: true: JsonConverter's schema and payload, Debezium's schema names") {
+TEST_CASE("format: debezium end to end with schemas: true: JsonConverter's schema and payload, Debezium's schema names, "
+          "NOT NULL columns required with wal2json too") {
   const std::vector<Record> got = run("e2e_dbz_schemas", "dbz_schemas", true);
   REQUIRE(got.size() == 6);
   for (std::size_t i = 0; i < 5; ++i) {
@@ -109,6 +110,9 @@ TEST_CASE("format: debezium end to end with schemas: true: JsonConverter's schem
     CHECK(json_at(*got[i].key, "/schema/fields/0") == R"({"type":"int32","optional":false,"field":"id"})");
     CHECK(json_at(got[i].value, "/schema/name") == R"("dbserver1.public.dbz_schemas.Envelope")");
     CHECK(json_at(got[i].value, "/schema/fields/0/name") == R"("dbserver1.public.dbz_schemas.Value")");
+    // wal2json's text does not say NOT NULL: the catalog does.
+    CHECK(json_at(got[i].value, "/schema/fields/0/fields/0") == R"({"type":"int32","optional":false,"field":"id"})");
+    CHECK(json_at(got[i].value, "/schema/fields/0/fields/1") == R"({"type":"string","optional":true,"field":"name"})");
     CHECK(json_at(got[i].value, "/schema/fields/0/fields/2/name") == R"("org.apache.kafka.connect.data.Decimal")");
     CHECK(json_at(got[i].value, "/schema/fields/0/fields/2/parameters") == R"({"scale":"2","connect.decimal.precision":"10"})");
     CHECK(json_at(got[i].value, "/schema/fields/0/fields/3/name") == R"("io.debezium.time.ZonedTimestamp")");
@@ -122,15 +126,18 @@ TEST_CASE("format: debezium end to end with schemas: true: JsonConverter's schem
   CHECK(json_at(*got[5].key, "/payload") == R"({"id":2})");
 }
 
-TEST_CASE("format: debezium end to end with pgoutput and schemas: true: NOT NULL columns required, enums with their "
-          "labels, snapshot rows first, true, last with the snapshot's txId") {
+TEST_CASE("format: debezium end to end with pgoutput and schemas: true: NOT NULL columns required, enums and their "
+          "arrays with their labels, snapshot rows first, true, last with the snapshot's txId, NaN and infinities as Debezium's") {
   auto& cluster = PostgresCluster::shared();
   // dbz_snap is snapshotted, dbz_stream only streamed: each path's details (the snapshot's plan,
-  // pgoutput's catalog) make its schemas.
+  // pgoutput's catalog) make its schemas and tell a NaN from a NULL.
   cluster.exec("CREATE TYPE dbz_mood AS ENUM ('sad', 'ok', 'happy');"
-               "CREATE TABLE dbz_snap(id int PRIMARY KEY, name text NOT NULL, mood dbz_mood, note text);"
-               "CREATE TABLE dbz_stream(id int PRIMARY KEY, name text NOT NULL, mood dbz_mood NOT NULL, note text);"
-               "INSERT INTO dbz_snap VALUES (1, 'a', 'happy', NULL), (2, 'b', NULL, 'x'), (3, 'c', 'sad', NULL);"
+               "CREATE TABLE dbz_snap(id int PRIMARY KEY, name text NOT NULL, mood dbz_mood, note text, moods dbz_mood[], "
+               "n numeric, d float8);"
+               "CREATE TABLE dbz_stream(id int PRIMARY KEY, name text NOT NULL, mood dbz_mood NOT NULL, note text, "
+               "moods dbz_mood[] NOT NULL, n numeric, d float8);"
+               "INSERT INTO dbz_snap VALUES (1, 'a', 'happy', NULL, '{sad,happy}', 'NaN', '-Infinity'), "
+               "(2, 'b', NULL, 'x', NULL, 1.50, NULL), (3, 'c', 'sad', NULL, '{}', NULL, 2.5);"
                "CREATE PUBLICATION dbz_details FOR TABLE dbz_snap, dbz_stream");
   MockKafkaProcess kafka({"--topic", "dbserver1.public.dbz_snap:1", "--topic", "dbserver1.public.dbz_stream:1"});
   TempDir dir;
@@ -145,12 +152,13 @@ TEST_CASE("format: debezium end to end with pgoutput and schemas: true: NOT NULL
                          "      format: debezium\n"
                          "      topic_prefix: dbserver1\n"
                          "      database_name: postgres\n"
+                         "      decimal_handling_mode: string\n"
                          "      schemas: true\n");
   HostProcess host(dir / "popyka.log", host_env(config, cluster, kafka.bootstrap_servers()));
   const bool streaming = host.wait_for_log("streaming replication slot", 40s);
   INFO(host.log());
   REQUIRE(streaming);
-  cluster.exec("INSERT INTO dbz_stream VALUES (1, 'd', 'ok', NULL)");
+  cluster.exec("INSERT INTO dbz_stream VALUES (1, 'd', 'ok', NULL, '{ok}', '-Infinity', 'NaN')");
   const Lsn end = parse_lsn(cluster.query_value("SELECT pg_current_wal_lsn()::text").value());
   REQUIRE(wait_confirmed(cluster, "e2e_dbz_details", end, 30s));
   host.signal(SIGTERM);
@@ -167,15 +175,27 @@ TEST_CASE("format: debezium end to end with pgoutput and schemas: true: NOT NULL
     CHECK(json_at(snap[i].value, "/schema/fields/1/fields/2") ==
           R"({"type":"string","optional":true,"name":"io.debezium.data.Enum","version":1,"parameters":{"allowed":"sad,ok,happy"},"field":"mood"})");
     CHECK(json_at(snap[i].value, "/schema/fields/1/fields/3") == R"({"type":"string","optional":true,"field":"note"})");
+    CHECK(json_at(snap[i].value, "/schema/fields/1/fields/4") ==
+          R"({"type":"array","items":{"type":"string","optional":false,"name":"io.debezium.data.Enum","version":1,"parameters":{"allowed":"sad,ok,happy"}},"optional":true,"field":"moods"})");
   }
   CHECK(json_at(snap[0].value, "/payload/after/mood") == R"("happy")");
+  CHECK(json_at(snap[0].value, "/payload/after/moods") == R"(["sad","happy"])");
+  CHECK(json_at(snap[0].value, "/payload/after/n") == R"("NAN")");
+  CHECK(json_at(snap[0].value, "/payload/after/d") == R"("-Infinity")");
+  CHECK(json_at(snap[1].value, "/payload/after/n") == R"("1.50")");
+  CHECK(json_at(snap[1].value, "/payload/after/d") == "null");
 
   const std::vector<Record> stream = consume(kafka.bootstrap_servers(), "dbserver1.public.dbz_stream", 1);
   REQUIRE(stream.size() == 1);
   INFO(stream[0].value);
   CHECK(json_at(stream[0].value, "/payload/op") == R"("c")");
+  CHECK(json_at(stream[0].value, "/payload/after/n") == R"("NEGATIVE_INFINITY")");
+  CHECK(json_at(stream[0].value, "/payload/after/d") == R"("NaN")");
   CHECK(json_at(stream[0].value, "/schema/fields/1/fields/1") == R"({"type":"string","optional":false,"field":"name"})");
   CHECK(json_at(stream[0].value, "/schema/fields/1/fields/2") ==
         R"({"type":"string","optional":false,"name":"io.debezium.data.Enum","version":1,"parameters":{"allowed":"sad,ok,happy"},"field":"mood"})");
   CHECK(json_at(stream[0].value, "/schema/fields/1/fields/3") == R"({"type":"string","optional":true,"field":"note"})");
+  CHECK(json_at(stream[0].value, "/schema/fields/1/fields/4") ==
+        R"({"type":"array","items":{"type":"string","optional":false,"name":"io.debezium.data.Enum","version":1,"parameters":{"allowed":"sad,ok,happy"}},"optional":false,"field":"moods"})");
+  CHECK(json_at(stream[0].value, "/payload/after/moods") == R"(["ok"])");
 }

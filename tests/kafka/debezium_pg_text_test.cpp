@@ -130,7 +130,7 @@ TEST_CASE("debezium: arbitrary text for any type is converted or refused with an
   const char* types[] = {"smallint", "real", "boolean", "text[]", "hstore", "bytea", "bit(3)", "bit(1)", "numeric(5,2)",
                          "numeric", "money", "date", "time(3) without time zone", "time with time zone",
                          "timestamp without time zone", "timestamp(2) with time zone", "interval", "point", "integer[]",
-                         "numeric[]", "bytea[]"};
+                         "numeric[]", "bytea[]", "vector(3)", "halfvec(2)", "sparsevec(5)"};
   dbz::ColumnValueWriter writer(dbz::DecimalMode::Precise);
   std::string out;
   int refused = 0;

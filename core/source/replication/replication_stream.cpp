@@ -9,6 +9,7 @@
 #include "runtime/stop_signal.hpp"
 #include "source/replication/heartbeat/heartbeat.hpp"
 #include "source/replication/output_plugin/output_plugin.hpp"
+#include "source/replication/output_plugin/wal2json_column_details.hpp"
 #include "source/replication/replication_session.hpp"
 #include "source/replication/slot/replication_slot.hpp"
 #include "source/replication/slot/slot_busy_wait.hpp"
@@ -108,9 +109,29 @@ void stream_until_stopped(const config::DatabaseSpec& database, ChangeConsumer& 
                "will be streamed again");
 }
 
+// Gives the consumer a column details lookup for as long as it lives.
+class ColumnDetailsInUse {
+ public:
+  ColumnDetailsInUse(ChangeConsumer& consumer, decode::ColumnDetailsLookup* lookup) : consumer_(consumer) {
+    consumer_.use_column_details(lookup);
+  }
+  ~ColumnDetailsInUse() { consumer_.use_column_details(nullptr); }
+  ColumnDetailsInUse(const ColumnDetailsInUse&) = delete;
+  ColumnDetailsInUse& operator=(const ColumnDetailsInUse&) = delete;
+
+ private:
+  ChangeConsumer& consumer_;
+};
+
 }  // namespace
 
 void stream_changes(const config::DatabaseSpec& database, ChangeConsumer& consumer, metrics::Registry& registry) {
+  // wal2json's text does not say the columns' NOT NULL and enum labels: the catalog does, for
+  // the plugins that ask (pgoutput's Relation messages and the snapshot's plan say them already).
+  Wal2jsonColumnDetails column_details(database.connect_url);  // connects on first use only
+  const ColumnDetailsInUse in_use(consumer, database.output_plugin == config::DatabaseSpec::OutputPlugin::wal2json
+                                                ? &column_details
+                                                : nullptr);
   try {
     stream_until_stopped(database, consumer, registry);
   } catch (const std::exception& e) {

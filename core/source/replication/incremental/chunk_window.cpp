@@ -1,7 +1,5 @@
 #include "source/replication/incremental/chunk_window.hpp"
 
-#include <simdjson.h>
-
 #include <algorithm>
 
 namespace popyka::source::replication::incremental {
@@ -23,44 +21,38 @@ ChunkWindow::ChunkWindow(const decode::RowFormat& format, std::string schema, st
     : format_(format), schema_(std::move(schema)), table_(std::move(table)), key_names_(std::move(key_names)) {}
 
 void ChunkWindow::clear() {
-  messages_.clear();
-  ends_.clear();
-  values_.clear();
-  columns_.clear();
+  rows_.clear();
   index_.clear();
   removed_.clear();
 }
 
 void ChunkWindow::append(std::string_view copy_row) {
-  format_.append(messages_, copy_row, scratch_, values_);
-  ends_.push_back(messages_.size());
+  rows_.append(format_, copy_row);
 }
 
 void ChunkWindow::finish_reading() {
-  // Text that is not UTF-8 (a server encoding other than UTF8) goes through the decoder, which
-  // refuses what it refuses, as for the initial snapshot.
-  if (format_.decodable() && simdjson::validate_utf8(messages_.data(), messages_.size())) {
-    format_.append_columns(messages_, values_, columns_);
-  }
-  removed_.assign(ends_.size(), false);
-  for (std::size_t row = 0; row < ends_.size(); ++row) {
+  // Rows it cannot decode (text that is not UTF-8, in a server encoding other than UTF8) go
+  // through the decoder, which refuses what it refuses, as for the initial snapshot.
+  rows_.finish(format_);
+  removed_.assign(rows_.size(), false);
+  for (std::size_t row = 0; row < rows_.size(); ++row) {
     if (auto key = row_key(row)) index_.emplace(std::move(*key), row);
     else index_.emplace("row " + std::to_string(row), row);  // kept, never matched
   }
 }
 
 std::optional<std::string> ChunkWindow::row_key(std::size_t row) {
-  if (!columns_.empty()) return key_text(columns_of(row), key_names_);
+  if (rows_.decoded()) return key_text(rows_.columns_of(format_, row), key_names_);
   try {  // the row's own message, through the decoder
-    return key_text(decoder_.decode(message(row), 0).columns(), key_names_);
+    return key_text(decoder_.decode(rows_.message(row), 0).columns(), key_names_);
   } catch (const std::exception&) {
     return std::nullopt;
   }
 }
 
 std::optional<std::string> ChunkWindow::last_key() {
-  if (ends_.empty()) return std::nullopt;
-  return row_key(ends_.size() - 1);
+  if (rows_.size() == 0) return std::nullopt;
+  return row_key(rows_.size() - 1);
 }
 
 void ChunkWindow::on_change(const sdk::Change& change) {
@@ -93,30 +85,20 @@ void ChunkWindow::remove(std::span<const sdk::Column> columns) {
 
 std::size_t ChunkWindow::release(sdk::Lsn lsn, ChangeConsumer& consumer) {
   std::size_t released = 0;
-  for (std::size_t row = 0; row < ends_.size(); ++row) {  // read in key order
+  for (std::size_t row = 0; row < rows_.size(); ++row) {  // read in key order
     if (removed_[row]) continue;
     ++released;
-    if (columns_.empty()) {
-      consumer.consume(message(row), lsn);
+    if (!rows_.decoded()) {
+      consumer.consume(rows_.message(row), lsn);
       continue;
     }
-    format_.decode(message(row), columns_of(row), lsn, row_);
+    rows_.decode(format_, row, lsn, row_);
     row_.set_snapshot_origin(decode::DecodedChange::SnapshotOrigin::incremental);
-    consumer.consume_decoded(row_, message(row).size());
+    consumer.consume_decoded(row_, row_.json().size());
   }
   index_.clear();
   removed_.assign(removed_.size(), true);
   return released;
-}
-
-std::string_view ChunkWindow::message(std::size_t row) const {
-  const std::size_t begin = row == 0 ? 0 : ends_[row - 1];
-  return std::string_view(messages_).substr(begin, ends_[row] - begin);
-}
-
-std::span<const sdk::Column> ChunkWindow::columns_of(std::size_t row) const {
-  const std::size_t width = format_.column_count();
-  return std::span<const sdk::Column>(columns_).subspan(row * width, width);
 }
 
 }  // namespace popyka::source::replication::incremental

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "decode/decoded_change.hpp"
+#include "decode/formatted_rows.hpp"
 #include "decode/row_format.hpp"
 #include "decode/wal2json_decoder.hpp"
 #include "popyka/sdk/change.hpp"
@@ -37,7 +38,7 @@ class ChunkWindow {
   // The chunk is read: its rows decoded and indexed by key. Open from here on.
   void finish_reading();
 
-  std::size_t rows_read() const { return ends_.size(); }
+  std::size_t rows_read() const { return rows_.size(); }
   std::size_t rows_left() const { return index_.size(); }
   // The key of the last row read; nullopt for an empty chunk (or keys the decoder refuses).
   std::optional<std::string> last_key();
@@ -51,17 +52,11 @@ class ChunkWindow {
  private:
   void remove(std::span<const sdk::Column> columns);
   std::optional<std::string> row_key(std::size_t row);
-  std::string_view message(std::size_t row) const;
-  std::span<const sdk::Column> columns_of(std::size_t row) const;
 
   const decode::RowFormat& format_;
   std::string schema_, table_;
   std::vector<std::string> key_names_;
-  std::string messages_;  // the R messages, back to back
-  std::vector<std::size_t> ends_;
-  std::vector<decode::ValueSpan> values_;
-  std::vector<sdk::Column> columns_;  // column_count() a row; empty when they must go through the decoder
-  std::string scratch_;
+  decode::FormattedRows rows_;
   std::unordered_map<std::string, std::size_t> index_;  // key -> row, for the rows left
   std::vector<bool> removed_;                           // by row
   decode::DecodedChange row_;

@@ -72,7 +72,7 @@ class SnapshotRun {
         hand_on(std::move(batch), readers);
         if (consumer_.has_pending()) consumer_.poll(milliseconds(0));
       } else if (readers.finished()) {
-        if (held_) hand_on_row(*held_, held_->ends.size() - 1, true, true);
+        if (held_) hand_on_row(*held_, held_->rows.size() - 1, true, true);
         return true;
       } else if (consumer_.has_pending()) {
         consumer_.poll(pending_poll_slice);
@@ -100,8 +100,8 @@ class SnapshotRun {
       table.progress->state.set(metrics::SnapshotTable::reading);
       table.started = Clock::now();
     }
-    table.progress->rows.add(static_cast<std::int64_t>(batch.ends.size()));
-    rows_ += batch.ends.size();
+    table.progress->rows.add(static_cast<std::int64_t>(batch.rows.size()));
+    rows_ += batch.rows.size();
     if (batch.range_done && --table.ranges_left == 0) {
       table.progress->state.set(metrics::SnapshotTable::done);
       const auto rows = static_cast<std::uint64_t>(table.progress->rows.value());
@@ -116,17 +116,17 @@ class SnapshotRun {
   // it is the snapshot's last row (Debezium's source.snapshot `last`), known without asking the
   // readers anything. Gives back the batch it no longer holds.
   void hand_on(std::unique_ptr<RowBatch> batch, SnapshotReaders& readers) {
-    if (batch->ends.empty()) {  // a range without rows: the row held may still be its table's last
+    if (batch->rows.size() == 0) {  // a range without rows: the row held may still be its table's last
       if (held_ && held_->table == batch->table && batch->range_done && tables_[batch->table].ranges_left == 0)
         held_ends_table_ = true;
       readers.recycle(std::move(batch));
       return;
     }
     if (held_) {
-      hand_on_row(*held_, held_->ends.size() - 1, false, held_ends_table_);
+      hand_on_row(*held_, held_->rows.size() - 1, false, held_ends_table_);
       readers.recycle(std::move(held_));
     }
-    for (std::size_t row = 0; row + 1 < batch->ends.size(); ++row) hand_on_row(*batch, row, false, false);
+    for (std::size_t row = 0; row + 1 < batch->rows.size(); ++row) hand_on_row(*batch, row, false, false);
     // Its table's last batch (the readers put a range's last row in its last batch): no row of
     // the table comes after this one's last.
     held_ends_table_ = batch->range_done && tables_[batch->table].ranges_left == 0;
@@ -143,22 +143,18 @@ class SnapshotRun {
   }
 
   void hand_on_row(const RowBatch& batch, std::size_t row, bool last, bool last_in_table) {
-    const std::size_t begin = row == 0 ? 0 : batch.ends[row - 1];
-    const std::string_view json = std::string_view(batch.messages).substr(begin, batch.ends[row] - begin);
     Table& table = tables_[batch.table];
     const sdk::SnapshotPosition at = position(!table.handed, last_in_table, last);
     table.handed = true;
     ++handed_;
-    if (batch.columns.empty()) {  // decoded by the pipeline from its text, without the snapshot's facts
-      consumer_.consume(json, snapshot_.consistent_point);
+    if (!batch.rows.decoded()) {  // decoded by the pipeline from its text, without the snapshot's facts
+      consumer_.consume(batch.rows.message(row), snapshot_.consistent_point);
       return;
     }
-    const decode::RowFormat& format = plan_.tables[batch.table].format;
-    const std::size_t width = format.column_count();
-    format.decode(json, std::span<const sdk::Column>(batch.columns).subspan(row * width, width), snapshot_.consistent_point, row_);
+    batch.rows.decode(plan_.tables[batch.table].format, row, snapshot_.consistent_point, row_);
     row_.set_snapshot_position(at);
     row_.set_snapshot_xid(xid_);
-    consumer_.consume_decoded(row_, json.size());
+    consumer_.consume_decoded(row_, row_.json().size());
   }
 
   const InitialSnapshot& snapshot_;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "source/replication/enum_labels_sql.hpp"
 #include "source/replication/output_plugin/wal2json_plugin.hpp"
 #include "source/replication/replication_error.hpp"
 
@@ -72,10 +73,9 @@ TableColumns columns_of(ReplicationConnection& connection, const CatalogTable& t
   auto result = connection.execute(fmt::format(
       "SELECT a.attname, quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), a.atttypid, "
       "(SELECT array_position(i.indkey::int2[], a.attnum) FROM pg_index i WHERE i.indrelid = a.attrelid "
-      "AND i.indisprimary), a.attnotnull, "
-      "coalesce((SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = a.atttypid), '') "
+      "AND i.indisprimary), a.attnotnull, {} "
       "FROM pg_attribute a WHERE a.attrelid = {} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
-      table.oid));
+      enum_labels_sql("a.atttypid"), table.oid));
   TableColumns out;
   std::vector<std::pair<int, std::size_t>> key_positions;
   for (int row = 0; row < result.rows(); ++row) {

@@ -3,25 +3,12 @@
 #include <fmt/format.h>
 
 #include <pthread.h>
-#include <simdjson.h>
 
 #include <utility>
 
 #include "source/replication/replication_error.hpp"
 
 namespace popyka::source::replication {
-namespace {
-
-// Gives `batch` its decoded columns, from where append() put each value, once its messages
-// are all written (and so stay where they are).
-void decode_columns(RowBatch& batch, const decode::RowFormat& format, std::span<const decode::ValueSpan> values) {
-  if (!format.decodable() || !simdjson::validate_utf8(batch.messages.data(), batch.messages.size())) return;
-  batch.columns.reserve(values.size());
-  format.append_columns(batch.messages, values, batch.columns);
-}
-
-}  // namespace
-
 SnapshotReaders::SnapshotReaders(const SnapshotPlan& plan, std::vector<std::unique_ptr<SnapshotConnection>> connections)
     : plan_(plan),
       connections_(std::move(connections)),
@@ -57,7 +44,7 @@ bool SnapshotReaders::finished() {
 }
 
 void SnapshotReaders::recycle(std::unique_ptr<RowBatch> batch) {
-  if (batch->messages.capacity() > 2 * batch_bytes) return;  // grown for a huge row: not kept for the rest
+  if (batch->rows.capacity_bytes() > 2 * batch_bytes) return;  // grown for a huge row: not kept for the rest
   std::lock_guard lock(spare_mutex_);
   spare_.push_back(std::move(batch));
 }
@@ -72,13 +59,11 @@ std::unique_ptr<RowBatch> SnapshotReaders::empty_batch(std::size_t table) {
     }
   }
   if (batch) {
-    batch->messages.clear();
-    batch->ends.clear();
-    batch->columns.clear();
+    batch->rows.clear();
     batch->range_done = false;
   } else {
     batch = std::make_unique<RowBatch>();
-    batch->messages.reserve(batch_bytes + 4096);
+    batch->rows.reserve_bytes(batch_bytes + 4096);
   }
   batch->table = table;
   return batch;
@@ -110,11 +95,8 @@ void SnapshotReaders::read(SnapshotConnection& connection) {
 void SnapshotReaders::read_range(SnapshotConnection& connection, const SnapshotRange& range, bool& open) {
   const SnapshotTablePlan& table = plan_.tables[range.table];
   auto batch = empty_batch(range.table);
-  std::string scratch;
-  std::vector<decode::ValueSpan> values;
   auto push = [&](bool range_done) {
-    decode_columns(*batch, table.format, values);
-    values.clear();
+    batch->rows.finish(table.format);
     batch->range_done = range_done;
     return queue_.push(std::exchange(batch, range_done ? nullptr : empty_batch(range.table)));  // none after the last
   };
@@ -122,9 +104,8 @@ void SnapshotReaders::read_range(SnapshotConnection& connection, const SnapshotR
     connection.copy_out(plan_.copy_command(range), [&](std::string_view row) {
       // A full batch goes when the next row comes: a range's last batch then holds its last
       // row (where the pipeline thread sees a table's last row).
-      if (batch->messages.size() >= batch_bytes && !(open = push(false))) return false;
-      table.format.append(batch->messages, row, scratch, values);
-      batch->ends.push_back(batch->messages.size());
+      if (batch->rows.bytes() >= batch_bytes && !(open = push(false))) return false;
+      batch->rows.append(table.format, row);
       return true;
     });
   } catch (const ServerError& e) {

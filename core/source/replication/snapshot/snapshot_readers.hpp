@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "popyka/sdk/change.hpp"
+#include "decode/formatted_rows.hpp"
 #include "source/replication/snapshot/bounded_queue.hpp"
 #include "source/replication/snapshot/snapshot_connection.hpp"
 #include "source/replication/snapshot/snapshot_plan.hpp"
@@ -17,24 +17,20 @@
 namespace popyka::source::replication {
 
 // R messages of one table, formatted and decoded by a reader for the pipeline thread. Handed on
-// by pointer: `columns` views into `messages`, which must not move.
+// by pointer: the rows' columns view into their messages, which must not move.
 struct RowBatch {
-  std::size_t table = 0;                // index in SnapshotPlan::tables
-  std::string messages;                 // back to back
-  std::vector<std::size_t> ends;        // where each message ends in `messages`
-  // Each message's columns (the table's column count of them), their values views into
-  // `messages`; empty when the messages must be decoded from their text (RowFormat::decodable(),
-  // or text that is not UTF-8, which the decoder refuses).
-  std::vector<sdk::Column> columns;
-  bool range_done = false;              // the last batch of its range
+  std::size_t table = 0;     // index in SnapshotPlan::tables
+  decode::FormattedRows rows;
+  bool range_done = false;   // the last batch of its range
 };
 
 // One thread per connection, each taking the plan's next unread range and reading it with COPY,
 // formatting every row into its R message and decoding it; batches of up to batch_bytes of
 // messages go to the pipeline thread through a queue of queued_per_reader batches a reader. So
 // memory holds at most (3 x readers + 1) batches (one being filled per reader, two queued per
-// reader, one being consumed), each batch_bytes plus one row, and 48 bytes (an sdk::Column) per
-// column of its rows (480 bytes for a 10-column row of the benchmark, whose message is ~650),
+// reader, one being consumed), each batch_bytes plus one row, and 72 bytes (an sdk::Column and
+// where its value is) per column of its rows (720 bytes for a 10-column row of the benchmark, whose
+// message is ~650),
 // besides libpq's buffer of one row per connection. Batches are recycled, not freed, until the
 // end.
 class SnapshotReaders {

@@ -1,5 +1,6 @@
 #include "column_value.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -63,7 +64,7 @@ void append_java(std::string& out, T value) {
 // Types whose JSON is their text as a JSON string, as wal2json writes it.
 bool passes_through(const PgType& type) {
   return !type.array && (type.kind == Kind::Text || type.kind == Kind::Json || type.kind == Kind::Xml ||
-                         type.kind == Kind::Uuid || type.kind == Kind::Ltree);
+                         type.kind == Kind::Uuid || type.kind == Kind::Ltree || type.kind == Kind::TsVector);
 }
 
 bool is_integer_text(std::string_view text) {
@@ -92,6 +93,79 @@ void point_wkb(double x, double y, std::string& bytes) {
     std::memcpy(raw, &v, 8);
     bytes.append(reinterpret_cast<const char*>(raw), 8);  // x86-64 and arm64 are little-endian
   }
+}
+
+// A number of pgvector's text (`1`, `-2.5`, `1e-05`), spaces around it allowed.
+bool read_number(std::string_view text, double& value) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  return !text.empty() && std::from_chars(text.data(), text.data() + text.size(), value).ec == std::errc{} &&
+         std::isfinite(value);
+}
+
+bool read_int16(std::string_view text, int& value) {
+  double v = 0;
+  if (!read_number(text, v) || v != std::floor(v) || std::fabs(v) > 32767) return false;
+  value = static_cast<int>(v);
+  return true;
+}
+
+// Calls `item` with each comma-separated piece of `text` between `open` and `close` (none when
+// empty); false when the brackets are missing or an item returns false.
+template <class Item>
+bool each_item(std::string_view text, char open, char close, Item item) {
+  if (text.size() < 2 || text.front() != open || text.back() != close) return false;
+  const std::string_view list = text.substr(1, text.size() - 2);
+  for (std::size_t start = 0; !list.empty();) {
+    const std::size_t comma = std::min(list.find(',', start), list.size());
+    if (!item(list.substr(start, comma - start))) return false;
+    if (comma == list.size()) break;
+    start = comma + 1;
+  }
+  return true;
+}
+
+// pgvector's vector or halfvec `[1,2.5,3]` as a JSON array of Java doubles or floats
+// (Debezium's DoubleVector, FloatVector); false when the text is not one.
+bool vector_to_json(std::string_view text, bool floats, std::string& json) {
+  json = "[";
+  const bool ok = each_item(text, '[', ']', [&](std::string_view item) {
+    double v = 0;
+    if (!read_number(item, v)) return false;
+    if (json.size() > 1) json += ',';
+    if (floats) append_java(json, static_cast<float>(v));
+    else append_java(json, v);
+    return true;
+  });
+  json += ']';
+  return ok;
+}
+
+// pgvector's sparsevec `{1:201,9:209}/3000` as Debezium's SparseDoubleVector in JsonConverter's
+// JSON: `{"dimensions":3000,"vector":[[1,201.0],[9,209.0]]}` (a map with int16 keys is an array
+// of pairs); false when the text is not one.
+bool sparse_vector_to_json(std::string_view text, std::string& json) {
+  const auto slash = text.rfind('/');
+  int dimensions = 0;
+  if (slash == std::string_view::npos || !read_int16(text.substr(slash + 1), dimensions)) return false;
+  json = "{\"dimensions\":" + std::to_string(dimensions) + ",\"vector\":[";
+  const std::size_t first = json.size();
+  const bool ok = each_item(text.substr(0, slash), '{', '}', [&](std::string_view entry) {
+    const auto colon = entry.find(':');
+    int index = 0;
+    double value = 0;
+    if (colon == std::string_view::npos || !read_int16(entry.substr(0, colon), index) ||
+        !read_number(entry.substr(colon + 1), value))
+      return false;
+    json += json.size() == first ? "[" : ",[";
+    json += std::to_string(index);
+    json += ',';
+    append_java(json, value);
+    json += ']';
+    return true;
+  });
+  json += "]}";
+  return ok;
 }
 
 }  // namespace
@@ -133,10 +207,14 @@ void ColumnValueWriter::refuse(const PgType& type, std::string_view text) const 
                            std::string(text.substr(0, 60)) + "' as " + (type.array ? "an array" : "its type"));
 }
 
-void ColumnValueWriter::append_value(std::string& out, const sdk::Column& column, const PgType& type) {
+void ColumnValueWriter::append_value(std::string& out, const sdk::Column& column, const PgType& type, sdk::SpecialNumber special) {
   column_ = &column;
   const std::string_view json = column.value.json();
   if (json.empty() || json == "null") {
+    if (special != sdk::SpecialNumber::none && !type.array) {  // PostgreSQL's text of it, as in an array
+      append_scalar(out, type, special == sdk::SpecialNumber::nan ? "NaN" : special == sdk::SpecialNumber::infinity ? "Infinity" : "-Infinity", {});
+      return;
+    }
     out += "null";
     return;
   }
@@ -210,12 +288,22 @@ void ColumnValueWriter::append_scalar(std::string& out, const PgType& type, std:
     case Kind::Xml:
     case Kind::Uuid:
     case Kind::Ltree:
+    case Kind::TsVector:
       if (!json.empty() && json.front() == '"') out += json;  // wal2json's string is already JSON
       else sdk::append_json_string(out, text);
       return;
     case Kind::Hstore:
       if (!hstore_to_json(text, json_)) refuse(type, text);
       sdk::append_json_string(out, json_);
+      return;
+    case Kind::Vector:
+    case Kind::HalfVector:
+      if (!vector_to_json(text, type.kind == Kind::HalfVector, json_)) refuse(type, text);
+      out += json_;
+      return;
+    case Kind::SparseVector:
+      if (!sparse_vector_to_json(text, json_)) refuse(type, text);
+      out += json_;
       return;
     case Kind::Bytea:
       if (!decode_bytea(text, bytes_)) refuse(type, text);
@@ -373,6 +461,7 @@ void ColumnValueWriter::append_unavailable(std::string& out, const PgType& type)
     case Kind::Xml:
     case Kind::Uuid:
     case Kind::Ltree:
+    case Kind::TsVector:
     case Kind::Hstore:
       if (type.array) out += '[';
       sdk::append_json_string(out, kUnavailableValue);
@@ -389,7 +478,13 @@ void ColumnValueWriter::append_unavailable(std::string& out, const PgType& type)
   }
 }
 
-void ColumnValueWriter::open_enum_schema(std::string& out, std::string_view labels, bool optional) {
+void ColumnValueWriter::open_enum_schema(std::string& out, std::string_view labels, bool array, bool optional) {
+  if (array) {
+    out += R"({"type":"array","items":)";
+    open_enum_schema(out, labels, false, false);
+    out += optional ? R"(},"optional":true)" : R"(},"optional":false)";
+    return;
+  }
   out += optional ? R"({"type":"string","optional":true)" : R"({"type":"string","optional":false)";
   out += R"(,"name":"io.debezium.data.Enum","version":1,"parameters":{"allowed":)";
   sdk::append_json_string(out, labels);
@@ -432,6 +527,22 @@ void ColumnValueWriter::open_schema(std::string& out, const PgType& type, bool o
     case Kind::Xml: return simple("string", "io.debezium.data.Xml");
     case Kind::Uuid: return simple("string", "io.debezium.data.Uuid");
     case Kind::Ltree: return simple("string", "io.debezium.data.Ltree");
+    case Kind::TsVector: return simple("string", "io.debezium.data.Tsvector");
+    case Kind::Vector:
+    case Kind::HalfVector:
+      out += type.kind == Kind::Vector ? R"({"type":"array","items":{"type":"double","optional":false},"optional":)"
+                                       : R"({"type":"array","items":{"type":"float","optional":false},"optional":)";
+      out += opt;
+      out += type.kind == Kind::Vector ? R"(,"name":"io.debezium.data.DoubleVector","version":1)"
+                                       : R"(,"name":"io.debezium.data.FloatVector","version":1)";
+      return;
+    case Kind::SparseVector:
+      out += R"({"type":"struct","fields":[{"type":"int16","optional":false,"field":"dimensions"},)"
+             R"({"type":"map","keys":{"type":"int16","optional":false},"values":{"type":"double","optional":false},)"
+             R"("optional":false,"field":"vector"}],"optional":)";
+      out += opt;
+      out += R"(,"name":"io.debezium.data.SparseDoubleVector","version":1,"doc":"Sparse double vector")";
+      return;
     case Kind::Bytea: return simple("bytes");
     case Kind::Bit:
       if (type.precision == 1) return simple("boolean");

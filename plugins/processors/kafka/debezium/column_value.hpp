@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <popyka/sdk/change.hpp>
+#include <popyka/sdk/change_details.hpp>
 
 #include "pg_text.hpp"
 #include "pg_type.hpp"
@@ -27,16 +28,19 @@ class ColumnValueWriter {
  public:
   explicit ColumnValueWriter(DecimalMode mode) : mode_(mode) {}
 
-  // The value's JSON. Throws std::runtime_error naming the column and type when its text is
-  // not what PostgreSQL writes for that type.
-  void append_value(std::string& out, const sdk::Column& column, const PgType& type);
+  // The value's JSON; a null that stands for `special` (sdk::SpecialNumbers) as Debezium writes
+  // that number. Throws std::runtime_error naming the column and type when its text is not what
+  // PostgreSQL writes for that type.
+  void append_value(std::string& out, const sdk::Column& column, const PgType& type,
+                    sdk::SpecialNumber special = sdk::SpecialNumber::none);
   // The placeholder Debezium writes for a value logical decoding left out (unchanged TOAST):
   // the placeholder text, its bytes for BYTES types, null for the types that cannot carry it.
   void append_unavailable(std::string& out, const PgType& type);
   // The value's Kafka Connect schema, without the struct field's `"field"` member and closing brace.
   void open_schema(std::string& out, const PgType& type, bool optional) const;
-  // As open_schema(), for an enum (a string): `io.debezium.data.Enum` with its `allowed` labels.
-  static void open_enum_schema(std::string& out, std::string_view labels, bool optional);
+  // As open_schema(), for an enum (a string) or an array of one: `io.debezium.data.Enum` with its
+  // `allowed` labels; an array's items are required (Debezium's Enum.builder() is not optional).
+  static void open_enum_schema(std::string& out, std::string_view labels, bool array, bool optional);
 
  private:
   // `text` is the value's text; `json` the JSON token wal2json wrote for it, when there is one

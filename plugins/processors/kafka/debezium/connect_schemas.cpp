@@ -44,6 +44,14 @@ void append_field(std::string& out, std::string_view name) {
   out += '}';
 }
 
+// A column's schema: io.debezium.data.Enum when the host said the column holds an enum (or an
+// array of one), else its type's.
+void open_column_schema(std::string& out, const PgType& type, std::string_view enum_labels, bool optional,
+                        const ColumnValueWriter& values) {
+  if (!enum_labels.empty()) ColumnValueWriter::open_enum_schema(out, enum_labels, type.array, optional);
+  else values.open_schema(out, type, optional);
+}
+
 }  // namespace
 
 void open_schema_wrapper(std::string& out, std::string_view schema) {
@@ -67,8 +75,7 @@ void append_value_schema(std::string& out, const TableShape& shape, std::span<co
     first = false;
     const bool key = std::find(key_names.begin(), key_names.end(), c.name) != key_names.end();
     const bool optional = !key && !c.not_null;
-    if (!c.enum_labels.empty() && !c.type.array) ColumnValueWriter::open_enum_schema(out, c.enum_labels, optional);
-    else values.open_schema(out, c.type, optional);
+    open_column_schema(out, c.type, c.enum_labels, optional, values);
     append_field(out, c.name);
   }
   out += R"(],"optional":true,"name":)";
@@ -103,14 +110,16 @@ void append_envelope_schema(std::string& out, std::string_view value_schema, std
   out += has_micro_times(release) ? R"(,"version":2})" : R"(,"version":1})";
 }
 
-void append_key_schema(std::string& out, std::span<const sdk::Column> key_columns, std::string_view base,
-                       const ColumnValueWriter& values) {
+void append_key_schema(std::string& out, std::span<const sdk::Column> key_columns, const TableShape& shape,
+                       std::string_view base, const ColumnValueWriter& values) {
   out += R"({"type":"struct","fields":[)";
   bool first = true;
   for (const sdk::Column& k : key_columns) {
     if (!first) out += ',';
     first = false;
-    values.open_schema(out, parse_pg_type(k.type), false);
+    const auto known = std::find_if(shape.columns.begin(), shape.columns.end(),
+                                    [&](const ShapeColumn& c) { return c.name == k.name && c.type_name == k.type; });
+    open_column_schema(out, parse_pg_type(k.type), known != shape.columns.end() ? known->enum_labels : "", false, values);
     append_field(out, k.name);
   }
   out += R"(],"optional":false,"name":)";

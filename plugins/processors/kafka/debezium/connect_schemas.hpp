@@ -27,9 +27,9 @@ std::string source_schema(DebeziumRelease release);
 // The envelope `<base>.Envelope`: before, after, source, op, ts_ms, (ts_us, ts_ns,) transaction.
 void append_envelope_schema(std::string& out, std::string_view value_schema, std::string_view source_schema,
                             std::string_view base, DebeziumRelease release);
-// The key `<base>.Key`: the primary-key columns, required.
-void append_key_schema(std::string& out, std::span<const sdk::Column> key_columns, std::string_view base,
-                       const ColumnValueWriter& values);
+// The key `<base>.Key`: the primary-key columns, required (an enum as in `shape`, the table's columns).
+void append_key_schema(std::string& out, std::span<const sdk::Column> key_columns, const TableShape& shape,
+                       std::string_view base, const ColumnValueWriter& values);
 
 // Logical decoding messages: `io.debezium.connector.postgresql.MessageKey` and `MessageValue`
 // (version 1 each, and the `Message` block, as PostgresSchemaFactory since Debezium 2.0; the

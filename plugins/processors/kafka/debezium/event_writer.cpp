@@ -51,6 +51,19 @@ const sdk::Column* find(std::span<const sdk::Column> row, std::size_t hint, std:
   return nullptr;
 }
 
+// What a null value of `row` (the change's columns or identity) stands for: a NaN or an infinity
+// of a float or numeric column, which wal2json's JSON writes as null. Asked of the host only for
+// such a null, so other values cost nothing.
+sdk::SpecialNumber special_number(const sdk::Change& change, std::span<const sdk::Column> row, const sdk::Column& column,
+                                  const PgType& type) {
+  const bool may_be_special = type.kind == PgType::Kind::Float32 || type.kind == PgType::Kind::Float64 || type.kind == PgType::Kind::Numeric;
+  if (!may_be_special || type.array || !column.value.is_null()) return sdk::SpecialNumber::none;
+  const sdk::SpecialNumbers* specials = sdk::special_numbers_of(change);
+  if (specials == nullptr) return sdk::SpecialNumber::none;
+  const auto index = static_cast<std::size_t>(&column - row.data());
+  return sdk::special_number_at(row.data() == change.columns().data() ? specials->in_columns() : specials->in_identity(), index);
+}
+
 }  // namespace
 
 std::int64_t EventWriter::system_now_ns() {
@@ -180,13 +193,13 @@ void EventWriter::write_row_event(const sdk::Change& change, char op, bool parti
   append_envelope_start(out, shape, change);
   out += "{\"before\":";
   // The identity is the old row under REPLICA IDENTITY FULL, the key's columns otherwise.
-  if (op == 'u' || op == 'd') append_row(out, shape, identity, {}, Missing::Null, op == 'd' && row_matches);
+  if (op == 'u' || op == 'd') append_row(out, change, shape, identity, {}, Missing::Null, op == 'd' && row_matches);
   else out += "null";
   out += ",\"after\":";
   // An UPDATE leaves unchanged TOASTed values out: from the old row when it has them (FULL),
   // otherwise Debezium's placeholder.
   if (op == 'd') out += "null";
-  else append_row(out, shape, columns, identity, partial ? Missing::Unavailable : Missing::Null, row_matches);
+  else append_row(out, change, shape, columns, identity, partial ? Missing::Unavailable : Missing::Null, row_matches);
   out += ",\"source\":";
   append_source(out, change, op == 'r' ? snapshot_marker(details) : "false", now, table_names(shape),
                 op == 'r' && details != nullptr ? details->snapshot_xid() : sdk::Value{});
@@ -260,7 +273,8 @@ bool EventWriter::append_key(std::string& out, TableShape& shape, const sdk::Cha
   const std::size_t start = out.size();
   if (settings_.schemas) {
     if (shape.key_schema.empty())
-      append_key_schema(shape.key_schema, change.primary_key(), schema_name_base(settings_.topic_prefix, change.schema(), change.table()), values_);
+      append_key_schema(shape.key_schema, change.primary_key(), shape,
+                        schema_name_base(settings_.topic_prefix, change.schema(), change.table()), values_);
     open_schema_wrapper(out, shape.key_schema);
   }
   out += '{';
@@ -281,16 +295,17 @@ bool EventWriter::append_key(std::string& out, TableShape& shape, const sdk::Cha
   return true;
 }
 
-void EventWriter::append_row(std::string& out, const TableShape& shape, std::span<const sdk::Column> row,
+void EventWriter::append_row(std::string& out, const sdk::Change& change, const TableShape& shape, std::span<const sdk::Column> row,
                              std::span<const sdk::Column> fill, Missing missing, bool row_matches) {
   out += '{';
   for (std::size_t i = 0; i < shape.columns.size(); ++i) {
     const ShapeColumn& c = shape.columns[i];
     if (i > 0) out += ',';
     out += c.json_name;
-    if (row_matches) values_.append_value(out, row[i], c.type);
-    else if (const sdk::Column* v = find(row, i, c.name)) values_.append_value(out, *v, c.type);
-    else if (const sdk::Column* old = find(fill, i, c.name)) values_.append_value(out, *old, c.type);
+    if (const sdk::Column* v = row_matches ? &row[i] : find(row, i, c.name))
+      values_.append_value(out, *v, c.type, special_number(change, row, *v, c.type));
+    else if (const sdk::Column* old = find(fill, i, c.name))
+      values_.append_value(out, *old, c.type, special_number(change, fill, *old, c.type));
     else if (missing == Missing::Unavailable) values_.append_unavailable(out, c.type);
     else out += "null";
   }

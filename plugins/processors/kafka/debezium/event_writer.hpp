@@ -56,12 +56,12 @@ class EventWriter {
   // The key record's JSON, from the new row's values or (`old_key`) the identity's; false when
   // the change has no primary key.
   bool append_key(std::string& out, TableShape& shape, const sdk::Change& change, bool old_key);
-  // `{"col":value,...}` over the table's shape; columns absent from `row` are `missing` (null,
-  // or Debezium's placeholder for unchanged TOAST). `row_matches`: `row` has the shape's columns
-  // in order (TableShapes::update said so).
+  // `{"col":value,...}` over the table's shape, from `row` (the change's columns or identity);
+  // columns absent from `row` are `missing` (null, or Debezium's placeholder for unchanged TOAST).
+  // `row_matches`: `row` has the shape's columns in order (TableShapes::update said so).
   enum class Missing { Null, Unavailable };
-  void append_row(std::string& out, const TableShape& shape, std::span<const sdk::Column> row, std::span<const sdk::Column> fill,
-                  Missing missing, bool row_matches = false);
+  void append_row(std::string& out, const sdk::Change& change, const TableShape& shape, std::span<const sdk::Column> row,
+                  std::span<const sdk::Column> fill, Missing missing, bool row_matches = false);
   // `snapshot`: source.snapshot (`false` outside the snapshot). `now`: when the event is
   // written (the source's time when the change has no commit time). `table_names`: its
   // `,"schema":..,"table":..`. `snapshot_xid`: a snapshot row's txId, when the host gives it.

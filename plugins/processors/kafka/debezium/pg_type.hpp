@@ -9,7 +9,8 @@ struct PgType {
   enum class Kind {
     Int16, Int32, Int64, Float32, Float64, Boolean,
     Text,        // every type Debezium sends as its text, with no schema name (varchar, inet, ranges, enums, ...)
-    Json, Xml, Uuid, Ltree, Hstore,
+    Json, Xml, Uuid, Ltree, TsVector, Hstore,
+    Vector, HalfVector, SparseVector,  // pgvector's vector, halfvec, sparsevec (Debezium 3.0 on)
     Bytea, Bit,  // bit(1) is a boolean, wider bit strings are io.debezium.data.Bits
     Numeric, Money,
     Date, Time, TimeTz, Timestamp, TimestampTz, Interval,

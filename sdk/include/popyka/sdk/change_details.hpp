@@ -1,4 +1,5 @@
 #pragma once
+#include <cstddef>
 #include <span>
 #include <string_view>
 
@@ -13,7 +14,7 @@ inline namespace v1 {
 // FROZEN once released, as Column (a new fact is a new type, see abi.hpp).
 struct ColumnDetails {
   bool not_null = false;          // pg_attribute.attnotnull
-  std::string_view enum_labels;   // an enum's labels in pg_enum.enumsortorder, comma-separated; empty: not an enum
+  std::string_view enum_labels;   // an enum's labels (an enum array's: its element's) in pg_enum.enumsortorder, comma-separated; empty: neither
 };
 
 // Which snapshot read an R row.
@@ -45,9 +46,10 @@ enum class SnapshotPosition : unsigned char {
 class POPYKA_SDK_VISIBLE ChangeDetails {
  public:
   // One entry per columns() entry, in the same order, as the catalog says now (not as of the
-  // change); empty when the host does not know: with wal2json, whose stream does not carry them,
-  // for actions without columns, and for an update whose unchanged TOASTed values the host filled
-  // in (database.unchanged_toast: from_identity).
+  // change; with wal2json, whose stream does not carry them, read from the catalog on the first
+  // call); empty when the host does not know: for a table it cannot read in the catalog, for
+  // actions without columns, and with pgoutput for an update whose unchanged TOASTed values the
+  // host filled in (database.unchanged_toast: from_identity).
   virtual std::span<const ColumnDetails> column_details() const noexcept = 0;
   virtual SnapshotOrigin snapshot_origin() const noexcept = 0;
   virtual SnapshotPosition snapshot_position() const noexcept = 0;
@@ -62,6 +64,45 @@ class POPYKA_SDK_VISIBLE ChangeDetails {
 // The details of `change`, or null when its host does not give them.
 inline const ChangeDetails* details_of(const Change& change) noexcept {
   return dynamic_cast<const ChangeDetails*>(&change);
+}
+
+// A number PostgreSQL has and JSON does not. wal2json writes null for it (a real, double
+// precision or numeric NaN, Infinity or -Infinity), and so does the host in every Value.
+enum class SpecialNumber : unsigned char {
+  none,               // not one (an ordinary value, a SQL NULL, another type)
+  nan,                // NaN
+  infinity,           // Infinity
+  negative_infinity,  // -Infinity
+};
+
+// Which special number a null value stands for, added after ChangeDetails as an interface of
+// its own (ChangeDetails stays as released). The host's changes implement it; find it with
+//
+//   if (const auto* specials = sdk::special_numbers_of(change)) ...
+//
+// A host from before it hands changes without it (special_numbers_of() is null): every null is
+// then a SQL NULL as far as the plugin can tell.
+// LIFETIME and THREADING: those of the Change it came from (the same object).
+class POPYKA_SDK_VISIBLE SpecialNumbers {
+ public:
+  // One entry per columns() (in_columns) or identity() (in_identity) entry, in the same order;
+  // empty when none of them is special (the common case) or the host cannot know: with
+  // wal2json, whose stream has only the null.
+  virtual std::span<const SpecialNumber> in_columns() const noexcept = 0;
+  virtual std::span<const SpecialNumber> in_identity() const noexcept = 0;
+
+ protected:
+  ~SpecialNumbers() = default;
+};
+
+// The special numbers of `change`, or null when its host does not give them.
+inline const SpecialNumbers* special_numbers_of(const Change& change) noexcept {
+  return dynamic_cast<const SpecialNumbers*>(&change);
+}
+
+// The special number of the value at `index` of `specials` (in_columns() or in_identity()).
+inline SpecialNumber special_number_at(std::span<const SpecialNumber> specials, std::size_t index) noexcept {
+  return index < specials.size() ? specials[index] : SpecialNumber::none;
 }
 
 }  // namespace v1

@@ -2,48 +2,14 @@
 
 #include <fmt/format.h>
 
-#include "source/replication/replication_error.hpp"
+#include "source/replication/enum_labels_sql.hpp"
 
 namespace popyka::source::replication::pgoutput {
 
 DatabaseCatalog::DatabaseCatalog(std::string connect_url, std::string time_zone)
-    : connect_url_(std::move(connect_url)), time_zone_(std::move(time_zone)) {}
+    : catalog_(std::move(connect_url), std::move(time_zone), "pgoutput: cannot read the catalog to decode changes") {}
 
 DatabaseCatalog::~DatabaseCatalog() = default;
-
-namespace {
-
-ReplicationError cannot_read_catalog(const ServerError& e) {
-  return ReplicationError(fmt::format("pgoutput: cannot read the catalog to decode changes: {}", e.what()));
-}
-
-}  // namespace
-
-ReplicationConnection& DatabaseCatalog::connection() {
-  if (!connection_) {
-    try {
-      auto connection = std::make_unique<ReplicationConnection>(connect_url_, /*replication=*/false);
-      connection->execute("SET statement_timeout = '30s'");
-      connection->execute("SELECT set_config('TimeZone', " + connection->quote_literal(time_zone_) + ", false)");
-      connection_ = std::move(connection);
-    } catch (const ServerError& e) {
-      throw cannot_read_catalog(e);
-    }
-  }
-  return *connection_;
-}
-
-QueryResult DatabaseCatalog::query(const std::string& sql) {
-  try {
-    return connection().execute(sql);
-  } catch (const ConnectionLost&) {
-    connection_.reset();
-    throw;
-  } catch (const ServerError& e) {
-    connection_.reset();
-    throw cannot_read_catalog(e);
-  }
-}
 
 Catalog::Description DatabaseCatalog::describe(std::uint32_t relation_oid, const std::vector<RelationColumn>& columns,
                                                bool with_primary_key) {
@@ -55,22 +21,21 @@ Catalog::Description DatabaseCatalog::describe(std::uint32_t relation_oid, const
   for (const auto& column : columns) {
     const char* separator = oids.empty() ? "" : ",";
     oids += fmt::format("{}{}", separator, column.type_oid);
-    column_names += separator + connection().quote_literal(column.name);
+    column_names += separator + catalog_.quote_literal(column.name);
     typmods += fmt::format("{}{}", separator, column.typmod);
-    schemas += separator + (column.sent_type ? connection().quote_literal(column.sent_type->schema) : "NULL");
-    names += separator + (column.sent_type ? connection().quote_literal(column.sent_type->name) : "NULL");
+    schemas += separator + (column.sent_type ? catalog_.quote_literal(column.sent_type->schema) : "NULL");
+    names += separator + (column.sent_type ? catalog_.quote_literal(column.sent_type->name) : "NULL");
   }
-  // Also each column's NOT NULL and, for an enum, its labels in their order (Debezium's schemas
-  // say both), as the catalog has them now.
+  // Also each column's NOT NULL and, for an enum or an array of one, its labels in their order
+  // (Debezium's schemas say both), as the catalog has them now.
   std::string sql = fmt::format(
       "SELECT 0, x.o::int, coalesce((SELECT format_type(t.oid, x.m) FROM pg_type t WHERE t.oid = x.t), "
       "format_type(to_regtype(quote_ident(x.s) || '.' || quote_ident(x.n)), x.m), "
       "CASE WHEN x.s IN ('pg_catalog', 'public') THEN '' ELSE quote_ident(x.s) || '.' END || quote_ident(x.n), '\?\?\?'), "
       "coalesce((SELECT a.attnotnull FROM pg_attribute a WHERE a.attrelid = {} AND a.attname = x.c), false), "
-      "coalesce((SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = x.t), '') "
-      "FROM unnest(ARRAY[{}]::oid[], ARRAY[{}]::int4[], ARRAY[{}]::text[], ARRAY[{}]::text[], ARRAY[{}]::text[]) "
+      "{} FROM unnest(ARRAY[{}]::oid[], ARRAY[{}]::int4[], ARRAY[{}]::text[], ARRAY[{}]::text[], ARRAY[{}]::text[]) "
       "WITH ORDINALITY AS x(t, m, s, n, c, o)",
-      relation_oid, oids, typmods, schemas, names, column_names);
+      relation_oid, enum_labels_sql("x.t"), oids, typmods, schemas, names, column_names);
   // The catalog's primary key is today's, not the change's: only where the stream cannot say.
   if (with_primary_key) {
     sql += fmt::format(
@@ -78,7 +43,7 @@ Catalog::Description DatabaseCatalog::describe(std::uint32_t relation_oid, const
         "i.indrelid AND a.attnum = ANY (i.indkey) WHERE i.indrelid = {} AND i.indisprimary",
         relation_oid);
   }
-  auto result = query(sql + " ORDER BY 1, 2");
+  auto result = catalog_.query(sql + " ORDER BY 1, 2");
   Description description;
   for (int row = 0; row < result.rows(); ++row) {
     const bool column = result.value(row, 0) == "0";
@@ -91,7 +56,7 @@ Catalog::Description DatabaseCatalog::describe(std::uint32_t relation_oid, const
 }
 
 std::int32_t DatabaseCatalog::utc_offset(std::int64_t unix_seconds) {
-  auto result = query(fmt::format("SELECT extract(timezone FROM to_timestamp({}))::int", unix_seconds));
+  auto result = catalog_.query(fmt::format("SELECT extract(timezone FROM to_timestamp({}))::int", unix_seconds));
   return static_cast<std::int32_t>(std::stol(std::string(result.value(0, 0))));
 }
 

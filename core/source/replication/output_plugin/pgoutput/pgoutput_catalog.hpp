@@ -3,7 +3,7 @@
 #include <string>
 
 #include "decode/pgoutput_decoder.hpp"
-#include "source/replication/transport/replication_connection.hpp"
+#include "source/replication/transport/catalog_connection.hpp"
 
 namespace popyka::source::replication::pgoutput {
 
@@ -26,13 +26,7 @@ class DatabaseCatalog final : public Catalog {
   std::int32_t utc_offset(std::int64_t unix_seconds) override;
 
  private:
-  // Opened on first use (and after a failure). Throws ConnectionLost.
-  ReplicationConnection& connection();
-  QueryResult query(const std::string& sql);
-
-  std::string connect_url_;
-  std::string time_zone_;
-  std::unique_ptr<ReplicationConnection> connection_;
+  CatalogConnection catalog_;
 };
 
 }  // namespace popyka::source::replication::pgoutput

@@ -1,0 +1,24 @@
+#pragma once
+#include <span>
+#include <string_view>
+
+#include "popyka/sdk/change.hpp"
+#include "popyka/sdk/change_details.hpp"
+
+namespace popyka::decode {
+
+// Where a change decoded from wal2json's text finds its columns' details (NOT NULL, enum labels),
+// which the text does not carry. Asked on the change's first column_details() call only, so a
+// pipeline whose plugins never ask never pays for it.
+class ColumnDetailsLookup {
+ public:
+  // One entry per column of `columns`, in their order, valid until the next call; empty when
+  // unknown. Never throws: a lookup that fails says unknown (and says why in the log).
+  virtual std::span<const sdk::ColumnDetails> details(std::string_view schema, std::string_view table,
+                                                      std::span<const sdk::Column> columns) noexcept = 0;
+
+ protected:
+  ~ColumnDetailsLookup() = default;
+};
+
+}  // namespace popyka::decode
