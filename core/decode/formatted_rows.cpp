@@ -2,7 +2,6 @@
 
 #include <simdjson.h>
 
-#include <algorithm>
 
 namespace popyka::decode {
 
@@ -11,12 +10,13 @@ void FormattedRows::clear() {
   ends_.clear();
   values_.clear();
   columns_.clear();
+  special_values_.clear();
   specials_.clear();
   decoded_ = false;
 }
 
 void FormattedRows::append(const RowFormat& format, std::string_view copy_row) {
-  format.append(messages_, copy_row, scratch_, values_);
+  format.append(messages_, copy_row, scratch_, values_, &special_values_);
   ends_.push_back(messages_.size());
 }
 
@@ -25,9 +25,9 @@ void FormattedRows::finish(const RowFormat& format) {
   if (!decoded_) return;
   columns_.reserve(values_.size());
   format.append_columns(messages_, values_, columns_);
-  const auto special = [](const ValueSpan& v) { return v.special != sdk::SpecialNumber::none; };
-  if (std::any_of(values_.begin(), values_.end(), special))
-    for (const ValueSpan& value : values_) specials_.push_back(value.special);
+  if (special_values_.empty()) return;  // the common case
+  specials_.assign(values_.size(), sdk::SpecialNumber::none);
+  for (const SpecialValue& value : special_values_) specials_[value.value] = value.special;
 }
 
 std::string_view FormattedRows::message(std::size_t row) const {

@@ -44,7 +44,8 @@ class FormattedRows {
   std::vector<std::size_t> ends_;      // where each message ends in messages_
   std::vector<ValueSpan> values_;      // each row's, column_count() a row
   std::vector<sdk::Column> columns_;   // likewise, once decoded
-  std::vector<sdk::SpecialNumber> specials_;  // likewise when a value is special, else empty
+  std::vector<SpecialValue> special_values_;  // the values that are special numbers
+  std::vector<sdk::SpecialNumber> specials_;  // one per value when one is special, else empty
   std::string scratch_;
   bool decoded_ = false;
 };

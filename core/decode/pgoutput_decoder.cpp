@@ -296,7 +296,8 @@ void Decoder::add_columns(Output& output, const Relation& relation, const std::v
     sdk::SpecialNumber special = sdk::SpecialNumber::none;
     if (values[i].kind == 'n') output.text += "null";
     else special = append_wal2json_value(output.text, column.kind, values[i].text);
-    value_spans_.push_back({at, output.text.size() - at, special});
+    if (special != sdk::SpecialNumber::none) [[unlikely]] special_values_.push_back({value_spans_.size(), special});
+    value_spans_.push_back({at, output.text.size() - at});
     out.push_back({column.name, column.type, {}});
     output.heads.push_back(&column.head);
   }
@@ -306,16 +307,14 @@ void Decoder::point_values(Output& output) {
   const std::string_view text = output.text;
   DecodedChange& change = output.change;
   std::size_t next = 0;
-  bool special = false;
   for (auto* row : {&change.columns_, &change.identity_})
     for (sdk::Column& column : *row) {
       const ValueSpan span = value_spans_[next++];
       column.value = sdk::Value(text.substr(span.offset, span.size));
-      special |= span.special != sdk::SpecialNumber::none;
     }
-  if (!special) return;  // the common case: the change says none
-  output.specials.clear();
-  for (const ValueSpan& span : value_spans_) output.specials.push_back(span.special);
+  if (special_values_.empty()) return;  // the common case: the change says none
+  output.specials.assign(value_spans_.size(), sdk::SpecialNumber::none);
+  for (const SpecialValue& value : special_values_) output.specials[value.value] = value.special;
   const std::span<const sdk::SpecialNumber> all = output.specials;
   change.set_special_numbers(all.first(change.columns_.size()), all.subspan(change.columns_.size()));
 }
@@ -364,6 +363,7 @@ void Decoder::on_change(char action, Reader& in) {
   change.table_ = rel.table;
   change.primary_key_.assign(rel.key_columns.begin(), rel.key_columns.end());
   value_spans_.clear();
+  special_values_.clear();
   if (action != 'D') add_columns(out, rel, new_tuple_, false, change.columns_);
   if (action != 'I') {
     // As wal2json: the old row's identity when the server sent one, else the new row's.

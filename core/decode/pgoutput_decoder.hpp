@@ -140,6 +140,7 @@ class Decoder {
   std::vector<std::unique_ptr<Output>> outputs_;  // reused: they keep their capacity
   std::vector<DecodedChange*> changes_;
   std::vector<ValueSpan> value_spans_;  // of the change at hand, in add_columns() order
+  std::vector<SpecialValue> special_values_;  // of those, the special numbers
   sdk::Lsn lsn_ = 0;
 };
 

@@ -55,7 +55,8 @@ RowFormat::RowFormat(std::string_view schema, std::string_view table, const std:
   decoded_ = std::move(decoded);
 }
 
-void RowFormat::append(std::string& out, std::string_view copy_row, std::string& scratch, std::vector<ValueSpan>& values) const {
+void RowFormat::append(std::string& out, std::string_view copy_row, std::string& scratch, std::vector<ValueSpan>& values,
+                       std::vector<SpecialValue>* specials) const {
   out += prefix_;
   CopyTextFields fields(copy_row);
   for (std::size_t column = 0; column < column_heads_.size(); ++column) {
@@ -73,7 +74,8 @@ void RowFormat::append(std::string& out, std::string_view copy_row, std::string&
     } else {
       special = append_wal2json_value(out, kinds_[column], fields.next_text(scratch));
     }
-    values.push_back({value_at, out.size() - value_at, special});
+    if (special != sdk::SpecialNumber::none && specials != nullptr) [[unlikely]] specials->push_back({values.size(), special});
+    values.push_back({value_at, out.size() - value_at});
     out += '}';
   }
   if (fields.has_next() && !column_heads_.empty()) {  // a table without columns: COPY writes empty rows

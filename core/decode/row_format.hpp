@@ -31,9 +31,11 @@ class RowFormat {
   RowFormat(std::string_view schema, std::string_view table, const std::vector<SnapshotColumn>& columns, bool include_pk);
 
   // Appends the R message of one `COPY ... TO STDOUT` text row (without its newline) to `out`,
-  // and where each column's value went in `out` to `values`. Throws std::runtime_error when the
-  // row has another number of fields than the table columns.
-  void append(std::string& out, std::string_view copy_row, std::string& scratch, std::vector<ValueSpan>& values) const;
+  // where each column's value went in `out` to `values`, and its special numbers to `specials`
+  // (when given). Throws std::runtime_error when the row has another number of fields than the
+  // table columns.
+  void append(std::string& out, std::string_view copy_row, std::string& scratch, std::vector<ValueSpan>& values,
+              std::vector<SpecialValue>* specials = nullptr) const;
 
   std::size_t column_count() const { return decoded_->names.size(); }
   // False when a name or type is written as JSON the decoder refuses (a quoted type name with

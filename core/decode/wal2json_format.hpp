@@ -25,7 +25,13 @@ void append_wal2json_type(std::string& out, std::string_view type_name);
 // Where a value went in the text it was appended to.
 struct ValueSpan {
   std::size_t offset, size;
-  sdk::SpecialNumber special = sdk::SpecialNumber::none;  // what a null there stands for
+};
+
+// A value written as null that was a special number (NaN, ±Infinity): which one (its index among
+// the values written) and what it was. Rare, so kept apart from the ValueSpans of every value.
+struct SpecialValue {
+  std::size_t value;
+  sdk::SpecialNumber special;
 };
 
 // How wal2json writes the values of a type: int2/4/8, oid, float4/8 and numeric as JSON numbers
