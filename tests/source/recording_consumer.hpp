@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "runtime/stop_signal.hpp"
 #include "source/change_consumer.hpp"
 
 namespace popyka::test {
@@ -88,6 +89,24 @@ class RecordingConsumer : public source::ChangeConsumer {
   std::vector<ReceivedMessage> received_;
   std::deque<sdk::Lsn> pending_;
   sdk::Lsn done_ = 0;
+};
+
+// Asks for a stop (as SIGTERM would) on the stream's own thread when the `stop_at`th message
+// that contains `containing` arrives: a stop at an exact place, whatever the machine's speed. For
+// the stop tests, each its own program (a stop request lasts until the process ends).
+class StoppingConsumer : public RecordingConsumer {
+ public:
+  explicit StoppingConsumer(int stop_at, std::string containing = "") : stop_at_(stop_at), containing_(std::move(containing)) {}
+
+  void consume(std::string_view json, sdk::Lsn lsn) override {
+    RecordingConsumer::consume(json, lsn);
+    if (json.find(containing_) != std::string_view::npos && ++count_ == stop_at_) runtime::request_stop();
+  }
+
+ private:
+  const int stop_at_;
+  const std::string containing_;
+  int count_ = 0;
 };
 
 }  // namespace popyka::test

@@ -17,14 +17,6 @@ using namespace popyka;
 using namespace popyka::test;
 
 namespace {
-struct StoppingConsumer : RecordingConsumer {
-  void consume(std::string_view json, sdk::Lsn lsn) override {
-    RecordingConsumer::consume(json, lsn);
-    if (++count == 1000) runtime::request_stop();
-  }
-  int count = 0;
-};
-
 // Holds the pipeline thread at the first row until released: the one reader then fills its
 // queue and stays inside the first table, whatever the machine's speed.
 struct HeldConsumer : RecordingConsumer {
@@ -59,7 +51,7 @@ TEST_CASE("a stop during the initial snapshot drops the slot and keeps the marke
   cluster.exec("CREATE TABLE snap_stop(id int PRIMARY KEY); INSERT INTO snap_stop SELECT generate_series(1, 20000)");
   auto spec = database_spec(cluster, "snap_stop");
   spec.snapshot = config::DatabaseSpec::Snapshot::initial;
-  StoppingConsumer consumer;
+  StoppingConsumer consumer(1000);
   BackgroundStream stream(spec, consumer);
   REQUIRE(stream.wait() == BackgroundStream::Ending::returned);
   CHECK(consumer.received().size() < 20000);
