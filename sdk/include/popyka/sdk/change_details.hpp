@@ -105,5 +105,39 @@ inline SpecialNumber special_number_at(std::span<const SpecialNumber> specials, 
   return index < specials.size() ? specials[index] : SpecialNumber::none;
 }
 
+// How the catalog defines a column, beyond its type's name: added after SpecialNumbers, as a type
+// of its own. FROZEN once released, as Column.
+struct ColumnDefinition {
+  // A domain's base type (through domains over domains), as format_type() writes it with the
+  // domain's type modifier: "integer", "bit(3)", "timestamp(3) without time zone". Empty: the
+  // column's type is not a domain (its name in Column::type is all there is).
+  std::string_view base_type;
+  // The column's default as pg_get_expr(adbin, adrelid) writes it: "0", "'abc'::text",
+  // "nextval('t_id_seq'::regclass)", "now()". Empty: no default (a generated column has none).
+  std::string_view default_expression;
+};
+
+// The definitions of a change's columns, as an interface of its own (ChangeDetails stays as
+// released). The host's changes implement it; find it with
+//
+//   if (const auto* definitions = sdk::column_definitions_of(change)) ...
+//
+// A host from before it hands changes without it (column_definitions_of() is null).
+// LIFETIME and THREADING: those of the Change it came from (the same object).
+class POPYKA_SDK_VISIBLE ColumnDefinitions {
+ public:
+  // One entry per columns() entry, in the same order, when ChangeDetails::column_details() has
+  // them too (the same catalog read, as the catalog says now); empty when it is empty.
+  virtual std::span<const ColumnDefinition> column_definitions() const noexcept = 0;
+
+ protected:
+  ~ColumnDefinitions() = default;
+};
+
+// The column definitions of `change`, or null when its host does not give them.
+inline const ColumnDefinitions* column_definitions_of(const Change& change) noexcept {
+  return dynamic_cast<const ColumnDefinitions*>(&change);
+}
+
 }  // namespace v1
 }  // namespace popyka::sdk
