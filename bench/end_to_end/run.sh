@@ -38,6 +38,8 @@
 #   PRODUCER_CONFIG="linger.ms=20 queue.buffering.max.messages=10000"  extra librdkafka properties
 #   PROCESSOR=noop   popyka-host with bench.processors.NoOp instead of Kafka (needs the
 #                    benchmark build: -DPOPYKA_BUILD_BENCH=ON, target popyka-bench-components)
+#   PERF_RECORD=/tmp/e2e.perf  `perf record -g` (or $PERF_OPTIONS, e.g. "--call-graph dwarf -F 300")
+#                of each popyka-host run, into /tmp/e2e.perf.<run>
 #   FORMAT=debezium  the Kafka processor writes Debezium's events (format: debezium) instead of
 #                    wal2json's JSON; FORMAT=debezium-schemas adds JsonConverter's schemas
 set -euo pipefail
@@ -227,6 +229,7 @@ EOF
   POPYKA_CONFIG="$work/popyka_$i.yaml" POPYKA_PLUGIN_PATH="$plugin_path" "$build/bin/popyka-host" 2>"$work/popyka_$i.log" &
   pid=$!
   bg_pids=("$pid")
+  if [ -n "${PERF_RECORD:-}" ]; then perf record ${PERF_OPTIONS:--g} -o "$PERF_RECORD.$i" -p "$pid" 2>/dev/null & fi
   wait_for_end "popyka_$i" "$pid" || { say "popyka-host ended early:"; tail -n 20 "$work/popyka_$i.log" >&2; exit 1; }
   t1=$(now)
   cpu=$(cpu_seconds "$pid")
