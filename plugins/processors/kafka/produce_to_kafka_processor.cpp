@@ -113,10 +113,9 @@ std::optional<DeliveryError> ProduceToKafkaProcessor::produce(const sdk::Change&
                                                      sdk::Ticket ticket) {
   const void* key_data = message.key ? message.key->data() : nullptr;  // no key: a null key
   const std::size_t key_size = message.key ? message.key->size() : 0;
+  void* value_data = message.value ? const_cast<char*>(message.value->data()) : nullptr;  // no value: a tombstone
   const std::size_t value_size = message.value ? message.value->size() : 0;
   if (topic == nullptr) return DeliveryError{std::string("cannot produce to Kafka: ") + rd_kafka_err2str(rd_kafka_last_error())};
-  // Lent to librdkafka (no RD_KAFKA_MSG_F_COPY) until its delivery report; no value: a tombstone.
-  char* value_data = message.value ? payloads_.lend(*message.value) : nullptr;
   rd_kafka_headers_t* headers = make_headers(change);
   if (!message.extra_header.empty())
     rd_kafka_header_add(headers, message.extra_header.data(), static_cast<ssize_t>(message.extra_header.size()),
@@ -124,13 +123,12 @@ std::optional<DeliveryError> ProduceToKafkaProcessor::produce(const sdk::Change&
   bool waited = false;
   for (;;) {
     const rd_kafka_resp_err_t err = rd_kafka_producev(
-        producer_.get(), RD_KAFKA_V_RKT(topic), RD_KAFKA_V_MSGFLAGS(0),
+        producer_.get(), RD_KAFKA_V_RKT(topic), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_VALUE(value_data, value_size), RD_KAFKA_V_KEY(key_data, key_size), RD_KAFKA_V_HEADERS(headers),
         RD_KAFKA_V_OPAQUE(as_opaque(ticket)), RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return std::nullopt;  // librdkafka owns the headers now
     if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       rd_kafka_headers_destroy(headers);
-      payloads_.give_back(value_data);
       if (err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) return too_large_for_producer(key_size, value_size, limits_);
       return DeliveryError{std::string("cannot produce to Kafka: ") + rd_kafka_err2str(err)};
     }
@@ -156,7 +154,6 @@ void ProduceToKafkaProcessor::flush() {
 void ProduceToKafkaProcessor::on_delivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
   auto* self = static_cast<ProduceToKafkaProcessor*>(opaque);
   --self->in_flight_;
-  self->payloads_.give_back(message->payload);  // every report, purged ones too: librdkafka is done with it
   if (self->muted_) return;
   const sdk::Ticket ticket = as_ticket(message->_private);
   std::optional<DeliveryError> error;

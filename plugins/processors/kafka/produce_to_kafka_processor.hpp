@@ -10,7 +10,6 @@
 #include "debezium/event_writer.hpp"
 #include "delivery_groups.hpp"
 #include "kafka_settings.hpp"
-#include "payload_pool.hpp"
 #include "producer_handle.hpp"
 #include "size_limits.hpp"
 #include "topic_handles.hpp"
@@ -66,7 +65,6 @@ class ProduceToKafkaProcessor : public sdk::Processor {
   std::optional<debezium::EventWriter> debezium_;  // format: debezium
   rd_kafka_topic_t* transaction_topic_ = nullptr;  // its BEGIN and END events, with transaction_metadata
   DeliveryGroups groups_;
-  PayloadPool payloads_;  // declared before the producer: destroyed after it
   ProducerPtr producer_;
   SizeLimits limits_;
   std::size_t in_flight_ = 0;
