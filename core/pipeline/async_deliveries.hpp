@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "pipeline/progress_tracker.hpp"
+#include "pipeline/retained_facts.hpp"
 #include "popyka/sdk/host.hpp"
 
 namespace popyka::pipeline {
@@ -21,6 +22,7 @@ struct PendingDelivery {
   sdk::Lsn lsn = 0;
   int retries = 0;
   int attempts = 0;
+  RetainedFacts facts;  // what `json` does not say
 };
 
 struct FailedDelivery {

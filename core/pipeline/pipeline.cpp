@@ -228,7 +228,8 @@ sdk::Ticket Pipeline::defer_current(std::size_t processor) {
   const decode::DecodedChange& change = *current_.change;
   processor_metrics_[processor]->in_flight.add(1);
   return deliveries_.defer(
-      PendingDelivery{current_.sequence, processor, deliveries_.copy_of(change.json()), change.lsn(), change.retries(), current_.attempts});
+      PendingDelivery{current_.sequence, processor, deliveries_.copy_of(change.json()), change.lsn(), change.retries(), current_.attempts,
+                      RetainedFacts::of(change)});
 }
 
 void Pipeline::handle_async_failures() {
@@ -237,6 +238,7 @@ void Pipeline::handle_async_failures() {
       PendingDelivery& delivery = failure.delivery;
       retry_decoder_.decode(delivery.json, delivery.lsn);
       decode::DecodedChange& change = retry_decoder_.current();
+      delivery.facts.restore_to(change);
       change.set_retries(delivery.retries);
       ProcessorStage& processor = stages_.processors[delivery.processor];
       switch (decide(delivery.processor, change, failure.error, failure.permanent)) {

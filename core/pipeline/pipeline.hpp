@@ -39,7 +39,10 @@ class Pipeline final : public source::ChangeConsumer {
   void consume(std::string_view json, sdk::Lsn lsn) override { consume_padded(json, lsn, 0); }
   void consume_padded(std::string_view json, sdk::Lsn lsn, std::size_t readable_after) override;
   void consume_decoded(decode::DecodedChange& change, std::size_t bytes) override { run(change, bytes); }
-  void use_column_details(decode::ColumnDetailsLookup* lookup) override { decoder_.set_column_details_lookup(lookup); }
+  void use_column_details(decode::ColumnDetailsLookup* lookup) override {
+    decoder_.set_column_details_lookup(lookup);
+    retry_decoder_.set_column_details_lookup(lookup);  // a retried change has its details too
+  }
   void poll(std::chrono::milliseconds wait) override;
   sdk::Lsn checkpoint() override;
   bool has_pending() const override { return progress_.has_pending(); }

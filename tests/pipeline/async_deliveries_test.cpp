@@ -13,7 +13,7 @@ TEST_CASE("a deferred change keeps exactly its own message, in a buffer an earli
   AsyncDeliveries deliveries(progress);
   auto defer = [&](popyka::sdk::Lsn lsn, const std::string& json) {
     const auto sequence = progress.begin(lsn);
-    const auto ticket = deliveries.defer(PendingDelivery{sequence, 0, deliveries.copy_of(json), lsn, 0, 1});
+    const auto ticket = deliveries.defer(PendingDelivery{sequence, 0, deliveries.copy_of(json), lsn, 0, 1, {}});
     progress.release(sequence);  // the synchronous pass is over
     return ticket;
   };
@@ -42,7 +42,7 @@ bool buffer_reused(std::size_t first_size, std::size_t next_size) {
   std::string first = deliveries.copy_of(std::string(first_size, 'a'));
   const char* const buffer = first.data();
   const auto sequence = progress.begin(1);
-  deliveries.delivered(deliveries.defer(PendingDelivery{sequence, 0, std::move(first), 1, 0, 1}));
+  deliveries.delivered(deliveries.defer(PendingDelivery{sequence, 0, std::move(first), 1, 0, 1, {}}));
   progress.release(sequence);
   const std::string next = deliveries.copy_of(std::string(next_size, 'b'));
   return next == std::string(next_size, 'b') && next.data() == buffer;

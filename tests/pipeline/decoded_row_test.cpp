@@ -102,3 +102,29 @@ TEST_CASE("a row handed on decoded is taken as given: its text is not parsed aga
   REQUIRE(lines.size() == 1);
   CHECK(lines[0] == "record 0/7 " + json + " R public.t [id bigint=99,] pk[id bigint,]");
 }
+
+TEST_CASE("a retried delivery sees what its first try saw beyond the text: snapshot markers and special numbers") {
+  // Decoded again from its text after the failure, the change would be a plain R row: Debezium's
+  // source.snapshot "last"/"incremental" and txId, and a NaN, would come out as other values.
+  const std::string json =
+      R"({"action":"R","schema":"public","table":"t","columns":[{"name":"id","type":"bigint","value":1},{"name":"x","type":"double precision","value":null}],"pk":[{"name":"id","type":"bigint"}]})";
+  const sdk::Column columns[] = {{"id", "bigint", sdk::Value("1")}, {"x", "double precision", sdk::Value("null")}};
+  const sdk::Column pk[] = {{"id", "bigint", {}}};
+  const sdk::SpecialNumber specials[] = {sdk::SpecialNumber::none, sdk::SpecialNumber::nan};
+  PipelineFixture fx;
+  auto pipeline = fx.make(
+      "[{class: test.processors.AsyncDeliver, config: {file: '${OUT}', fail_first: 1, details: true},"
+      "  error_handlers: [{class: popyka.builtin.error_handlers.RetryProcessor}]}]");
+  popyka::decode::DecodedChange change;
+  change.assign_row(sdk::Action::Read, "public", "t", columns, pk, json, json.find('['), 7);
+  change.set_snapshot_origin(sdk::SnapshotOrigin::incremental);
+  change.set_snapshot_position(sdk::SnapshotPosition::last);
+  change.set_snapshot_xid("4242");
+  change.set_special_numbers(specials, {});
+  pipeline->consume_decoded(change, json.size());
+  pipeline->poll(std::chrono::milliseconds(0));  // fails, and RetryProcessor runs it again
+  pipeline->poll(std::chrono::milliseconds(0));
+  CHECK(pipeline->checkpoint() == 7);
+  const std::string seen = "process 0/7 2 3 xid=4242 specials=0,1,";
+  CHECK(fx.output() == std::vector<std::string>{seen, "failed 0/7", seen, "delivered 0/7"});
+}
