@@ -28,6 +28,8 @@ class ColumnValueWriter {
  public:
   explicit ColumnValueWriter(DecimalMode mode) : mode_(mode) {}
 
+  DecimalMode decimal_mode() const { return mode_; }
+
   // The value's JSON; a null that stands for `special` (sdk::SpecialNumbers) as Debezium writes
   // that number. Throws std::runtime_error naming the column and type when its text is not what
   // PostgreSQL writes for that type.

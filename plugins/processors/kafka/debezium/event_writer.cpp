@@ -6,6 +6,7 @@
 #include <popyka/sdk/json.hpp>
 #include <popyka/sdk/version.hpp>
 #include "base64.hpp"
+#include "column_default.hpp"
 #include "connect_schemas.hpp"
 #include "pg_text.hpp"
 
@@ -176,11 +177,16 @@ void EventWriter::write_row_event(const sdk::Change& change, char op, bool parti
   const sdk::ChangeDetails* details = (settings_.schemas && complete) || op == 'r' ? sdk::details_of(change) : nullptr;
   const std::span<const sdk::ColumnDetails> column_details =
       settings_.schemas && complete && details != nullptr ? details->column_details() : std::span<const sdk::ColumnDetails>{};
+  // Domains and defaults matter to values too (a domain's value is its base type's, a null may
+  // be written as the default): taken from every complete row.
+  const sdk::ColumnDefinitions* definitions = complete ? sdk::column_definitions_of(change) : nullptr;
   bool row_matches = false;  // the row below has the shape's columns in order: no lookup by name
-  TableShape& shape =
-      shapes_.update(change.schema(), change.table(), op == 'd' ? identity : columns, complete, column_details, &row_matches);
+  TableShape& shape = shapes_.update(change.schema(), change.table(), op == 'd' ? identity : columns, complete, column_details,
+                                     &row_matches, definitions != nullptr ? definitions->column_definitions()
+                                                                          : std::span<const sdk::ColumnDefinition>{});
   // A change naming no key leaves the shape's as it is (its schemas too: as before this cache).
   if (!change.primary_key().empty()) take_key(shape, change.primary_key());
+  if (shape.defaults_pending) derive_defaults(shape);
   if (transactions_) enter_transaction(change);
 
   Record& record = next_record();
@@ -303,13 +309,34 @@ void EventWriter::append_row(std::string& out, const sdk::Change& change, const 
     if (i > 0) out += ',';
     out += c.json_name;
     if (const sdk::Column* v = row_matches ? &row[i] : find(row, i, c.name))
-      values_.append_value(out, *v, c.type, special_number(change, row, *v, c.type));
+      append_column_value(out, change, row, *v, c);
     else if (const sdk::Column* old = find(fill, i, c.name))
-      values_.append_value(out, *old, c.type, special_number(change, fill, *old, c.type));
+      append_column_value(out, change, fill, *old, c);
     else if (missing == Missing::Unavailable) values_.append_unavailable(out, c.type);
-    else out += "null";
+    else append_null(out, c);
   }
   out += '}';
+}
+
+void EventWriter::append_column_value(std::string& out, const sdk::Change& change, std::span<const sdk::Column> row,
+                                      const sdk::Column& value, const ShapeColumn& column) {
+  const sdk::SpecialNumber special = special_number(change, row, value, column.type);
+  if (value.value.is_null() && special == sdk::SpecialNumber::none) append_null(out, column);
+  else values_.append_value(out, value, column.type, special);
+}
+
+void EventWriter::append_null(std::string& out, const ShapeColumn& column) const {
+  // JsonConverter (replace.null.with.default) writes a field's default in place of its null.
+  out += settings_.replace_null_with_default && !column.default_json.empty() ? std::string_view(column.default_json)
+                                                                              : std::string_view("null");
+}
+
+void EventWriter::derive_defaults(TableShape& shape) {
+  for (ShapeColumn& c : shape.columns)
+    derive_column_default({c.type_name, c.type, !c.base_type.empty(), c.enum_labels, c.default_expression}, values_,
+                          c.default_json);
+  copy_definitions_to_key(shape);
+  shape.defaults_pending = false;
 }
 
 void EventWriter::append_times(std::string& out, const EpochTimes& time) const {

@@ -15,7 +15,7 @@ const ShapeColumn* find(const std::vector<ShapeColumn>& columns, std::string_vie
 }
 
 ShapeColumn make_column(const sdk::Column& c) {
-  ShapeColumn column{std::string(c.name), std::string(c.type), parse_pg_type(c.type), {}, false, {}};
+  ShapeColumn column{std::string(c.name), std::string(c.type), parse_pg_type(c.type), {}, false, {}, {}, {}, {}};
   sdk::append_json_string(column.json_name, c.name);
   column.json_name += ':';
   return column;
@@ -35,7 +35,36 @@ bool take_details(std::vector<ShapeColumn>& columns, std::span<const sdk::Column
   return changed;
 }
 
+// Takes a complete row's definitions; whether they differ from the shape's. A domain's values
+// are its base type's.
+bool take_definitions(std::vector<ShapeColumn>& columns, std::span<const sdk::ColumnDefinition> definitions) {
+  if (definitions.size() != columns.size()) return false;
+  bool changed = false;
+  for (std::size_t i = 0; i < definitions.size(); ++i) {
+    ShapeColumn& c = columns[i];
+    const sdk::ColumnDefinition& d = definitions[i];
+    if (c.base_type == d.base_type && c.default_expression == d.default_expression) continue;
+    c.base_type = d.base_type;
+    c.default_expression = d.default_expression;
+    c.type = parse_pg_type(c.base_type.empty() ? c.type_name : c.base_type);
+    c.default_json.clear();
+    changed = true;
+  }
+  return changed;
+}
+
 }  // namespace
+
+void copy_definitions_to_key(TableShape& shape) {
+  for (ShapeColumn& k : shape.key) {
+    const ShapeColumn* c = find(shape.columns, k.name);
+    if (c == nullptr || c->type_name != k.type_name) continue;
+    k.base_type = c->base_type;
+    k.type = c->type;
+    k.default_expression = c->default_expression;
+    k.default_json = c->default_json;
+  }
+}
 
 void take_key(TableShape& shape, std::span<const sdk::Column> key) {
   bool same_key = shape.key.size() == key.size();
@@ -43,6 +72,7 @@ void take_key(TableShape& shape, std::span<const sdk::Column> key) {
   if (same_key) return;
   shape.key.clear();
   for (const sdk::Column& c : key) shape.key.push_back(make_column(c));
+  copy_definitions_to_key(shape);
   shape.key_schema.clear();
   shape.envelope_schema.clear();  // its value schema requires the key's columns
 }
@@ -61,7 +91,8 @@ TableShape& TableShapes::find_or_add(std::string_view schema, std::string_view t
 }
 
 TableShape& TableShapes::update(std::string_view schema, std::string_view table, std::span<const sdk::Column> row, bool complete,
-                                std::span<const sdk::ColumnDetails> details, bool* row_matches) {
+                                std::span<const sdk::ColumnDetails> details, bool* row_matches,
+                                std::span<const sdk::ColumnDefinition> definitions) {
   TableShape& shape = find_or_add(schema, table);
   auto& columns = shape.columns;
   bool changed = false;
@@ -75,6 +106,7 @@ TableShape& TableShapes::update(std::string_view schema, std::string_view table,
       changed = true;
     }
     changed = take_details(columns, details) || changed;
+    changed = take_definitions(columns, definitions) || changed;
   } else {
     for (std::size_t i = 0; i < row.size(); ++i) {
       if (i < columns.size() && same(columns[i], row[i])) continue;  // the usual case: same order
@@ -94,6 +126,7 @@ TableShape& TableShapes::update(std::string_view schema, std::string_view table,
   if (row_matches != nullptr) *row_matches = complete || (in_order && row.size() == columns.size());
   if (changed) {
     ++shape.version;
+    shape.defaults_pending = true;  // and the key's types and defaults, once derived
     shape.value_schema.clear();
     shape.envelope_schema.clear();
     shape.key_schema.clear();
