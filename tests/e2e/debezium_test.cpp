@@ -127,17 +127,22 @@ TEST_CASE("format: debezium end to end with schemas: true: JsonConverter's schem
 }
 
 TEST_CASE("format: debezium end to end with pgoutput and schemas: true: NOT NULL columns required, enums and their "
-          "arrays with their labels, snapshot rows first, true, last with the snapshot's txId, NaN and infinities as Debezium's") {
+          "arrays with their labels, snapshot rows first, true, last with the snapshot's txId, NaN and infinities as Debezium's, "
+          "domains as their base type, defaults in the schema and in place of a NULL") {
   auto& cluster = PostgresCluster::shared();
   // dbz_snap is snapshotted, dbz_stream only streamed: each path's details (the snapshot's plan,
   // pgoutput's catalog) make its schemas and tell a NaN from a NULL.
+  // Both have domains (their base type's schema and value) and defaults (in the schema, and in
+  // place of a NULL: JsonConverter's replace.null.with.default).
   cluster.exec("CREATE TYPE dbz_mood AS ENUM ('sad', 'ok', 'happy');"
-               "CREATE TABLE dbz_snap(id int PRIMARY KEY, name text NOT NULL, mood dbz_mood, note text, moods dbz_mood[], "
-               "n numeric, d float8);"
-               "CREATE TABLE dbz_stream(id int PRIMARY KEY, name text NOT NULL, mood dbz_mood NOT NULL, note text, "
-               "moods dbz_mood[] NOT NULL, n numeric, d float8);"
-               "INSERT INTO dbz_snap VALUES (1, 'a', 'happy', NULL, '{sad,happy}', 'NaN', '-Infinity'), "
-               "(2, 'b', NULL, 'x', NULL, 1.50, NULL), (3, 'c', 'sad', NULL, '{}', NULL, 2.5);"
+               "CREATE DOMAIN dbz_int AS integer; CREATE DOMAIN dbz_bits AS bit(3);"
+               "CREATE TABLE dbz_snap(id serial PRIMARY KEY, name text NOT NULL, mood dbz_mood, note text, moods dbz_mood[], "
+               "n numeric, d float8, dom dbz_int, b3 dbz_bits, qty int DEFAULT 7, made timestamp DEFAULT now());"
+               "CREATE TABLE dbz_stream(id serial PRIMARY KEY, name text NOT NULL, mood dbz_mood NOT NULL, note text, "
+               "moods dbz_mood[] NOT NULL, n numeric, d float8, dom dbz_int, b3 dbz_bits, qty int DEFAULT 7, "
+               "made timestamp DEFAULT now());"
+               "INSERT INTO dbz_snap VALUES (1, 'a', 'happy', NULL, '{sad,happy}', 'NaN', '-Infinity', 5, '101', NULL), "
+               "(2, 'b', NULL, 'x', NULL, 1.50, NULL, NULL, NULL, DEFAULT), (3, 'c', 'sad', NULL, '{}', NULL, 2.5, NULL, NULL, 3);"
                "CREATE PUBLICATION dbz_details FOR TABLE dbz_snap, dbz_stream");
   MockKafkaProcess kafka({"--topic", "dbserver1.public.dbz_snap:1", "--topic", "dbserver1.public.dbz_stream:1"});
   TempDir dir;
@@ -158,7 +163,7 @@ TEST_CASE("format: debezium end to end with pgoutput and schemas: true: NOT NULL
   const bool streaming = host.wait_for_log("streaming replication slot", 40s);
   INFO(host.log());
   REQUIRE(streaming);
-  cluster.exec("INSERT INTO dbz_stream VALUES (1, 'd', 'ok', NULL, '{ok}', '-Infinity', 'NaN')");
+  cluster.exec("INSERT INTO dbz_stream VALUES (1, 'd', 'ok', NULL, '{ok}', '-Infinity', 'NaN', 6, '011', NULL)");
   const Lsn end = parse_lsn(cluster.query_value("SELECT pg_current_wal_lsn()::text").value());
   REQUIRE(wait_confirmed(cluster, "e2e_dbz_details", end, 30s));
   host.signal(SIGTERM);
@@ -166,6 +171,8 @@ TEST_CASE("format: debezium end to end with pgoutput and schemas: true: NOT NULL
 
   const std::vector<Record> snap = consume(kafka.bootstrap_servers(), "dbserver1.public.dbz_snap", 3);
   REQUIRE(snap.size() == 3);
+  const std::vector<Record> stream = consume(kafka.bootstrap_servers(), "dbserver1.public.dbz_stream", 1);
+  REQUIRE(stream.size() == 1);
   const char* markers[] = {R"("first")", R"("true")", R"("last")"};
   for (std::size_t i = 0; i < snap.size(); ++i) {
     INFO("snapshot row " << i << ": " << snap[i].value);
@@ -184,9 +191,24 @@ TEST_CASE("format: debezium end to end with pgoutput and schemas: true: NOT NULL
   CHECK(json_at(snap[0].value, "/payload/after/d") == R"("-Infinity")");
   CHECK(json_at(snap[1].value, "/payload/after/n") == R"("1.50")");
   CHECK(json_at(snap[1].value, "/payload/after/d") == "null");
+  // The streamed and the snapshotted table alike: domains, defaults, a serial key's 0.
+  for (const Record* r : {&snap[0], &stream[0]}) {
+    INFO(r->value);
+    CHECK(json_at(r->value, "/schema/fields/1/fields/7") == R"({"type":"int32","optional":true,"field":"dom"})");
+    CHECK(json_at(r->value, "/schema/fields/1/fields/8") ==
+          R"({"type":"bytes","optional":true,"name":"io.debezium.data.Bits","version":1,"parameters":{"length":"3"},"field":"b3"})");
+    CHECK(json_at(r->value, "/schema/fields/1/fields/9") == R"({"type":"int32","optional":true,"default":7,"field":"qty"})");
+    CHECK(json_at(r->value, "/schema/fields/1/fields/10") ==
+          R"({"type":"int64","optional":true,"name":"io.debezium.time.MicroTimestamp","version":1,"default":0,"field":"made"})");
+    CHECK(json_at(r->value, "/payload/after/qty") == "7");  // NULL inserted: written as the default
+    REQUIRE(r->key);
+    CHECK(json_at(*r->key, "/schema/fields/0") == R"({"type":"int32","optional":false,"default":0,"field":"id"})");
+  }
+  CHECK(json_at(snap[0].value, "/payload/after/dom") == "5");
+  CHECK(json_at(snap[0].value, "/payload/after/b3") == R"("BQ==")");
+  CHECK(json_at(stream[0].value, "/payload/after/dom") == "6");
+  CHECK(json_at(stream[0].value, "/payload/after/b3") == R"("Aw==")");
 
-  const std::vector<Record> stream = consume(kafka.bootstrap_servers(), "dbserver1.public.dbz_stream", 1);
-  REQUIRE(stream.size() == 1);
   INFO(stream[0].value);
   CHECK(json_at(stream[0].value, "/payload/op") == R"("c")");
   CHECK(json_at(stream[0].value, "/payload/after/n") == R"("NEGATIVE_INFINITY")");

@@ -94,6 +94,13 @@ TEST_CASE("debezium: a domain's schema and value are its base type's", "[debeziu
   const Json key(records[0].key);
   CHECK(key.at("/payload/pk") == "1");
   CHECK(key.at("/schema/fields/0") == R"({"type":"int32","optional":false,"field":"pk"})");
+
+  // Without the schemas too: the values are the base type's.
+  auto plain = schema_writer(false);
+  const Json payload(plain.write(*row)[0].value);
+  CHECK(payload.at("/after/bit_alias") == R"("BQ==")");
+  CHECK(payload.at("/after/integer_alias") == "1");
+  CHECK(payload.at("/after/timestamp_alias") == "1569978123123456");
 }
 
 TEST_CASE("debezium: a domain column has no default, as Debezium finds no mapper for a domain", "[debezium][definitions]") {

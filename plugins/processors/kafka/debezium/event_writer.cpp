@@ -177,13 +177,18 @@ void EventWriter::write_row_event(const sdk::Change& change, char op, bool parti
   const sdk::ChangeDetails* details = (settings_.schemas && complete) || op == 'r' ? sdk::details_of(change) : nullptr;
   const std::span<const sdk::ColumnDetails> column_details =
       settings_.schemas && complete && details != nullptr ? details->column_details() : std::span<const sdk::ColumnDetails>{};
-  // Domains and defaults matter to values too (a domain's value is its base type's, a null may
-  // be written as the default): taken from every complete row.
-  const sdk::ColumnDefinitions* definitions = complete ? sdk::column_definitions_of(change) : nullptr;
   bool row_matches = false;  // the row below has the shape's columns in order: no lookup by name
-  TableShape& shape = shapes_.update(change.schema(), change.table(), op == 'd' ? identity : columns, complete, column_details,
-                                     &row_matches, definitions != nullptr ? definitions->column_definitions()
-                                                                          : std::span<const sdk::ColumnDefinition>{});
+  TableShape& shape =
+      shapes_.update(change.schema(), change.table(), op == 'd' ? identity : columns, complete, column_details, &row_matches);
+  // Domains and defaults matter to values too (a domain's value is its base type's, a null may
+  // be written as the default): taken from every complete row with the schemas, as the details;
+  // without, only when the table's columns changed (a domain's base type does not change), so
+  // that a change does not pay for asking the host (with wal2json, a catalog lookup).
+  if (complete && (settings_.schemas || shape.definitions_version != shape.version)) {
+    const sdk::ColumnDefinitions* definitions = sdk::column_definitions_of(change);
+    TableShapes::take_definitions(shape, definitions != nullptr ? definitions->column_definitions()
+                                                                : std::span<const sdk::ColumnDefinition>{});
+  }
   // A change naming no key leaves the shape's as it is (its schemas too: as before this cache).
   if (!change.primary_key().empty()) take_key(shape, change.primary_key());
   if (shape.defaults_pending) derive_defaults(shape);

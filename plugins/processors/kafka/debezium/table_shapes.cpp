@@ -35,9 +35,8 @@ bool take_details(std::vector<ShapeColumn>& columns, std::span<const sdk::Column
   return changed;
 }
 
-// Takes a complete row's definitions; whether they differ from the shape's. A domain's values
-// are its base type's.
-bool take_definitions(std::vector<ShapeColumn>& columns, std::span<const sdk::ColumnDefinition> definitions) {
+// Takes a complete row's definitions; whether they differ from the shape's.
+bool take_column_definitions(std::vector<ShapeColumn>& columns, std::span<const sdk::ColumnDefinition> definitions) {
   if (definitions.size() != columns.size()) return false;
   bool changed = false;
   for (std::size_t i = 0; i < definitions.size(); ++i) {
@@ -51,6 +50,14 @@ bool take_definitions(std::vector<ShapeColumn>& columns, std::span<const sdk::Co
     changed = true;
   }
   return changed;
+}
+
+void changed_shape(TableShape& shape) {
+  ++shape.version;
+  shape.defaults_pending = true;  // and the key's types and defaults, once derived
+  shape.value_schema.clear();
+  shape.envelope_schema.clear();
+  shape.key_schema.clear();
 }
 
 }  // namespace
@@ -91,8 +98,7 @@ TableShape& TableShapes::find_or_add(std::string_view schema, std::string_view t
 }
 
 TableShape& TableShapes::update(std::string_view schema, std::string_view table, std::span<const sdk::Column> row, bool complete,
-                                std::span<const sdk::ColumnDetails> details, bool* row_matches,
-                                std::span<const sdk::ColumnDefinition> definitions) {
+                                std::span<const sdk::ColumnDetails> details, bool* row_matches) {
   TableShape& shape = find_or_add(schema, table);
   auto& columns = shape.columns;
   bool changed = false;
@@ -106,7 +112,6 @@ TableShape& TableShapes::update(std::string_view schema, std::string_view table,
       changed = true;
     }
     changed = take_details(columns, details) || changed;
-    changed = take_definitions(columns, definitions) || changed;
   } else {
     for (std::size_t i = 0; i < row.size(); ++i) {
       if (i < columns.size() && same(columns[i], row[i])) continue;  // the usual case: same order
@@ -124,14 +129,13 @@ TableShape& TableShapes::update(std::string_view schema, std::string_view table,
     }
   }
   if (row_matches != nullptr) *row_matches = complete || (in_order && row.size() == columns.size());
-  if (changed) {
-    ++shape.version;
-    shape.defaults_pending = true;  // and the key's types and defaults, once derived
-    shape.value_schema.clear();
-    shape.envelope_schema.clear();
-    shape.key_schema.clear();
-  }
+  if (changed) changed_shape(shape);
   return shape;
+}
+
+void TableShapes::take_definitions(TableShape& shape, std::span<const sdk::ColumnDefinition> definitions) {
+  if (take_column_definitions(shape.columns, definitions)) changed_shape(shape);
+  shape.definitions_version = shape.version;
 }
 
 }  // namespace popyka::kafka::debezium

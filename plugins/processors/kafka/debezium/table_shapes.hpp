@@ -37,6 +37,7 @@ struct TableShape {
   std::string key_schema;       // the key's JSON schema, when schemas are on
   std::size_t version = 0;      // bumped whenever `columns` change
   bool defaults_pending = false;  // a column's definition changed: its default_json is to be derived again
+  std::size_t definitions_version = static_cast<std::size_t>(-1);  // `version` when definitions were last taken
 };
 
 // Takes the primary key a change names (wal2json's `pk`, empty: none); when it is not the
@@ -54,12 +55,13 @@ class TableShapes {
   // The shape of `schema.table` after seeing `row`: a complete row (I, R) replaces a shape it
   // differs from; a partial one (U, D) adds the columns the shape lacks. `details`: the row's
   // sdk::ColumnDetails (one per column) or empty; a complete row's replace the shape's.
-  // `definitions`: its sdk::ColumnDefinitions (one per column) or empty, taken as details are.
   // `row_matches`, when given: whether `row` has the shape's columns, in its order, so that a
   // column's value is the row's at the same index (always so for a complete row).
   TableShape& update(std::string_view schema, std::string_view table, std::span<const sdk::Column> row, bool complete,
-                     std::span<const sdk::ColumnDetails> details = {}, bool* row_matches = nullptr,
-                     std::span<const sdk::ColumnDefinition> definitions = {});
+                     std::span<const sdk::ColumnDetails> details = {}, bool* row_matches = nullptr);
+  // Takes a complete row's sdk::ColumnDefinitions (one per column of `shape`, else ignored): a
+  // domain's values are its base type's; a changed definition changes the shape's version.
+  static void take_definitions(TableShape& shape, std::span<const sdk::ColumnDefinition> definitions);
 
   TableShapes() = default;
   TableShapes(const TableShapes&) = delete;  // last_ points into this one's map
