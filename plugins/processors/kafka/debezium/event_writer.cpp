@@ -314,32 +314,23 @@ void EventWriter::append_row(std::string& out, const sdk::Change& change, const 
     if (i > 0) out += ',';
     out += c.json_name;
     if (const sdk::Column* v = row_matches ? &row[i] : find(row, i, c.name))
-      append_column_value(out, change, row, *v, c);
+      values_.append_value(out, *v, c.type, special_number(change, row, *v, c.type), c.null_default());
     else if (const sdk::Column* old = find(fill, i, c.name))
-      append_column_value(out, change, fill, *old, c);
+      values_.append_value(out, *old, c.type, special_number(change, fill, *old, c.type), c.null_default());
     else if (missing == Missing::Unavailable) values_.append_unavailable(out, c.type);
-    else append_null(out, c);
+    else if (c.null_as_default) out += c.default_json;
+    else out += "null";
   }
   out += '}';
 }
 
-void EventWriter::append_column_value(std::string& out, const sdk::Change& change, std::span<const sdk::Column> row,
-                                      const sdk::Column& value, const ShapeColumn& column) {
-  const sdk::SpecialNumber special = special_number(change, row, value, column.type);
-  if (value.value.is_null() && special == sdk::SpecialNumber::none) append_null(out, column);
-  else values_.append_value(out, value, column.type, special);
-}
-
-void EventWriter::append_null(std::string& out, const ShapeColumn& column) const {
-  // JsonConverter (replace.null.with.default) writes a field's default in place of its null.
-  out += settings_.replace_null_with_default && !column.default_json.empty() ? std::string_view(column.default_json)
-                                                                              : std::string_view("null");
-}
-
 void EventWriter::derive_defaults(TableShape& shape) {
-  for (ShapeColumn& c : shape.columns)
+  for (ShapeColumn& c : shape.columns) {
     derive_column_default({c.type_name, c.type, !c.base_type.empty(), c.enum_labels, c.default_expression}, values_,
                           c.default_json);
+    // JsonConverter (replace.null.with.default) writes a field's default in place of its null.
+    c.null_as_default = settings_.replace_null_with_default && !c.default_json.empty();
+  }
   copy_definitions_to_key(shape);
   shape.defaults_pending = false;
 }

@@ -62,11 +62,6 @@ class EventWriter {
   enum class Missing { Null, Unavailable };
   void append_row(std::string& out, const sdk::Change& change, const TableShape& shape, std::span<const sdk::Column> row,
                   std::span<const sdk::Column> fill, Missing missing, bool row_matches = false);
-  // One value of `row` for `column`: a null as append_null() writes it.
-  void append_column_value(std::string& out, const sdk::Change& change, std::span<const sdk::Column> row,
-                           const sdk::Column& value, const ShapeColumn& column);
-  // A null of `column`: its default when it has one and replace_null_with_default, else null.
-  void append_null(std::string& out, const ShapeColumn& column) const;
   // The shape's defaults as Debezium derives them from the columns' definitions, and the key's.
   void derive_defaults(TableShape& shape);
   // `snapshot`: source.snapshot (`false` outside the snapshot). `now`: when the event is

@@ -15,7 +15,10 @@ const ShapeColumn* find(const std::vector<ShapeColumn>& columns, std::string_vie
 }
 
 ShapeColumn make_column(const sdk::Column& c) {
-  ShapeColumn column{std::string(c.name), std::string(c.type), parse_pg_type(c.type), {}, false, {}, {}, {}, {}};
+  ShapeColumn column;
+  column.name = c.name;
+  column.type_name = c.type;
+  column.type = parse_pg_type(c.type);
   sdk::append_json_string(column.json_name, c.name);
   column.json_name += ':';
   return column;
@@ -70,6 +73,7 @@ void copy_definitions_to_key(TableShape& shape) {
     k.type = c->type;
     k.default_expression = c->default_expression;
     k.default_json = c->default_json;
+    k.null_as_default = c->null_as_default;
   }
 }
 

@@ -23,6 +23,9 @@ struct ShapeColumn {
   // then the base type's), the default expression, and the default's JSON as Debezium derives
   // it (empty: none), which EventWriter fills in when `defaults_pending`.
   std::string base_type, default_expression, default_json;
+  bool null_as_default = false;  // a null is written as default_json (replace_null_with_default)
+
+  const std::string* null_default() const { return null_as_default ? &default_json : nullptr; }
 };
 
 // A table's columns as last seen in a complete row, its key as last named, and what is derived
