@@ -202,3 +202,17 @@ TEST_CASE("debezium: a later complete row's definitions replace the table's (a d
   CHECK(value.at("/payload/after/qty") == "5");
   CHECK(value.at("/schema/fields/1/fields/1/default") == "5");
 }
+
+TEST_CASE("debezium: a table seen only in updates takes its definitions from the first update's new row",
+          "[debezium][definitions]") {
+  for (const bool schemas : {false, true}) {
+    INFO("schemas: " << schemas);
+    auto writer = schema_writer(schemas);
+    const auto update = change_from_wal2json(
+        R"({"action":"U","xid":7,"schema":"public","table":"only_updates","columns":[{"name":"id","type":"integer","value":1},)"
+        R"({"name":"flags","type":"bit3","value":"101"}],"identity":[{"name":"id","type":"integer","value":1}],)"
+        R"("pk":[{"name":"id","type":"integer"}]})");
+    update->details().column_definitions = {{{}, {}}, {"bit(3)", {}}};
+    CHECK(Json(writer.write(*update)[0].value).at(schemas ? "/payload/after/flags" : "/after/flags") == R"("BQ==")");
+  }
+}

@@ -181,10 +181,12 @@ void EventWriter::write_row_event(const sdk::Change& change, char op, bool parti
   TableShape& shape =
       shapes_.update(change.schema(), change.table(), op == 'd' ? identity : columns, complete, column_details, &row_matches);
   // Domains and defaults matter to values too (a domain's value is its base type's, a null may
-  // be written as the default): taken from every complete row with the schemas, as the details;
-  // without, only when the table's columns changed (a domain's base type does not change), so
-  // that a change does not pay for asking the host (with wal2json, a catalog lookup).
-  if (complete && (settings_.schemas || shape.definitions_version != shape.version)) {
+  // be written as the default): taken from every complete row with the schemas, as the details,
+  // and from an UPDATE's new row that has the table's columns (a table may see only updates);
+  // without the schemas, only when the table's columns changed (a domain's base type does not
+  // change), so that a change does not pay for asking the host (with wal2json, a catalog lookup).
+  const bool whole_row = complete || (op != 'd' && row_matches);
+  if (whole_row && (settings_.schemas || shape.definitions_version != shape.version)) {
     const sdk::ColumnDefinitions* definitions = sdk::column_definitions_of(change);
     TableShapes::take_definitions(shape, definitions != nullptr ? definitions->column_definitions()
                                                                 : std::span<const sdk::ColumnDefinition>{});

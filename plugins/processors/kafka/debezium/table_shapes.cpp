@@ -107,6 +107,7 @@ TableShape& TableShapes::update(std::string_view schema, std::string_view table,
   auto& columns = shape.columns;
   bool changed = false;
   bool in_order = true;
+  bool made_from_row = columns.empty();  // a partial row that makes the shape matches it too
   if (complete) {
     bool equal = columns.size() == row.size();
     for (std::size_t i = 0; equal && i < row.size(); ++i) equal = same(columns[i], row[i]);
@@ -125,14 +126,14 @@ TableShape& TableShapes::update(std::string_view schema, std::string_view table,
       if (known != nullptr) {  // a column's type changed: this row is all we know now
         columns.clear();
         for (const sdk::Column& c : row) columns.push_back(make_column(c));
-        changed = true;
+        changed = made_from_row = true;
         break;
       }
       columns.push_back(make_column(row[i]));
       changed = true;
     }
   }
-  if (row_matches != nullptr) *row_matches = complete || (in_order && row.size() == columns.size());
+  if (row_matches != nullptr) *row_matches = complete || ((in_order || made_from_row) && row.size() == columns.size());
   if (changed) changed_shape(shape);
   return shape;
 }
