@@ -178,4 +178,14 @@ bool derive_column_default(const ColumnDefaultInput& column, ColumnValueWriter& 
   return !out.empty();
 }
 
+void derive_defaults(TableShape& shape, ColumnValueWriter& values, bool replace_null_with_default) {
+  for (ShapeColumn& c : shape.columns) {
+    derive_column_default({c.type_name, c.type, !c.base_type.empty(), c.enum_labels, c.default_expression}, values,
+                          c.default_json);
+    c.null_as_default = replace_null_with_default && !c.default_json.empty();
+  }
+  copy_definitions_to_key(shape);
+  shape.defaults_pending = false;
+}
+
 }  // namespace popyka::kafka::debezium

@@ -4,6 +4,7 @@
 
 #include "column_value.hpp"
 #include "pg_type.hpp"
+#include "table_shapes.hpp"
 
 namespace popyka::kafka::debezium {
 
@@ -23,5 +24,9 @@ struct ColumnDefaultInput {
 // The default's JSON into `out` (cleared first); false, with `out` empty, when Debezium gives
 // the column no default.
 bool derive_column_default(const ColumnDefaultInput& column, ColumnValueWriter& values, std::string& out);
+
+// Each column's default_json and null_as_default (`replace_null_with_default`: JsonConverter's
+// replace.null.with.default), then the key's; clears shape.defaults_pending. Once per shape change.
+void derive_defaults(TableShape& shape, ColumnValueWriter& values, bool replace_null_with_default);
 
 }  // namespace popyka::kafka::debezium

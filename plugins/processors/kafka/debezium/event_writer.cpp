@@ -181,19 +181,19 @@ void EventWriter::write_row_event(const sdk::Change& change, char op, bool parti
   TableShape& shape =
       shapes_.update(change.schema(), change.table(), op == 'd' ? identity : columns, complete, column_details, &row_matches);
   // Domains and defaults matter to values too (a domain's value is its base type's, a null may
-  // be written as the default): taken from every complete row with the schemas, as the details,
-  // and from an UPDATE's new row that has the table's columns (a table may see only updates);
-  // without the schemas, only when the table's columns changed (a domain's base type does not
-  // change), so that a change does not pay for asking the host (with wal2json, a catalog lookup).
-  const bool whole_row = complete || (op != 'd' && row_matches);
-  if (whole_row && (settings_.schemas || shape.definitions_version != shape.version)) {
+  // be written as the default): taken when the table's columns changed (a domain's base type does
+  // not change) from a complete row or an UPDATE's new row that has the table's columns (a table
+  // may see only updates), and from every complete row with the schemas, as the details. So a
+  // change without schemas does not pay for asking the host (with wal2json, a catalog lookup).
+  const bool stale = shape.definitions_version != shape.version;
+  if ((complete && (settings_.schemas || stale)) || (op != 'd' && row_matches && stale)) {
     const sdk::ColumnDefinitions* definitions = sdk::column_definitions_of(change);
     TableShapes::take_definitions(shape, definitions != nullptr ? definitions->column_definitions()
                                                                 : std::span<const sdk::ColumnDefinition>{});
   }
   // A change naming no key leaves the shape's as it is (its schemas too: as before this cache).
   if (!change.primary_key().empty()) take_key(shape, change.primary_key());
-  if (shape.defaults_pending) derive_defaults(shape);
+  if (shape.defaults_pending) derive_defaults(shape, values_, settings_.replace_null_with_default);
   if (transactions_) enter_transaction(change);
 
   Record& record = next_record();
@@ -324,17 +324,6 @@ void EventWriter::append_row(std::string& out, const sdk::Change& change, const 
     else out += "null";
   }
   out += '}';
-}
-
-void EventWriter::derive_defaults(TableShape& shape) {
-  for (ShapeColumn& c : shape.columns) {
-    derive_column_default({c.type_name, c.type, !c.base_type.empty(), c.enum_labels, c.default_expression}, values_,
-                          c.default_json);
-    // JsonConverter (replace.null.with.default) writes a field's default in place of its null.
-    c.null_as_default = settings_.replace_null_with_default && !c.default_json.empty();
-  }
-  copy_definitions_to_key(shape);
-  shape.defaults_pending = false;
 }
 
 void EventWriter::append_times(std::string& out, const EpochTimes& time) const {

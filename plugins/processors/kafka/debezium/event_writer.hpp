@@ -62,8 +62,6 @@ class EventWriter {
   enum class Missing { Null, Unavailable };
   void append_row(std::string& out, const sdk::Change& change, const TableShape& shape, std::span<const sdk::Column> row,
                   std::span<const sdk::Column> fill, Missing missing, bool row_matches = false);
-  // The shape's defaults as Debezium derives them from the columns' definitions, and the key's.
-  void derive_defaults(TableShape& shape);
   // `snapshot`: source.snapshot (`false` outside the snapshot). `now`: when the event is
   // written (the source's time when the change has no commit time). `table_names`: its
   // `,"schema":..,"table":..`. `snapshot_xid`: a snapshot row's txId, when the host gives it.
