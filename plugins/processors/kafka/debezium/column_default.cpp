@@ -18,19 +18,18 @@ using Kind = PgType::Kind;
 enum class Mapper { None, Integer, Float, Numeric, Bool, Bit, VarBit, Text, Json, Uuid, Date, Time, Timestamp, TimestampTz, Interval };
 
 // format_type()'s name without its modifiers: `character varying(10)` is `character varying`.
-std::string base_name(std::string_view type_name, std::string& buffer) {
-  buffer.assign(type_name);
-  if (const auto open = buffer.find('('); open != std::string::npos) {
-    const auto close = buffer.find(')', open);
-    if (close != std::string::npos) buffer.erase(open, close - open + 1);
+std::string base_name(std::string_view type_name) {
+  std::string name(type_name);
+  if (const auto open = name.find('('); open != std::string::npos) {
+    const auto close = name.find(')', open);
+    if (close != std::string::npos) name.erase(open, close - open + 1);
   }
-  return buffer;
+  return name;
 }
 
 Mapper mapper_of(std::string_view type_name, const PgType& type) {
   if (type.array) return Mapper::None;  // Debezium's `_int4` and the like have no mapper
-  std::string buffer;
-  const std::string name = base_name(type_name, buffer);
+  const std::string name = base_name(type_name);
   switch (type.kind) {
     case Kind::Int16:
     case Kind::Int32: return Mapper::Integer;

@@ -38,7 +38,7 @@ bool take_details(std::vector<ShapeColumn>& columns, std::span<const sdk::Column
   return changed;
 }
 
-// Takes a complete row's definitions; whether they differ from the shape's.
+// Takes a row's definitions (one per column); whether they differ from the shape's.
 bool take_column_definitions(std::vector<ShapeColumn>& columns, std::span<const sdk::ColumnDefinition> definitions) {
   if (definitions.size() != columns.size()) return false;
   bool changed = false;

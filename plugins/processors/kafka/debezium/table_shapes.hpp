@@ -21,7 +21,7 @@ struct ShapeColumn {
   std::string enum_labels;  // an enum's labels, comma-separated; empty: not an enum (or not known)
   // From the host's sdk::ColumnDefinitions, when it gives them: a domain's base type (`type` is
   // then the base type's), the default expression, and the default's JSON as Debezium derives
-  // it (empty: none), which EventWriter fills in when `defaults_pending`.
+  // it (empty: none), which derive_defaults() (column_default.hpp) fills in when `defaults_pending`.
   std::string base_type, default_expression, default_json;
   bool null_as_default = false;  // a null is written as default_json (replace_null_with_default)
 
@@ -62,8 +62,9 @@ class TableShapes {
   // column's value is the row's at the same index (always so for a complete row).
   TableShape& update(std::string_view schema, std::string_view table, std::span<const sdk::Column> row, bool complete,
                      std::span<const sdk::ColumnDetails> details = {}, bool* row_matches = nullptr);
-  // Takes a complete row's sdk::ColumnDefinitions (one per column of `shape`, else ignored): a
-  // domain's values are its base type's; a changed definition changes the shape's version.
+  // Takes the sdk::ColumnDefinitions of a row that has the shape's columns in order (one per
+  // column, else ignored): a domain's values are its base type's; a changed definition changes the
+  // shape's version.
   static void take_definitions(TableShape& shape, std::span<const sdk::ColumnDefinition> definitions);
 
   TableShapes() = default;
