@@ -130,15 +130,20 @@ TEST_CASE("debezium: schemas: true, a column's default is in its schema as Postg
 }
 
 TEST_CASE("debezium: an enum's default is its label when the cast names the enum", "[debezium][definitions]") {
-  auto writer = schema_writer();
   const auto row = change_from_wal2json(
       R"({"action":"I","xid":7,"schema":"public","table":"e","columns":[{"name":"id","type":"integer","value":1},)"
-      R"({"name":"m","type":"mood","value":"ok"},{"name":"other","type":"mood","value":"ok"}],"pk":[{"name":"id","type":"integer"}]})");
+      R"({"name":"m","type":"mood","value":null},{"name":"other","type":"mood","value":null}],"pk":[{"name":"id","type":"integer"}]})");
   row->details().column_details = {{true, {}}, {false, "sad,ok,happy"}, {false, "sad,ok,happy"}};
   row->details().column_definitions = {{{}, {}}, {{}, "'happy'::mood"}, {{}, "'happy'::feeling"}};
+  auto writer = schema_writer();
   const Json value(writer.write(*row)[0].value);
   CHECK(value.at("/schema/fields/1/fields/1/default") == R"("happy")");
   CHECK_FALSE(value.has("/schema/fields/1/fields/2/default"));
+  // Without the schemas too: the null is the default.
+  auto plain = schema_writer(false);
+  const Json payload(plain.write(*row)[0].value);
+  CHECK(payload.at("/after/m") == R"("happy")");
+  CHECK(payload.at("/after/other") == "null");
 }
 
 TEST_CASE("debezium: a serial key's schema has the default 0, in the key and in the value", "[debezium][definitions]") {

@@ -188,8 +188,11 @@ void EventWriter::write_row_event(const sdk::Change& change, char op, bool parti
   const bool stale = shape.definitions_version != shape.version;
   if ((complete && (settings_.schemas || stale)) || (op != 'd' && row_matches && stale)) {
     const sdk::ColumnDefinitions* definitions = sdk::column_definitions_of(change);
-    TableShapes::take_definitions(shape, definitions != nullptr ? definitions->column_definitions()
-                                                                : std::span<const sdk::ColumnDefinition>{});
+    // The details too when update() did not take them: an enum's labels say its default is one.
+    const sdk::ChangeDetails* more = column_details.empty() ? (details != nullptr ? details : sdk::details_of(change)) : nullptr;
+    TableShapes::take_definitions(
+        shape, definitions != nullptr ? definitions->column_definitions() : std::span<const sdk::ColumnDefinition>{},
+        more != nullptr ? more->column_details() : std::span<const sdk::ColumnDetails>{});
   }
   // A change naming no key leaves the shape's as it is (its schemas too: as before this cache).
   if (!change.primary_key().empty()) take_key(shape, change.primary_key());

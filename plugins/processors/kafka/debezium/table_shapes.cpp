@@ -138,8 +138,10 @@ TableShape& TableShapes::update(std::string_view schema, std::string_view table,
   return shape;
 }
 
-void TableShapes::take_definitions(TableShape& shape, std::span<const sdk::ColumnDefinition> definitions) {
-  if (take_column_definitions(shape.columns, definitions)) changed_shape(shape);
+void TableShapes::take_definitions(TableShape& shape, std::span<const sdk::ColumnDefinition> definitions,
+                                   std::span<const sdk::ColumnDetails> details) {
+  const bool changed = take_details(shape.columns, details);
+  if (take_column_definitions(shape.columns, definitions) || changed) changed_shape(shape);
   shape.definitions_version = shape.version;
 }
 

@@ -63,9 +63,10 @@ class TableShapes {
   TableShape& update(std::string_view schema, std::string_view table, std::span<const sdk::Column> row, bool complete,
                      std::span<const sdk::ColumnDetails> details = {}, bool* row_matches = nullptr);
   // Takes the sdk::ColumnDefinitions of a row that has the shape's columns in order (one per
-  // column, else ignored): a domain's values are its base type's; a changed definition changes the
-  // shape's version.
-  static void take_definitions(TableShape& shape, std::span<const sdk::ColumnDefinition> definitions);
+  // column, else ignored), and its details when given (as update() does): a domain's values are
+  // its base type's; a changed definition changes the shape's version.
+  static void take_definitions(TableShape& shape, std::span<const sdk::ColumnDefinition> definitions,
+                               std::span<const sdk::ColumnDetails> details = {});
 
   TableShapes() = default;
   TableShapes(const TableShapes&) = delete;  // last_ points into this one's map
