@@ -18,7 +18,7 @@ Wal2jsonColumnDetails::Wal2jsonColumnDetails(std::string connect_url)
     : catalog_(std::move(connect_url), "", "wal2json: cannot read the catalog for the columns' details and definitions") {}
 
 decode::CatalogColumns Wal2jsonColumnDetails::details(std::string_view schema, std::string_view name,
-                                                                   std::span<const sdk::Column> columns) noexcept {
+                                                      std::span<const sdk::Column> columns) noexcept {
   try {
     key_.clear();  // reused: no allocation per change once warm
     key_.append(schema).append(1, '\0').append(name);

@@ -12,12 +12,14 @@
 namespace popyka::source::replication {
 
 // The columns' details (NOT NULL, enum labels) and definitions (domain base type, default) of
-// changes decoded from wal2json's text, which does not carry them, from the catalog as it is now (as pgoutput's are): read once per table, and again
-// when a change has a column the table did not have then (DDL since). On the pipeline thread, on
-// an ordinary connection of its own, and only for changes a plugin asks details of.
+// changes decoded from wal2json's text, which does not carry them, from the catalog as it is now
+// (as pgoutput's are): read once per table, and again when a change has a column the table did
+// not have then (DDL since). On the pipeline thread, on an ordinary connection of its own, and
+// only for changes a plugin asks details or definitions of.
 //
 // A failure (connection lost, no such table any more) is one warning per table and no details
-// for its changes (sdk::ChangeDetails and sdk::ColumnDefinitions say "unknown"); the table is asked again after a minute.
+// for its changes (sdk::ChangeDetails and sdk::ColumnDefinitions say "unknown"); the table is
+// asked again after a minute.
 class Wal2jsonColumnDetails final : public decode::ColumnDetailsLookup {
  public:
   explicit Wal2jsonColumnDetails(std::string connect_url);

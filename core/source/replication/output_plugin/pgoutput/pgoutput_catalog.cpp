@@ -43,8 +43,8 @@ Catalog::Description DatabaseCatalog::describe(std::uint32_t relation_oid, const
   // The catalog's primary key is today's, not the change's: only where the stream cannot say.
   if (with_primary_key) {
     sql += fmt::format(
-        " UNION ALL SELECT 1, a.attnum::int, a.attname::text, false, '', '', '' FROM pg_index i JOIN pg_attribute a ON a.attrelid = "
-        "i.indrelid AND a.attnum = ANY (i.indkey) WHERE i.indrelid = {} AND i.indisprimary",
+        " UNION ALL SELECT 1, a.attnum::int, a.attname::text, false, '', '', '' FROM pg_index i JOIN pg_attribute a "
+        "ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) WHERE i.indrelid = {} AND i.indisprimary",
         relation_oid);
   }
   auto result = catalog_.query(sql + " ORDER BY 1, 2");
