@@ -58,6 +58,7 @@ const DefaultCase kDefaults[] = {
     {"jsonb", "'{}'::jsonb", R"("{}")", "jsonb"},
     {"bit(3)", R"(B'101'::"bit")", R"("BQ==")", "bit"},
     {"bit(1)", R"(B'1'::"bit")", "true", "bit of one: a boolean"},
+    {"bit(1)", "bits_of(1)", "false", "a function call: the placeholder 00, zero as a number (convertBits)"},
     {"money", "'1.00'::money", nullptr, "no mapper for money"},
     {"bytea", R"('\x01'::bytea)", nullptr, "no mapper for bytea"},
     {"time with time zone", "'12:00:00+00'::time with time zone", nullptr, "no mapper for timetz"},

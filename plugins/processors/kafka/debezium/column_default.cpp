@@ -158,6 +158,12 @@ bool derive_column_default(const ColumnDefaultInput& column, ColumnValueWriter& 
     out += yes ? "true" : "false";
     return true;
   }
+  if ((mapper == Mapper::Bit || mapper == Mapper::VarBit) && column.type.precision == 1) {
+    // convertBits for a column of one bit: the bits as a number, zero or not (`00` is false).
+    if (text.empty() || text.find_first_not_of("01") != std::string_view::npos) return false;
+    out += text.find('1') != std::string_view::npos ? "true" : "false";
+    return true;
+  }
   if (mapper == Mapper::Numeric) {
     // new BigDecimal() reads no NaN nor infinity; a VariableScaleDecimal is a Struct, which
     // Debezium never uses as a default (KAFKA-12694).
