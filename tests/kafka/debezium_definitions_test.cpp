@@ -40,6 +40,7 @@ const DefaultCase kDefaults[] = {
     {"text", "'abc'::text", R"("abc")", "text sample value"},
     {"character varying(10)", "'it''s'::character varying", R"("it")", "LITERAL_DEFAULT_PATTERN is non-greedy"},
     {"text", "NULL::text", nullptr, "NULL:: is no default"},
+    {"text", "(gen_random_uuid())::text", R"("")", "a function call: the placeholder, an empty string"},
     {"boolean", "true", "true", "bool"},
     {"boolean", "NULL::boolean", nullptr, "parseNullDefault"},
     {"numeric(5,2)", "1.5", R"("AJY=")", "numeric, scaled up to the column's scale (150)"},

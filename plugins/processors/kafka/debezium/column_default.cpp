@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 #include <stdexcept>
 
 #include <popyka/sdk/json.hpp>
@@ -54,9 +55,9 @@ Mapper mapper_of(std::string_view type_name, const PgType& type) {
 }
 
 // What stands for a default that calls a function (extractDefault's generatedValuePlaceholder),
-// as the text PostgreSQL writes for that value; empty: none (Debezium's PGInterval("epoch")
-// fails, so an interval gets no default).
-std::string_view placeholder(Mapper mapper) {
+// as the text PostgreSQL writes for that value; none for an interval (Debezium's
+// PGInterval("epoch") fails).
+std::optional<std::string_view> placeholder(Mapper mapper) {
   switch (mapper) {
     case Mapper::Integer: return "0";
     case Mapper::Float:
@@ -70,7 +71,8 @@ std::string_view placeholder(Mapper mapper) {
     case Mapper::Time: return "00:00:00";
     case Mapper::Timestamp: return "1970-01-01 00:00:00";
     case Mapper::TimestampTz: return "1970-01-01 00:00:00+00";
-    default: return {};
+    case Mapper::Text: return "";
+    default: return std::nullopt;
   }
 }
 
@@ -98,8 +100,9 @@ bool is_current_date_time(std::string_view e) {
 // the expression as it is when it has no quote; nothing for `NULL::type`.
 bool extract(std::string_view e, Mapper mapper, std::string_view& text) {
   if (calls_function(e) || is_current_date_time(e)) {
-    text = placeholder(mapper);
-    return !text.empty();
+    const auto generated = placeholder(mapper);
+    if (generated) text = *generated;
+    return generated.has_value();
   }
   const auto open = e.find('\'');
   if (open == std::string_view::npos) {
