@@ -22,9 +22,12 @@ class Decoder;
 // another input, the text wal2json would have sent, written by its decoder's JsonWriter on the
 // first json() call (many filters never ask for it) and kept until the change is reused.
 //
-// It is also the SDK's ChangeDetails and SpecialNumbers (plugins find them with sdk::details_of()
-// and sdk::special_numbers_of()).
-class DecodedChange final : public sdk::Change, public sdk::ChangeDetails, public sdk::SpecialNumbers {
+// It is also the SDK's ChangeDetails, SpecialNumbers and ColumnDefinitions (plugins find them with
+// sdk::details_of(), sdk::special_numbers_of() and sdk::column_definitions_of()).
+class DecodedChange final : public sdk::Change,
+                            public sdk::ChangeDetails,
+                            public sdk::SpecialNumbers,
+                            public sdk::ColumnDefinitions {
  public:
   // Which snapshot read an R row: the initial one (`database.snapshot: initial`) or one taken
   // while streaming (an incremental snapshot); `none` for every other change.
@@ -58,11 +61,12 @@ class DecodedChange final : public sdk::Change, public sdk::ChangeDetails, publi
     return json_;
   }
   std::span<const sdk::ColumnDetails> column_details() const noexcept override {
-    if (details_lookup_ != nullptr) {  // a wal2json row change's, looked up on the first call
-      column_details_ = details_lookup_->details(schema_, table_, columns_);
-      details_lookup_ = nullptr;
-    }
+    look_up_columns();
     return column_details_;
+  }
+  std::span<const sdk::ColumnDefinition> column_definitions() const noexcept override {
+    look_up_columns();
+    return column_definitions_;
   }
   SnapshotOrigin snapshot_origin() const noexcept override { return snapshot_origin_; }
   sdk::SnapshotPosition snapshot_position() const noexcept override { return snapshot_position_; }
@@ -73,8 +77,13 @@ class DecodedChange final : public sdk::Change, public sdk::ChangeDetails, publi
   void set_snapshot_position(sdk::SnapshotPosition position) noexcept { snapshot_position_ = position; }
   // `xid`: JSON text (digits) that must outlive the change; empty: unknown.
   void set_snapshot_xid(std::string_view xid) noexcept { snapshot_xid_ = sdk::Value(xid); }
-  // One per column, or empty; must outlive the change (the decoder's relation, the snapshot's plan).
-  void set_column_details(std::span<const sdk::ColumnDetails> details) noexcept { column_details_ = details; }
+  // One of each per column, or both empty; must outlive the change (the decoder's relation, the
+  // snapshot's plan).
+  void set_column_details(std::span<const sdk::ColumnDetails> details,
+                          std::span<const sdk::ColumnDefinition> definitions) noexcept {
+    column_details_ = details;
+    column_definitions_ = definitions;
+  }
   // One per column (identity column), or empty when none is special; must outlive the change.
   void set_special_numbers(std::span<const sdk::SpecialNumber> columns, std::span<const sdk::SpecialNumber> identity) noexcept {
     column_specials_ = columns;
@@ -111,6 +120,7 @@ class DecodedChange final : public sdk::Change, public sdk::ChangeDetails, publi
     columns_.assign(columns.begin(), columns.end());
     // The details were of the old columns: kept only when they still line up.
     if (column_details_.size() != columns_.size()) column_details_ = {};
+    if (column_definitions_.size() != columns_.size()) column_definitions_ = {};
     if (column_specials_.size() != columns_.size()) column_specials_ = {};
     json_ = json;
     json_writer_ = nullptr;
@@ -122,6 +132,15 @@ class DecodedChange final : public sdk::Change, public sdk::ChangeDetails, publi
  private:
   friend class Wal2JsonDecoder;
   friend class pgoutput::Decoder;
+
+  // A wal2json row change's details and definitions: one lookup, on the first call of either.
+  void look_up_columns() const noexcept {
+    if (details_lookup_ == nullptr) return;
+    const CatalogColumns found = details_lookup_->details(schema_, table_, columns_);
+    column_details_ = found.details;
+    column_definitions_ = found.definitions;
+    details_lookup_ = nullptr;
+  }
 
   void write_json() const {
     written_.clear();
@@ -143,6 +162,7 @@ class DecodedChange final : public sdk::Change, public sdk::ChangeDetails, publi
     snapshot_position_ = sdk::SnapshotPosition::none;
     snapshot_xid_ = sdk::Value{};
     column_details_ = {};
+    column_definitions_ = {};
     column_specials_ = identity_specials_ = {};
     details_lookup_ = nullptr;
     retries_ = 0;
@@ -168,7 +188,8 @@ class DecodedChange final : public sdk::Change, public sdk::ChangeDetails, publi
   sdk::SnapshotPosition snapshot_position_ = sdk::SnapshotPosition::none;
   sdk::Value snapshot_xid_;
   mutable std::span<const sdk::ColumnDetails> column_details_;
-  mutable ColumnDetailsLookup* details_lookup_ = nullptr;  // set while column_details_ is still to be looked up
+  mutable std::span<const sdk::ColumnDefinition> column_definitions_;
+  mutable ColumnDetailsLookup* details_lookup_ = nullptr;  // set while both are still to be looked up
   std::span<const sdk::SpecialNumber> column_specials_, identity_specials_;
   int retries_ = 0;
   mutable std::size_t columns_at_ = std::string_view::npos, identity_at_ = std::string_view::npos;  // offsets in json_

@@ -71,6 +71,7 @@ class Decoder::Output final : public DecodedChange::JsonWriter {
   const Relation* relation = nullptr;
   std::vector<const std::string*> heads;  // of columns() then identity(), in order
   std::vector<sdk::ColumnDetails> details;  // of columns(), when some of the relation's are left out
+  std::vector<sdk::ColumnDefinition> definitions;  // likewise
   std::vector<sdk::SpecialNumber> specials;  // of columns() then identity(), when one is special
   bool with_columns = false, with_identity = false, with_pk = false;
 
@@ -235,6 +236,9 @@ void Decoder::on_relation(Reader& in) {
     column.replica_identity = described[i].replica_identity;
     if (description.not_null.size() == described.size()) column.not_null = description.not_null[i];
     if (description.enum_labels.size() == described.size()) column.enum_labels = description.enum_labels[i];
+    if (description.base_types.size() == described.size()) column.base_type = description.base_types[i];
+    if (description.default_expressions.size() == described.size())
+      column.default_expression = description.default_expressions[i];
     // wal2json lists the key's columns in the table's column order.
     column.in_primary_key =
         identity_is_primary_key ? described[i].replica_identity
@@ -255,7 +259,10 @@ void Decoder::on_relation(Reader& in) {
   for (const Column& column : stored.columns)  // views into where the names now live
     if (column.in_primary_key) stored.key_columns.push_back({column.name, column.type, {}});
   if (description.not_null.size() == described.size())
-    for (const Column& column : stored.columns) stored.details.push_back({column.not_null, column.enum_labels});
+    for (const Column& column : stored.columns) {
+      stored.details.push_back({column.not_null, column.enum_labels});
+      stored.definitions.push_back({column.base_type, column.default_expression});
+    }
 }
 
 const Decoder::Relation& Decoder::relation(std::uint32_t oid) const {
@@ -323,14 +330,18 @@ void Decoder::set_column_details(Output& output, const Relation& relation) {
   DecodedChange& change = output.change;
   if (relation.details.empty() || change.columns_.empty()) return;
   if (change.columns_.size() == relation.columns.size()) {  // the usual case: every column sent
-    change.set_column_details(relation.details);
+    change.set_column_details(relation.details, relation.definitions);
     return;
   }
   output.details.clear();  // unchanged TOASTed values left out: the details of those sent
+  output.definitions.clear();
   for (const sdk::Column& column : change.columns_)
     for (std::size_t i = 0; i < relation.columns.size(); ++i)
-      if (relation.columns[i].name == column.name) output.details.push_back(relation.details[i]);
-  change.set_column_details(output.details);
+      if (relation.columns[i].name == column.name) {
+        output.details.push_back(relation.details[i]);
+        output.definitions.push_back(relation.definitions[i]);
+      }
+  change.set_column_details(output.details, output.definitions);
 }
 
 void Decoder::on_change(char action, Reader& in) {

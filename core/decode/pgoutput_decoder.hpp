@@ -47,6 +47,9 @@ class Catalog {
     // Per column, in order, as of now (the catalog's, not the change's); empty: not known.
     std::vector<bool> not_null;               // pg_attribute.attnotnull
     std::vector<std::string> enum_labels;     // an enum's (or its arrays') labels, comma-separated; "" for other types
+    // Per column, in order, as of now too; empty: not known.
+    std::vector<std::string> base_types;           // a domain's base type, as format_type() writes it; "" for other types
+    std::vector<std::string> default_expressions;  // pg_get_expr() of the default; "" for none
   };
   // Asked once per Relation message (so an ALTER TABLE mid-stream is seen). The primary key only
   // when `with_primary_key`: the Relation message says it itself under the default replica
@@ -92,6 +95,7 @@ class Decoder {
     bool in_primary_key;
     bool not_null = false;
     std::string enum_labels;
+    std::string base_type, default_expression;
   };
   struct Relation {
     std::string schema, table;
@@ -100,6 +104,7 @@ class Decoder {
     std::vector<Column> columns;
     std::vector<sdk::Column> key_columns;  // primary_key(): views into `columns`
     std::vector<sdk::ColumnDetails> details;  // of each column, views into `columns`; empty: unknown
+    std::vector<sdk::ColumnDefinition> definitions;  // likewise
     bool decodable = true;  // false: a type name written as JSON wal2json's decoder refuses
   };
   struct Value {
@@ -127,7 +132,7 @@ class Decoder {
                    std::vector<sdk::Column>& out);
   // Points the columns' values into the text, and gives the change its special numbers.
   void point_values(Output& output);
-  // column_details() of the row change `output` holds, parallel to its columns().
+  // column_details() and column_definitions() of the row change `output` holds, parallel to its columns().
   void set_column_details(Output& output, const Relation& relation);
 
   Catalog& catalog_;

@@ -31,6 +31,8 @@ RowFormat::RowFormat(std::string_view schema, std::string_view table, const std:
     kinds_.push_back(wal2json_value_kind(column.type_oid));
     decoded->names.push_back(column.name);
     decoded->enum_labels.push_back(column.enum_labels);
+    decoded->base_types.push_back(column.base_type);
+    decoded->default_expressions.push_back(column.default_expression);
     decoded->decodable = read_back_json_string(type, decoded->types.emplace_back()) && decoded->decodable;
   }
   suffix_ = "]";
@@ -51,7 +53,10 @@ RowFormat::RowFormat(std::string_view schema, std::string_view table, const std:
     suffix_ += ']';
   }
   suffix_ += '}';
-  for (std::size_t i = 0; i < columns.size(); ++i) decoded->details.push_back({columns[i].not_null, decoded->enum_labels[i]});
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    decoded->details.push_back({columns[i].not_null, decoded->enum_labels[i]});
+    decoded->definitions.push_back({decoded->base_types[i], decoded->default_expressions[i]});
+  }
   decoded_ = std::move(decoded);
 }
 
@@ -98,7 +103,7 @@ void RowFormat::decode(std::string_view json, std::span<const sdk::Column> colum
                        DecodedChange& change) const {
   change.assign_row(sdk::Action::Read, decoded_->schema, decoded_->table, columns, decoded_->primary_key, json, prefix_.size() - 1,
                     lsn);
-  change.set_column_details(decoded_->details);
+  change.set_column_details(decoded_->details, decoded_->definitions);
 }
 
 }  // namespace popyka::decode

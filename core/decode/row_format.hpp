@@ -19,6 +19,8 @@ struct SnapshotColumn {
   bool in_pk;
   bool not_null = false;    // pg_attribute.attnotnull
   std::string enum_labels = {};  // an enum's (or its arrays') labels in their order, comma-separated; "" for other types
+  std::string base_type = {};    // a domain's base type, as format_type() writes it; "" for other types
+  std::string default_expression = {};  // pg_get_expr() of its default; "" for none
 };
 
 // One table's R message, formatted as wal2json 2.5 formats an insert:
@@ -46,7 +48,7 @@ class RowFormat {
   void append_columns(std::string_view text, std::span<const ValueSpan> values, std::vector<sdk::Column>& out) const;
   // Makes `change` the message `json` (one of this format's, at `lsn`) decoded, with the columns
   // append_columns() gave for it: what decoding `json` gives, without parsing it, and the
-  // columns' details. Views into `json`, `columns` and this format.
+  // columns' details and definitions. Views into `json`, `columns` and this format.
   void decode(std::string_view json, std::span<const sdk::Column> columns, sdk::Lsn lsn, DecodedChange& change) const;
 
  private:
@@ -56,8 +58,9 @@ class RowFormat {
     std::string schema, table;
     std::vector<std::string> names, types;
     std::vector<sdk::Column> primary_key;
-    std::vector<std::string> enum_labels;
-    std::vector<sdk::ColumnDetails> details;  // views into enum_labels
+    std::vector<std::string> enum_labels, base_types, default_expressions;
+    std::vector<sdk::ColumnDetails> details;          // views into enum_labels
+    std::vector<sdk::ColumnDefinition> definitions;  // views into base_types and default_expressions
     bool decodable = true;
   };
 

@@ -58,6 +58,11 @@ class ReferenceSpecialNumbers final : public sdk::SpecialNumbers {
   std::span<const sdk::SpecialNumber> in_identity() const noexcept override { return {}; }
 };
 
+class ReferenceColumnDefinitions final : public sdk::ColumnDefinitions {
+ public:
+  std::span<const sdk::ColumnDefinition> column_definitions() const noexcept override { return {}; }
+};
+
 class ReferenceHost final : public sdk::Host {
  public:
   void log(sdk::LogLevel, std::string_view) noexcept override {}
@@ -96,6 +101,11 @@ extern "C" __attribute__((visibility("default"))) sdk::ChangeDetails* popyka_abi
 extern "C" __attribute__((visibility("default"))) sdk::SpecialNumbers* popyka_abi_reference_special_numbers(sdk::SpecialNumber*) {
   static ReferenceSpecialNumbers specials;
   return &specials;
+}
+extern "C" __attribute__((visibility("default"))) sdk::ColumnDefinitions* popyka_abi_reference_column_definitions(
+    const sdk::ColumnDefinition*) {
+  static ReferenceColumnDefinitions definitions;
+  return &definitions;
 }
 extern "C" __attribute__((visibility("default"))) sdk::Host* popyka_abi_reference_host() {
   static ReferenceHost host;

@@ -41,6 +41,10 @@ class FakeCatalog final : public Catalog {
         description.not_null.push_back(not_null);
         description.enum_labels.push_back(labels);
       }
+      for (const auto& [base_type, default_expression] : definitions[relation_oid]) {
+        description.base_types.push_back(base_type);
+        description.default_expressions.push_back(default_expression);
+      }
     }
     return description;
   }
@@ -53,6 +57,7 @@ class FakeCatalog final : public Catalog {
   std::map<std::uint32_t, std::vector<std::string>> primary_keys;  // as of now
   std::set<std::uint32_t> dropped_types;
   std::map<std::uint32_t, std::vector<std::pair<bool, std::string>>> details;  // NOT NULL, enum labels per column
+  std::map<std::uint32_t, std::vector<std::pair<std::string, std::string>>> definitions;  // base type, default per column
   bool asked_primary_key = false;
   std::int32_t offset = 0;
   int describes = 0, offset_queries = 0;
@@ -347,10 +352,11 @@ TEST_CASE("pgoutput: a row of a type whose name wal2json writes as unreadable JS
   CHECK(decode(decoder, Message('T').i32(1).u8(0).i32(8)).size() == 1);
 }
 
-TEST_CASE("pgoutput: a row change's column details are the catalog's, for the columns it has") {
+TEST_CASE("pgoutput: a row change's column details and definitions are the catalog's, for the columns it has") {
   FakeCatalog catalog;
   catalog.primary_keys[16400] = {"id"};
   catalog.details[16400] = {{true, ""}, {true, ""}, {false, ""}, {false, "f,t"}};
+  catalog.definitions[16400] = {{"", "nextval('t_id_seq'::regclass)"}, {"", "'abc'::text"}, {"numeric(10,2)", ""}, {"", ""}};
   Decoder decoder(catalog);
   decode(decoder, Message('B').i64(0x1000).i64(commit_us).i32(732));
   decode(decoder, relation_t());
@@ -361,6 +367,14 @@ TEST_CASE("pgoutput: a row change's column details are the catalog's, for the co
   CHECK(every[1].not_null);
   CHECK_FALSE(every[2].not_null);
   CHECK(every[3].enum_labels == "f,t");
+  CHECK(popyka::sdk::column_definitions_of(*changes[0]) == changes[0]);
+  const auto defined = changes[0]->column_definitions();
+  REQUIRE(defined.size() == 4);
+  CHECK(defined[0].default_expression == "nextval('t_id_seq'::regclass)");
+  CHECK(defined[0].base_type.empty());
+  CHECK(defined[1].default_expression == "'abc'::text");
+  CHECK(defined[2].base_type == "numeric(10,2)");
+  CHECK(defined[3].default_expression.empty());
   CHECK(changes[0]->snapshot_origin() == popyka::sdk::SnapshotOrigin::none);
   // An unchanged TOASTed value is left out of columns(), and so of column_details().
   changes = decode_raw(decoder, Message('U').i32(16400).u8('N').i16(4).text("1").unchanged().null().text("t").bytes());
@@ -370,11 +384,16 @@ TEST_CASE("pgoutput: a row change's column details are the catalog's, for the co
   CHECK(some[0].not_null);
   CHECK_FALSE(some[1].not_null);
   CHECK(some[2].enum_labels == "f,t");
+  const auto some_defined = changes[0]->column_definitions();
+  REQUIRE(some_defined.size() == 3);
+  CHECK(some_defined[0].default_expression == "nextval('t_id_seq'::regclass)");
+  CHECK(some_defined[1].base_type == "numeric(10,2)");
   // A catalog that does not say: no details.
   catalog.details.clear();
   decode(decoder, relation_t());
   changes = decode_raw(decoder, Message('I').i32(16400).u8('N').i16(4).text("2").text("b").null().text("f").bytes());
   CHECK(changes[0]->column_details().empty());
+  CHECK(changes[0]->column_definitions().empty());
 }
 
 TEST_CASE("pgoutput: a NaN or infinite number is null in the text, and its change says which (sdk::SpecialNumbers)") {

@@ -162,23 +162,35 @@ TEST_CASE("an R message handed on decoded gives what the decoder makes of its te
   CHECK_FALSE(odd_type.decodable());
 }
 
-TEST_CASE("an R row handed on decoded carries its columns' NOT NULL and enum labels, an initial snapshot's origin") {
-  const std::vector<SnapshotColumn> columns = {{"id", "bigint", 20, true, true, ""}, {"mood", "\"Mood\"", 16385, false, false, "sad,ok"}};
+TEST_CASE("an R row handed on decoded carries its columns' NOT NULL, enum labels, base types and defaults, an initial "
+          "snapshot's origin") {
+  const std::vector<SnapshotColumn> columns = {{"id", "bigint", 20, true, true, "", "", "nextval('t_id_seq'::regclass)"},
+                                               {"mood", "\"Mood\"", 16385, false, false, "sad,ok"},
+                                               {"price", "money_amount", 16390, false, false, "", "numeric(10,2)", "0"}};
   const RowFormat format("public", "t", columns, true);
   FormattedRows formatted;
-  formatted.append(format, "1\tok");
+  formatted.append(format, "1\tok\t2.50");
   formatted.finish(format);
   popyka::decode::DecodedChange message;
   formatted.decode(format, 0, 5, message);
   CHECK(message.in_columns().empty());  // no special number in the rows
   const auto details = message.column_details();
-  REQUIRE(details.size() == 2);
+  REQUIRE(details.size() == 3);
   CHECK(details[0].not_null);
   CHECK(details[0].enum_labels.empty());
   CHECK_FALSE(details[1].not_null);
   CHECK(details[1].enum_labels == "sad,ok");
   CHECK(message.snapshot_origin() == popyka::sdk::SnapshotOrigin::initial);
   CHECK(popyka::sdk::details_of(message) == &message);
+  REQUIRE(popyka::sdk::column_definitions_of(message) == &message);
+  const auto definitions = message.column_definitions();
+  REQUIRE(definitions.size() == 3);
+  CHECK(definitions[0].base_type.empty());
+  CHECK(definitions[0].default_expression == "nextval('t_id_seq'::regclass)");
+  CHECK(definitions[1].base_type.empty());
+  CHECK(definitions[1].default_expression.empty());
+  CHECK(definitions[2].base_type == "numeric(10,2)");
+  CHECK(definitions[2].default_expression == "0");
 }
 
 TEST_CASE("R type names are written as wal2json writes format_type()") {

@@ -63,17 +63,21 @@ TEST_CASE("unchanged TOAST fill: an update's missing columns come from a whole o
   CHECK(fill.fill(again.current()) == Outcome::untouched);  // nothing missing any more
 }
 
-TEST_CASE("unchanged TOAST fill: the columns' details of the update's own columns are dropped once others are filled in",
+TEST_CASE("unchanged TOAST fill: the columns' details and definitions of the update's own columns are dropped once others "
+          "are filled in",
           "[unchanged_toast]") {
   Wal2JsonDecoder decoder;
   UnchangedToastFill fill;
   auto& change = decoder.current();
   decoder.decode(update(kId1 + "," + kNewN, kId1 + "," + kBody + "," + kBlob + "," + kOldN), 42);
   const popyka::sdk::ColumnDetails details[] = {{true, {}}, {false, {}}};  // id, n: as pgoutput's decoder gives them
-  change.set_column_details(details);
+  const popyka::sdk::ColumnDefinition definitions[] = {{{}, "nextval('t_id_seq'::regclass)"}, {"integer", "0"}};
+  change.set_column_details(details, definitions);
+  REQUIRE(change.column_definitions().size() == 2);
   REQUIRE(fill.fill(change) == Outcome::filled);
   CHECK(change.columns().size() == 4);
   CHECK(change.column_details().empty());  // no longer one per column: unknown
+  CHECK(change.column_definitions().empty());
 }
 
 TEST_CASE("unchanged TOAST fill: a value the update set, NULL included, is the update's", "[unchanged_toast]") {

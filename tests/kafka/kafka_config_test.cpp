@@ -81,6 +81,7 @@ TEST_CASE("format: debezium needs topic_prefix and database_name, and its keys a
   CHECK_NOTHROW(setup_with(kafka_config(kNowhere, debezium)));
   Pairs all = debezium;
   all.insert(all.end(), {{"decimal_handling_mode", "string"}, {"schemas", "true"}, {"tombstones_on_delete", "false"},
+                         {"replace_null_with_default", "false"},
                          {"skipped_operations", "none"}, {"debezium_version", "2.5"}});
   CHECK_NOTHROW(setup_with(kafka_config(kNowhere, all)));
   CHECK_NOTHROW(setup_with(kafka_config(kNowhere, {{"topic", "t"}, {"format", "wal2json"}})));

@@ -16,8 +16,9 @@ struct TestColumn {
 
 // A Change from explicit fields, for tests that must not depend on the host's decoder.
 // Its json() is a wal2json-v2-like rendering of those fields. Its details (sdk::ChangeDetails)
-// are those of the fields, none by default; so are its special numbers (sdk::SpecialNumbers).
-class TestChange final : public sdk::Change, public sdk::ChangeDetails, public sdk::SpecialNumbers {
+// are those of the fields, none by default; so are its special numbers (sdk::SpecialNumbers) and
+// column definitions (sdk::ColumnDefinitions).
+class TestChange final : public sdk::Change, public sdk::ChangeDetails, public sdk::SpecialNumbers, public sdk::ColumnDefinitions {
  public:
   // Every member has an initializer, so designated initializers may leave any out.
   struct Fields {
@@ -38,6 +39,7 @@ class TestChange final : public sdk::Change, public sdk::ChangeDetails, public s
     sdk::SnapshotPosition snapshot_position = sdk::SnapshotPosition::none;
     std::string snapshot_xid{};  // JSON, empty when absent
     std::vector<sdk::SpecialNumber> column_specials{}, identity_specials{};
+    std::vector<sdk::ColumnDefinition> column_definitions{};  // views that must outlive the change
   };
 
   explicit TestChange(Fields fields);
@@ -64,6 +66,7 @@ class TestChange final : public sdk::Change, public sdk::ChangeDetails, public s
   sdk::Value snapshot_xid() const noexcept override { return sdk::Value(f_.snapshot_xid); }
   std::span<const sdk::SpecialNumber> in_columns() const noexcept override { return f_.column_specials; }
   std::span<const sdk::SpecialNumber> in_identity() const noexcept override { return f_.identity_specials; }
+  std::span<const sdk::ColumnDefinition> column_definitions() const noexcept override { return f_.column_definitions; }
   // Changes the fields that do not show in json() (the details).
   Fields& details() { return f_; }
 

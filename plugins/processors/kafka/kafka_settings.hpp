@@ -61,6 +61,9 @@ inline constexpr sdk::ConfigKey kKafkaConfigKeys[] = {
                       "format: debezium: true wraps key and value in Kafka Connect JsonConverter's {schema, payload}; default false"),
     sdk::optional_key("tombstones_on_delete", sdk::ConfigType::Bool, nullptr,
                       "format: debezium: a tombstone (same key, null value) after each delete; default true"),
+    sdk::optional_key("replace_null_with_default", sdk::ConfigType::Bool, nullptr,
+                      "format: debezium: a null value of a column with a default is written as its default, as Kafka's "
+                      "JsonConverter replace.null.with.default (NULL and the default then look the same); default true"),
     sdk::optional_key("skipped_operations", sdk::ConfigType::String, nullptr,
                       "format: debezium: operations not sent: none, or some of c, u, d, t separated by commas; default t"),
     sdk::optional_key("debezium_version", sdk::ConfigType::String, nullptr,

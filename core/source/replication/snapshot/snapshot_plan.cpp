@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "source/replication/column_definition_sql.hpp"
 #include "source/replication/enum_labels_sql.hpp"
 #include "source/replication/output_plugin/wal2json_plugin.hpp"
 #include "source/replication/replication_error.hpp"
@@ -73,16 +74,17 @@ TableColumns columns_of(ReplicationConnection& connection, const CatalogTable& t
   auto result = connection.execute(fmt::format(
       "SELECT a.attname, quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), a.atttypid, "
       "(SELECT array_position(i.indkey::int2[], a.attnum) FROM pg_index i WHERE i.indrelid = a.attrelid "
-      "AND i.indisprimary), a.attnotnull, {} "
+      "AND i.indisprimary), a.attnotnull, {}, {} "
       "FROM pg_attribute a WHERE a.attrelid = {} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
-      enum_labels_sql("a.atttypid"), table.oid));
+      enum_labels_sql("a.atttypid"), column_definition_sql("a.atttypid", "a"), table.oid));
   TableColumns out;
   std::vector<std::pair<int, std::size_t>> key_positions;
   for (int row = 0; row < result.rows(); ++row) {
     const bool in_pk = !result.is_null(row, 4);
     out.columns.push_back({std::string(result.value(row, 0)), std::string(result.value(row, 2)),
                            static_cast<std::uint32_t>(std::stoul(std::string(result.value(row, 3)))), in_pk,
-                           result.value(row, 5) == "t", std::string(result.value(row, 6))});
+                           result.value(row, 5) == "t", std::string(result.value(row, 6)), std::string(result.value(row, 7)),
+                           std::string(result.value(row, 8))});
     out.quoted_names.emplace_back(result.value(row, 1));
     out.select_list += (out.select_list.empty() ? "" : ", ") + out.quoted_names.back();
     if (in_pk) key_positions.emplace_back(std::stoi(std::string(result.value(row, 4))), out.columns.size() - 1);

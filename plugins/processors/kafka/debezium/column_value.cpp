@@ -207,7 +207,8 @@ void ColumnValueWriter::refuse(const PgType& type, std::string_view text) const 
                            std::string(text.substr(0, 60)) + "' as " + (type.array ? "an array" : "its type"));
 }
 
-void ColumnValueWriter::append_value(std::string& out, const sdk::Column& column, const PgType& type, sdk::SpecialNumber special) {
+void ColumnValueWriter::append_value(std::string& out, const sdk::Column& column, const PgType& type, sdk::SpecialNumber special,
+                                     const std::string* null_default) {
   column_ = &column;
   const std::string_view json = column.value.json();
   if (json.empty() || json == "null") {
@@ -215,7 +216,8 @@ void ColumnValueWriter::append_value(std::string& out, const sdk::Column& column
       append_scalar(out, type, special == sdk::SpecialNumber::nan ? "NaN" : special == sdk::SpecialNumber::infinity ? "Infinity" : "-Infinity", {});
       return;
     }
-    out += "null";
+    if (null_default != nullptr) out += *null_default;
+    else out += "null";
     return;
   }
   if (type.array) {

@@ -28,11 +28,14 @@ class ColumnValueWriter {
  public:
   explicit ColumnValueWriter(DecimalMode mode) : mode_(mode) {}
 
+  DecimalMode decimal_mode() const { return mode_; }
+
   // The value's JSON; a null that stands for `special` (sdk::SpecialNumbers) as Debezium writes
-  // that number. Throws std::runtime_error naming the column and type when its text is not what
-  // PostgreSQL writes for that type.
+  // that number, another null as `null_default` when given (a column's default JSON, as
+  // JsonConverter's replace.null.with.default) else null. Throws std::runtime_error naming the
+  // column and type when its text is not what PostgreSQL writes for that type.
   void append_value(std::string& out, const sdk::Column& column, const PgType& type,
-                    sdk::SpecialNumber special = sdk::SpecialNumber::none);
+                    sdk::SpecialNumber special = sdk::SpecialNumber::none, const std::string* null_default = nullptr);
   // The placeholder Debezium writes for a value logical decoding left out (unchanged TOAST):
   // the placeholder text, its bytes for BYTES types, null for the types that cannot carry it.
   void append_unavailable(std::string& out, const PgType& type);

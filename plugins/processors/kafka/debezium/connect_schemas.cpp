@@ -45,11 +45,13 @@ void append_field(std::string& out, std::string_view name) {
 }
 
 // A column's schema: io.debezium.data.Enum when the host said the column holds an enum (or an
-// array of one), else its type's.
-void open_column_schema(std::string& out, const PgType& type, std::string_view enum_labels, bool optional,
-                        const ColumnValueWriter& values) {
-  if (!enum_labels.empty()) ColumnValueWriter::open_enum_schema(out, enum_labels, type.array, optional);
-  else values.open_schema(out, type, optional);
+// array of one), else its type's; with its default when Debezium gives it one.
+void open_column_schema(std::string& out, const ShapeColumn& column, bool optional, const ColumnValueWriter& values) {
+  if (!column.enum_labels.empty()) ColumnValueWriter::open_enum_schema(out, column.enum_labels, column.type.array, optional);
+  else values.open_schema(out, column.type, optional);
+  if (column.default_json.empty()) return;
+  out += ",\"default\":";
+  out += column.default_json;
 }
 
 }  // namespace
@@ -75,7 +77,7 @@ void append_value_schema(std::string& out, const TableShape& shape, std::span<co
     first = false;
     const bool key = std::find(key_names.begin(), key_names.end(), c.name) != key_names.end();
     const bool optional = !key && !c.not_null;
-    open_column_schema(out, c.type, c.enum_labels, optional, values);
+    open_column_schema(out, c, optional, values);
     append_field(out, c.name);
   }
   out += R"(],"optional":true,"name":)";
@@ -119,7 +121,13 @@ void append_key_schema(std::string& out, std::span<const sdk::Column> key_column
     first = false;
     const auto known = std::find_if(shape.columns.begin(), shape.columns.end(),
                                     [&](const ShapeColumn& c) { return c.name == k.name && c.type_name == k.type; });
-    open_column_schema(out, parse_pg_type(k.type), known != shape.columns.end() ? known->enum_labels : "", false, values);
+    if (known != shape.columns.end()) {
+      open_column_schema(out, *known, false, values);
+    } else {
+      ShapeColumn unknown;
+      unknown.type = parse_pg_type(k.type);
+      open_column_schema(out, unknown, false, values);
+    }
     append_field(out, k.name);
   }
   out += R"(],"optional":false,"name":)";

@@ -19,7 +19,8 @@ void open_schema_wrapper(std::string& out, std::string_view schema);
 std::string schema_name_base(std::string_view prefix, std::string_view schema, std::string_view table);
 
 // The row struct `<base>.Value`; key and NOT NULL columns are required, the others optional (a
-// column is NOT NULL, or an enum, when the host's sdk::ChangeDetails said so).
+// column is NOT NULL, or an enum, when the host's sdk::ChangeDetails said so; a domain is its base
+// type, and a column has its `default` as Debezium derives it, when sdk::ColumnDefinitions said so).
 void append_value_schema(std::string& out, const TableShape& shape, std::span<const std::string_view> key_names,
                          std::string_view base, const ColumnValueWriter& values);
 // io.debezium.connector.postgresql.Source, as the envelope's field `source`.
@@ -27,7 +28,8 @@ std::string source_schema(DebeziumRelease release);
 // The envelope `<base>.Envelope`: before, after, source, op, ts_ms, (ts_us, ts_ns,) transaction.
 void append_envelope_schema(std::string& out, std::string_view value_schema, std::string_view source_schema,
                             std::string_view base, DebeziumRelease release);
-// The key `<base>.Key`: the primary-key columns, required (an enum as in `shape`, the table's columns).
+// The key `<base>.Key`: the primary-key columns, required (an enum, a domain and a default as in
+// `shape`, the table's columns).
 void append_key_schema(std::string& out, std::span<const sdk::Column> key_columns, const TableShape& shape,
                        std::string_view base, const ColumnValueWriter& values);
 

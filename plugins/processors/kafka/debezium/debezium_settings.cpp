@@ -58,6 +58,7 @@ DebeziumSettings parse_debezium_settings(const sdk::Config& config) {
   if (const sdk::Config* m = config.find("decimal_handling_mode")) s.decimal_mode = parse_decimal_mode(*m);
   s.schemas = config.get_bool("schemas", false);
   s.tombstones_on_delete = config.get_bool("tombstones_on_delete", true);
+  s.replace_null_with_default = config.get_bool("replace_null_with_default", true);
   if (const sdk::Config* k = config.find("skipped_operations")) parse_skipped(*k, s);
   if (const sdk::Config* v = config.find("debezium_version")) s.release = parse_release(*v);
   s.messages = MessagePrefixFilter::from(config);

@@ -34,6 +34,9 @@ struct DebeziumSettings {
   DecimalMode decimal_mode = DecimalMode::Precise;  // decimal.handling.mode
   bool schemas = false;               // JsonConverter's schemas.enable
   bool tombstones_on_delete = true;   // tombstones.on.delete
+  // JsonConverter's replace.null.with.default (true since Kafka 3.5, KIP-581): a null value of a
+  // column with a default is written as the default, so NULL and the default look the same.
+  bool replace_null_with_default = true;
   DebeziumRelease release;            // today's Debezium by default
   // skipped.operations (default `t`): c, u, d, t for inserts (and snapshot rows), updates,
   // deletes and truncates that are not sent.
@@ -47,7 +50,7 @@ struct DebeziumSettings {
 
 // The keys above, as they appear in `config:`.
 inline constexpr const char* kDebeziumKeyNames[] = {"topic_prefix", "database_name", "decimal_handling_mode",
-                                                    "schemas", "tombstones_on_delete", "skipped_operations",
+                                                    "schemas", "tombstones_on_delete", "replace_null_with_default", "skipped_operations",
                                                     "debezium_version", "message_prefix_include_list",
                                                     "message_prefix_exclude_list", "transaction_metadata", "transaction_topic"};
 

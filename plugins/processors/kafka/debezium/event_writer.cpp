@@ -6,6 +6,7 @@
 #include <popyka/sdk/json.hpp>
 #include <popyka/sdk/version.hpp>
 #include "base64.hpp"
+#include "column_default.hpp"
 #include "connect_schemas.hpp"
 #include "pg_text.hpp"
 
@@ -179,8 +180,23 @@ void EventWriter::write_row_event(const sdk::Change& change, char op, bool parti
   bool row_matches = false;  // the row below has the shape's columns in order: no lookup by name
   TableShape& shape =
       shapes_.update(change.schema(), change.table(), op == 'd' ? identity : columns, complete, column_details, &row_matches);
+  // Domains and defaults matter to values too (a domain's value is its base type's, a null may
+  // be written as the default): taken when the table's columns changed (a domain's base type does
+  // not change) from a complete row or an UPDATE's new row that has the table's columns (a table
+  // may see only updates), and from every complete row with the schemas, as the details. So a
+  // change without schemas does not pay for asking the host (with wal2json, a catalog lookup).
+  const bool stale = shape.definitions_version != shape.version;
+  if ((complete && (settings_.schemas || stale)) || (op != 'd' && row_matches && stale)) {
+    const sdk::ColumnDefinitions* definitions = sdk::column_definitions_of(change);
+    // The details too when update() did not take them: an enum's labels say its default is one.
+    const sdk::ChangeDetails* more = column_details.empty() ? (details != nullptr ? details : sdk::details_of(change)) : nullptr;
+    TableShapes::take_definitions(
+        shape, definitions != nullptr ? definitions->column_definitions() : std::span<const sdk::ColumnDefinition>{},
+        more != nullptr ? more->column_details() : std::span<const sdk::ColumnDetails>{});
+  }
   // A change naming no key leaves the shape's as it is (its schemas too: as before this cache).
   if (!change.primary_key().empty()) take_key(shape, change.primary_key());
+  if (shape.defaults_pending) derive_defaults(shape, values_, settings_.replace_null_with_default);
   if (transactions_) enter_transaction(change);
 
   Record& record = next_record();
@@ -303,10 +319,11 @@ void EventWriter::append_row(std::string& out, const sdk::Change& change, const 
     if (i > 0) out += ',';
     out += c.json_name;
     if (const sdk::Column* v = row_matches ? &row[i] : find(row, i, c.name))
-      values_.append_value(out, *v, c.type, special_number(change, row, *v, c.type));
+      values_.append_value(out, *v, c.type, special_number(change, row, *v, c.type), c.null_default());
     else if (const sdk::Column* old = find(fill, i, c.name))
-      values_.append_value(out, *old, c.type, special_number(change, fill, *old, c.type));
+      values_.append_value(out, *old, c.type, special_number(change, fill, *old, c.type), c.null_default());
     else if (missing == Missing::Unavailable) values_.append_unavailable(out, c.type);
+    else if (c.null_as_default) out += c.default_json;
     else out += "null";
   }
   out += '}';

@@ -15,7 +15,10 @@ const ShapeColumn* find(const std::vector<ShapeColumn>& columns, std::string_vie
 }
 
 ShapeColumn make_column(const sdk::Column& c) {
-  ShapeColumn column{std::string(c.name), std::string(c.type), parse_pg_type(c.type), {}, false, {}};
+  ShapeColumn column;
+  column.name = c.name;
+  column.type_name = c.type;
+  column.type = parse_pg_type(c.type);
   sdk::append_json_string(column.json_name, c.name);
   column.json_name += ':';
   return column;
@@ -35,7 +38,44 @@ bool take_details(std::vector<ShapeColumn>& columns, std::span<const sdk::Column
   return changed;
 }
 
+// Takes a row's definitions (one per column); whether they differ from the shape's.
+bool take_column_definitions(std::vector<ShapeColumn>& columns, std::span<const sdk::ColumnDefinition> definitions) {
+  if (definitions.size() != columns.size()) return false;
+  bool changed = false;
+  for (std::size_t i = 0; i < definitions.size(); ++i) {
+    ShapeColumn& c = columns[i];
+    const sdk::ColumnDefinition& d = definitions[i];
+    if (c.base_type == d.base_type && c.default_expression == d.default_expression) continue;
+    c.base_type = d.base_type;
+    c.default_expression = d.default_expression;
+    c.type = parse_pg_type(c.base_type.empty() ? c.type_name : c.base_type);
+    c.default_json.clear();
+    changed = true;
+  }
+  return changed;
+}
+
+void changed_shape(TableShape& shape) {
+  ++shape.version;
+  shape.defaults_pending = true;  // and the key's types and defaults, once derived
+  shape.value_schema.clear();
+  shape.envelope_schema.clear();
+  shape.key_schema.clear();
+}
+
 }  // namespace
+
+void copy_definitions_to_key(TableShape& shape) {
+  for (ShapeColumn& k : shape.key) {
+    const ShapeColumn* c = find(shape.columns, k.name);
+    if (c == nullptr || c->type_name != k.type_name) continue;
+    k.base_type = c->base_type;
+    k.type = c->type;
+    k.default_expression = c->default_expression;
+    k.default_json = c->default_json;
+    k.null_as_default = c->null_as_default;
+  }
+}
 
 void take_key(TableShape& shape, std::span<const sdk::Column> key) {
   bool same_key = shape.key.size() == key.size();
@@ -43,6 +83,7 @@ void take_key(TableShape& shape, std::span<const sdk::Column> key) {
   if (same_key) return;
   shape.key.clear();
   for (const sdk::Column& c : key) shape.key.push_back(make_column(c));
+  copy_definitions_to_key(shape);
   shape.key_schema.clear();
   shape.envelope_schema.clear();  // its value schema requires the key's columns
 }
@@ -66,6 +107,7 @@ TableShape& TableShapes::update(std::string_view schema, std::string_view table,
   auto& columns = shape.columns;
   bool changed = false;
   bool in_order = true;
+  bool made_from_row = columns.empty();  // a partial row that makes the shape matches it too
   if (complete) {
     bool equal = columns.size() == row.size();
     for (std::size_t i = 0; equal && i < row.size(); ++i) equal = same(columns[i], row[i]);
@@ -84,21 +126,23 @@ TableShape& TableShapes::update(std::string_view schema, std::string_view table,
       if (known != nullptr) {  // a column's type changed: this row is all we know now
         columns.clear();
         for (const sdk::Column& c : row) columns.push_back(make_column(c));
-        changed = true;
+        changed = made_from_row = true;
         break;
       }
       columns.push_back(make_column(row[i]));
       changed = true;
     }
   }
-  if (row_matches != nullptr) *row_matches = complete || (in_order && row.size() == columns.size());
-  if (changed) {
-    ++shape.version;
-    shape.value_schema.clear();
-    shape.envelope_schema.clear();
-    shape.key_schema.clear();
-  }
+  if (row_matches != nullptr) *row_matches = complete || ((in_order || made_from_row) && row.size() == columns.size());
+  if (changed) changed_shape(shape);
   return shape;
+}
+
+void TableShapes::take_definitions(TableShape& shape, std::span<const sdk::ColumnDefinition> definitions,
+                                   std::span<const sdk::ColumnDetails> details) {
+  const bool changed = take_details(shape.columns, details);
+  if (take_column_definitions(shape.columns, definitions) || changed) changed_shape(shape);
+  shape.definitions_version = shape.version;
 }
 
 }  // namespace popyka::kafka::debezium

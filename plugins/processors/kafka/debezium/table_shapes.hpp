@@ -19,6 +19,13 @@ struct ShapeColumn {
   std::string json_name;  // `"name":`, ready to write
   bool not_null = false;    // from the host's ChangeDetails, when it gives them
   std::string enum_labels;  // an enum's labels, comma-separated; empty: not an enum (or not known)
+  // From the host's sdk::ColumnDefinitions, when it gives them: a domain's base type (`type` is
+  // then the base type's), the default expression, and the default's JSON as Debezium derives
+  // it (empty: none), which derive_defaults() (column_default.hpp) fills in when `defaults_pending`.
+  std::string base_type, default_expression, default_json;
+  bool null_as_default = false;  // a null is written as default_json (replace_null_with_default)
+
+  const std::string* null_default() const { return null_as_default ? &default_json : nullptr; }
 };
 
 // A table's columns as last seen in a complete row, its key as last named, and what is derived
@@ -32,11 +39,16 @@ struct TableShape {
   std::string envelope_schema;  // the whole value's JSON schema, when schemas are on
   std::string key_schema;       // the key's JSON schema, when schemas are on
   std::size_t version = 0;      // bumped whenever `columns` change
+  bool defaults_pending = false;  // a column's definition changed: its default_json is to be derived again
+  std::size_t definitions_version = static_cast<std::size_t>(-1);  // `version` when definitions were last taken
 };
 
 // Takes the primary key a change names (wal2json's `pk`, empty: none); when it is not the
 // shape's (other columns, order or types), the schemas made for the shape's key are cleared.
+// A key column takes its definition (base type, default) from the shape's column of its name.
 void take_key(TableShape& shape, std::span<const sdk::Column> key);
+// The key's columns take the type and default of the shape's column of their name and type.
+void copy_definitions_to_key(TableShape& shape);
 
 // What columns each table has. Logical decoding leaves unchanged TOASTed values out of an
 // UPDATE and non-key values out of a DELETE under REPLICA IDENTITY DEFAULT; the columns seen in
@@ -50,6 +62,11 @@ class TableShapes {
   // column's value is the row's at the same index (always so for a complete row).
   TableShape& update(std::string_view schema, std::string_view table, std::span<const sdk::Column> row, bool complete,
                      std::span<const sdk::ColumnDetails> details = {}, bool* row_matches = nullptr);
+  // Takes the sdk::ColumnDefinitions of a row that has the shape's columns in order (one per
+  // column, else ignored), and its details when given (as update() does): a domain's values are
+  // its base type's; a changed definition changes the shape's version.
+  static void take_definitions(TableShape& shape, std::span<const sdk::ColumnDefinition> definitions,
+                               std::span<const sdk::ColumnDetails> details = {});
 
   TableShapes() = default;
   TableShapes(const TableShapes&) = delete;  // last_ points into this one's map
