@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "pipeline_fixture.hpp"
+#include "decode/column_details_lookup.hpp"
 #include "decode/row_format.hpp"
 
 using popyka::decode::RowFormat;
@@ -125,6 +126,42 @@ TEST_CASE("a retried delivery sees what its first try saw beyond the text: snaps
   pipeline->poll(std::chrono::milliseconds(0));  // fails, and RetryProcessor runs it again
   pipeline->poll(std::chrono::milliseconds(0));
   CHECK(pipeline->checkpoint() == 7);
-  const std::string seen = "process 0/7 2 3 xid=4242 specials=0,1,";
+  const std::string seen = "process 0/7 2 3 xid=4242 specials=0,1, not_null= defaults=";
   CHECK(fx.output() == std::vector<std::string>{seen, "failed 0/7", seen, "delivered 0/7"});
+}
+
+namespace {
+
+// The catalog as a stream's lookup gives it: id NOT NULL with a default, v neither.
+class OneTableCatalog final : public popyka::decode::ColumnDetailsLookup {
+ public:
+  popyka::decode::CatalogColumns details(std::string_view, std::string_view, std::span<const sdk::Column>) noexcept override {
+    ++lookups;
+    return {details_, definitions_};
+  }
+  int lookups = 0;
+
+ private:
+  const sdk::ColumnDetails details_[2] = {{true, {}}, {false, {}}};
+  const sdk::ColumnDefinition definitions_[2] = {{{}, "nextval('t_id_seq'::regclass)"}, {{}, {}}};
+};
+
+}  // namespace
+
+TEST_CASE("a retried delivery of a wal2json change has its column details and definitions, looked up again") {
+  OneTableCatalog catalog;
+  PipelineFixture fx;
+  auto pipeline = fx.make(
+      "[{class: test.processors.AsyncDeliver, config: {file: '${OUT}', fail_first: 1, details: true},"
+      "  error_handlers: [{class: popyka.builtin.error_handlers.RetryProcessor}]}]");
+  pipeline->use_column_details(&catalog);
+  pipeline->consume(
+      R"({"action":"I","schema":"public","table":"t","columns":[{"name":"id","type":"integer","value":1},{"name":"v","type":"text","value":"a"}],"pk":[{"name":"id","type":"integer"}]})",
+      9);
+  pipeline->poll(std::chrono::milliseconds(0));  // fails, and RetryProcessor runs it again
+  pipeline->poll(std::chrono::milliseconds(0));
+  CHECK(pipeline->checkpoint() == 9);
+  const std::string seen = "process 0/9 0 0 xid= specials= not_null=1,0, defaults=nextval('t_id_seq'::regclass),,";
+  CHECK(fx.output() == std::vector<std::string>{seen, "failed 0/9", seen, "delivered 0/9"});
+  CHECK(catalog.lookups == 2);
 }
