@@ -30,16 +30,21 @@ std::vector<sdk::Column> columns_named(std::vector<std::string_view> names) {
 TEST_CASE("wal2json's row changes find their columns' NOT NULL and enum labels in the catalog, read again after DDL") {
   auto& cluster = PostgresCluster::shared();
   cluster.exec("CREATE TYPE w2j_mood AS ENUM ('sad', 'ok');"
-               "CREATE TABLE \"W2j Details\"(id int PRIMARY KEY, mood w2j_mood NOT NULL, note text)");
+               "CREATE DOMAIN w2j_mood_d AS w2j_mood; CREATE DOMAIN w2j_mood_dd AS w2j_mood_d;"
+               "CREATE TABLE \"W2j Details\"(id int PRIMARY KEY, mood w2j_mood NOT NULL, note text, moods w2j_mood[],"
+               " mood_dd w2j_mood_dd)");
   source::replication::Wal2jsonColumnDetails lookup(cluster.uri());
   // In the change's order, which need not be the table's (an update without unchanged TOAST).
-  auto details = lookup.details("public", "W2j Details", columns_named({"note", "id", "mood"})).details;
-  REQUIRE(details.size() == 3);
+  auto details = lookup.details("public", "W2j Details", columns_named({"note", "id", "mood", "moods", "mood_dd"})).details;
+  REQUIRE(details.size() == 5);
   CHECK_FALSE(details[0].not_null);
   CHECK(details[1].not_null);
   CHECK(details[2].not_null);
   CHECK(details[2].enum_labels == "sad,ok");
   CHECK(details[0].enum_labels.empty());
+  CHECK(details[1].enum_labels.empty());
+  CHECK(details[3].enum_labels == "sad,ok");  // an array's element
+  CHECK(details[4].enum_labels == "sad,ok");  // a domain over a domain over the enum
 
   // A column the table did not have when it was read: read again.
   cluster.exec("ALTER TABLE \"W2j Details\" ADD COLUMN extra int NOT NULL DEFAULT 0");
