@@ -69,11 +69,7 @@ void copy_definitions_to_key(TableShape& shape) {
   for (ShapeColumn& k : shape.key) {
     const ShapeColumn* c = find(shape.columns, k.name);
     if (c == nullptr || c->type_name != k.type_name) continue;
-    k.base_type = c->base_type;
-    k.type = c->type;
-    k.default_expression = c->default_expression;
-    k.default_json = c->default_json;
-    k.null_as_default = c->null_as_default;
+    k.type = c->type;  // what a key value is written as; its schema is the column's (append_key_schema)
   }
 }
 

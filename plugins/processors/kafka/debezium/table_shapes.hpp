@@ -45,9 +45,10 @@ struct TableShape {
 
 // Takes the primary key a change names (wal2json's `pk`, empty: none); when it is not the
 // shape's (other columns, order or types), the schemas made for the shape's key are cleared.
-// A key column takes its definition (base type, default) from the shape's column of its name.
+// A key column's values are written as the shape's column of its name (a domain's as its base type).
 void take_key(TableShape& shape, std::span<const sdk::Column> key);
-// The key's columns take the type and default of the shape's column of their name and type.
+// The key's columns take the value type of the shape's column of their name and type (a key
+// value is never null, so a default is never written for it; the key's schema is the columns').
 void copy_definitions_to_key(TableShape& shape);
 
 // What columns each table has. Logical decoding leaves unchanged TOASTed values out of an
